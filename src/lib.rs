@@ -1,0 +1,18 @@
+//! cloudbook's core: the simulators (Lambda, ECS and the no-server services), IAM, quizzes and
+//! labs, all pure and deterministic so the browser, the CLI and the tests run the same code.
+//!
+//! Nothing here does I/O, reads a clock or draws OS randomness; that is enforced by building this
+//! crate for `wasm32-unknown-unknown` with default features off in the test suite and by
+//! `clippy.toml`. The only I/O lives in [`cli`], behind the `cli` feature.
+
+pub mod diag;
+pub mod ecs;
+pub mod iam;
+pub mod lab;
+pub mod lambda;
+pub mod quiz;
+pub mod services;
+pub mod sim;
+
+#[cfg(feature = "cli")]
+pub mod cli;

@@ -1,0 +1,1 @@
+//! Integration tests for the ecs side (being built).
