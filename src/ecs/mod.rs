@@ -1,1 +1,12 @@
-//! (being built)
+//! The container side of the course: Docker/OCI images and containers, an ECR-like registry, and
+//! Amazon ECS (EC2 container instances and Fargate) on the discrete-event engine in [`crate::sim`].
+//!
+//! Rooms: [`catalog`] (instance types), [`query`] (cluster query language), [`placement`] (filter →
+//! constraints → strategies, with reasons), [`fargate`] (sizes, versions, prices), [`model`] (the
+//! ECS state machine: tasks, services, deployments), [`scenario`] (the TOML scenario file).
+//! It deliberately has no page widgets and no I/O: the CLI and the playground read its trace.
+
+pub mod catalog;
+pub mod fargate;
+pub mod placement;
+pub mod query;
