@@ -1,0 +1,314 @@
+//! Grading: one pure function from a question and an answer to a [`Grade`].
+//!
+//! The page and `cloudbook quiz grade` both call [`grade`], so a learner and an instructor always
+//! see the same score. Grading never fails: an answer of the wrong shape, an index out of range or
+//! a non-finite number simply scores what it deserves, with feedback saying why. Scores are ratios
+//! of small integers, so "all decisions right" is exactly `1.0` and `correct` is `score == 1.0`.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Answer, Kind, PartialCredit, Question, Tolerance};
+
+/// The result of grading one answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Grade {
+    pub question_id: String,
+    /// In `0.0..=1.0`.
+    pub score: f64,
+    /// `score * points_possible`.
+    pub points_earned: f64,
+    pub points_possible: u32,
+    /// `score == 1.0`.
+    pub correct: bool,
+    /// One per option (choice, true/false: index 0 = true, 1 = false), per position (ordering) or
+    /// per left side (matching), in the order written in the quiz file; empty for other types.
+    pub verdicts: Vec<Verdict>,
+    /// Question-level messages: feedback for an expected mistake, or why the answer could not be
+    /// read. Per-option feedback is in `verdicts`.
+    pub feedback: Vec<String>,
+    /// The answer that scores full marks, for "reveal".
+    pub correct_answer: Answer,
+    pub explanation: Option<String>,
+}
+
+/// The judgement of one option, position or pair.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub index: u32,
+    pub mark: Mark,
+    /// The option's feedback when the learner chose it, or missed it while it is right.
+    pub feedback: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mark {
+    /// Chosen and right (or: in the right position, matched to the right side).
+    Correct,
+    /// Chosen but wrong (or: in a wrong position, matched to a wrong side).
+    Incorrect,
+    /// Right but not chosen (or: position left empty, left side left unmatched).
+    Missed,
+    /// Wrong and rightly not chosen.
+    Unchosen,
+}
+
+/// Grades `answer` against `question`. Pure and total.
+pub fn grade(question: &Question, answer: &Answer) -> Grade {
+    let mut verdicts = Vec::new();
+    let mut feedback = Vec::new();
+    let score = match (&question.kind, answer) {
+        (
+            Kind::SingleChoice {
+                options,
+                answer: right,
+                ..
+            },
+            Answer::Choice(given),
+        ) => {
+            for (i, o) in options.iter().enumerate() {
+                let i = i as u32;
+                verdicts.push(choice_verdict(i, i == *given, i == *right, o.feedback.as_deref()));
+            }
+            ratio(u32::from(given == right), 1)
+        }
+        (
+            Kind::MultipleChoice {
+                options,
+                answers,
+                partial_credit,
+                ..
+            },
+            Answer::Choices(given),
+        ) => {
+            let mut right_decisions = 0;
+            for (i, o) in options.iter().enumerate() {
+                let i = i as u32;
+                let (chosen, expected) = (given.contains(&i), answers.contains(&i));
+                right_decisions += u32::from(chosen == expected);
+                verdicts.push(choice_verdict(i, chosen, expected, o.feedback.as_deref()));
+            }
+            policy_score(*partial_credit, right_decisions, options.len() as u32)
+        }
+        (
+            Kind::TrueFalse {
+                answer: right,
+                feedback_true,
+                feedback_false,
+            },
+            Answer::Bool(given),
+        ) => {
+            for (i, (value, fb)) in [(true, feedback_true), (false, feedback_false)]
+                .into_iter()
+                .enumerate()
+            {
+                verdicts.push(choice_verdict(
+                    i as u32,
+                    value == *given,
+                    value == *right,
+                    fb.as_deref(),
+                ));
+            }
+            ratio(u32::from(given == right), 1)
+        }
+        (
+            Kind::ShortAnswer {
+                answer: right,
+                alternatives,
+                regex,
+                case_sensitive,
+                mistakes,
+            },
+            Answer::Text(given),
+        ) => {
+            let norm = |s: &str| normalise(s, *case_sensitive);
+            let g = norm(given);
+            let listed = std::iter::once(right).chain(alternatives).any(|a| norm(a) == g);
+            let matched = regex
+                .as_deref()
+                .is_some_and(|re| regex_matches(re, given.trim(), *case_sensitive));
+            let ok = listed || matched;
+            if !ok {
+                feedback.extend(
+                    mistakes
+                        .iter()
+                        .filter(|m| norm(&m.answer) == g)
+                        .map(|m| m.feedback.clone()),
+                );
+            }
+            ratio(u32::from(ok), 1)
+        }
+        (
+            Kind::Numeric {
+                answer: right,
+                tolerance,
+                mistakes,
+                ..
+            },
+            Answer::Number(given),
+        ) => {
+            let ok = within(*given, *right, *tolerance);
+            if !ok {
+                feedback.extend(
+                    mistakes
+                        .iter()
+                        .filter(|m| within(*given, m.answer, *tolerance))
+                        .map(|m| m.feedback.clone()),
+                );
+            }
+            ratio(u32::from(ok), 1)
+        }
+        (
+            Kind::Ordering {
+                items,
+                partial_credit,
+            },
+            Answer::Order(given),
+        ) => {
+            let n = items.len() as u32;
+            let mut right = 0;
+            for p in 0..n {
+                let mark = match given.get(p as usize) {
+                    Some(&i) if i == p => Mark::Correct,
+                    Some(_) => Mark::Incorrect,
+                    None => Mark::Missed,
+                };
+                right += u32::from(mark == Mark::Correct);
+                verdicts.push(Verdict {
+                    index: p,
+                    mark,
+                    feedback: None,
+                });
+            }
+            policy_score(*partial_credit, right, n)
+        }
+        (
+            Kind::Matching {
+                pairs,
+                partial_credit,
+            },
+            Answer::Pairs(given),
+        ) => {
+            let n = pairs.len() as u32;
+            let mut right = 0;
+            for l in 0..n {
+                let mark = match given.get(l as usize).copied().flatten() {
+                    Some(r) if r == l => Mark::Correct,
+                    Some(_) => Mark::Incorrect,
+                    None => Mark::Missed,
+                };
+                right += u32::from(mark == Mark::Correct);
+                verdicts.push(Verdict {
+                    index: l,
+                    mark,
+                    feedback: None,
+                });
+            }
+            policy_score(*partial_credit, right, n)
+        }
+        (Kind::LabGraded { lab, .. }, Answer::Lab(passed)) => {
+            if !passed {
+                feedback.push(format!("The lab \"{lab}\" has not reached its goals yet."));
+            }
+            ratio(u32::from(*passed), 1)
+        }
+        (_, given) => {
+            feedback.push(format!(
+                "This answer ({}) does not fit a {} question, so it scores 0.",
+                answer_kind(given),
+                question.type_name()
+            ));
+            0.0
+        }
+    };
+    let points_possible = question.points;
+    Grade {
+        question_id: question.id.clone(),
+        score,
+        points_earned: score * f64::from(points_possible),
+        points_possible,
+        correct: score == 1.0,
+        verdicts,
+        feedback,
+        correct_answer: question.correct_answer(),
+        explanation: question.explanation.clone(),
+    }
+}
+
+fn choice_verdict(index: u32, chosen: bool, expected: bool, feedback: Option<&str>) -> Verdict {
+    let mark = match (chosen, expected) {
+        (true, true) => Mark::Correct,
+        (true, false) => Mark::Incorrect,
+        (false, true) => Mark::Missed,
+        (false, false) => Mark::Unchosen,
+    };
+    let feedback = if chosen || expected {
+        feedback.map(str::to_string)
+    } else {
+        None
+    };
+    Verdict {
+        index,
+        mark,
+        feedback,
+    }
+}
+
+/// `right / total` as a score; an empty question (which validation rejects) scores 0.
+fn ratio(right: u32, total: u32) -> f64 {
+    if total == 0 {
+        0.0
+    } else {
+        f64::from(right.min(total)) / f64::from(total)
+    }
+}
+
+fn policy_score(policy: PartialCredit, right: u32, total: u32) -> f64 {
+    match policy {
+        PartialCredit::AllOrNothing => ratio(u32::from(total > 0 && right == total), 1),
+        PartialCredit::EveryDecisionCounts => ratio(right, total),
+    }
+}
+
+/// Trims, collapses runs of whitespace to one space and, unless case matters, lowercases.
+pub fn normalise(s: &str, case_sensitive: bool) -> String {
+    let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if case_sensitive {
+        joined
+    } else {
+        joined.to_lowercase()
+    }
+}
+
+/// Whether the whole of `text` matches `pattern`; an invalid pattern (which validation rejects)
+/// matches nothing.
+fn regex_matches(pattern: &str, text: &str, case_sensitive: bool) -> bool {
+    let flags = if case_sensitive { "" } else { "(?i)" };
+    regex_lite::Regex::new(&format!("{flags}^(?:{pattern})$")).is_ok_and(|re| re.is_match(text))
+}
+
+fn within(given: f64, right: f64, tolerance: Tolerance) -> bool {
+    if !given.is_finite() {
+        return false;
+    }
+    let allowed = match tolerance {
+        Tolerance::Absolute(t) => t,
+        Tolerance::Relative(r) => r * right.abs(),
+    };
+    // Absorbs float noise such as 0.1 + 0.2, without widening a deliberate tolerance noticeably.
+    let epsilon = 1e-9 * right.abs().max(1.0);
+    (given - right).abs() <= allowed + epsilon
+}
+
+fn answer_kind(a: &Answer) -> &'static str {
+    match a {
+        Answer::Choice(_) => "one choice",
+        Answer::Choices(_) => "a set of choices",
+        Answer::Bool(_) => "true or false",
+        Answer::Text(_) => "text",
+        Answer::Number(_) => "a number",
+        Answer::Order(_) => "an order",
+        Answer::Pairs(_) => "a set of pairs",
+        Answer::Lab(_) => "a lab result",
+    }
+}

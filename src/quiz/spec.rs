@@ -1,0 +1,333 @@
+//! The authoring format as data: which keys each table of a quiz file accepts, their types and
+//! their documentation.
+//!
+//! One table drives both the validator (unknown keys, "did you mean", type errors) and the JSON
+//! Schema generator, so the published schema cannot drift from what `cloudbook check` accepts.
+//! It says nothing about semantics (answer among the options, …); `parse.rs` checks those.
+
+/// The shape of one value in a quiz file.
+#[derive(Debug, Clone, Copy)]
+pub enum Ty {
+    /// A plain string (ids, answers to compare against, units).
+    Str,
+    /// A Markdown string, rendered to HTML at build time.
+    Markdown,
+    Bool,
+    /// A non-negative integer.
+    Count,
+    /// An integer or a float.
+    Number,
+    /// One of these strings.
+    Enum(&'static [&'static str]),
+    /// An array of plain strings.
+    StrList,
+    /// An array of Markdown strings.
+    MarkdownList,
+    /// An array whose items are either a Markdown string or a table with these keys
+    /// (choice options: `"3 seconds"` or `{ text = "3 seconds", feedback = "…" }`).
+    MarkdownOrTableList(&'static [Field]),
+    /// An array of tables with these keys (`[[questions.pairs]]` or inline tables).
+    TableList(&'static [Field]),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub name: &'static str,
+    pub ty: Ty,
+    pub required: bool,
+    pub doc: &'static str,
+}
+
+const fn req(name: &'static str, ty: Ty, doc: &'static str) -> Field {
+    Field {
+        name,
+        ty,
+        required: true,
+        doc,
+    }
+}
+
+const fn opt(name: &'static str, ty: Ty, doc: &'static str) -> Field {
+    Field {
+        name,
+        ty,
+        required: false,
+        doc,
+    }
+}
+
+pub const MODES: &[&str] = &["one-at-a-time", "all-at-once"];
+pub const POLICIES: &[&str] = &["all-or-nothing", "every-decision-counts"];
+
+/// Every question type, as written after `type =`.
+pub const QUESTION_TYPES: &[&str] = &[
+    "single-choice",
+    "multiple-choice",
+    "true-false",
+    "short-answer",
+    "numeric",
+    "ordering",
+    "matching",
+    "lab-graded",
+];
+
+pub const QUIZ: &[Field] = &[
+    req(
+        "id",
+        Ty::Str,
+        "Unique across the book; the key under which a learner's progress is stored.",
+    ),
+    opt("title", Ty::Str, "Shown above the quiz."),
+    opt(
+        "mode",
+        Ty::Enum(MODES),
+        "How questions are shown (default \"one-at-a-time\").",
+    ),
+    opt(
+        "partial_credit",
+        Ty::Enum(POLICIES),
+        "Default scoring of multiple-choice, ordering and matching questions (default \"every-decision-counts\").",
+    ),
+    opt(
+        "shuffle",
+        Ty::Bool,
+        "Shuffle choice options per learner (default true).",
+    ),
+    // The item type of `questions` depends on `type`; the schema generator handles it specially.
+    req("questions", Ty::TableList(COMMON), "The questions, in order."),
+];
+
+/// Keys every question accepts.
+pub const COMMON: &[Field] = &[
+    req(
+        "id",
+        Ty::Str,
+        "Unique across the book, written by hand, never generated.",
+    ),
+    req("type", Ty::Enum(QUESTION_TYPES), "The question type."),
+    req("prompt", Ty::Markdown, "The question."),
+    opt(
+        "explanation",
+        Ty::Markdown,
+        "Shown after answering: why the answer is right.",
+    ),
+    opt("hints", Ty::MarkdownList, "Revealed one at a time on request."),
+    opt(
+        "points",
+        Ty::Count,
+        "Weight of the question in the quiz total (default 1).",
+    ),
+];
+
+pub const OPTION: &[Field] = &[
+    req("text", Ty::Markdown, "The option as shown."),
+    opt(
+        "feedback",
+        Ty::Markdown,
+        "Shown when the learner picks this option, or misses it if it is right.",
+    ),
+];
+
+pub const PAIR: &[Field] = &[
+    req("left", Ty::Markdown, "The fixed side."),
+    req(
+        "right",
+        Ty::Markdown,
+        "The side the learner matches to it (shuffled).",
+    ),
+];
+
+pub const TEXT_MISTAKE: &[Field] = &[
+    req(
+        "answer",
+        Ty::Str,
+        "A wrong answer learners are expected to give (normalised like the right one).",
+    ),
+    req("feedback", Ty::Markdown, "What to tell them."),
+];
+
+pub const NUMBER_MISTAKE: &[Field] = &[
+    req(
+        "answer",
+        Ty::Number,
+        "A wrong number learners are expected to give (within the question's tolerance).",
+    ),
+    req("feedback", Ty::Markdown, "What to tell them."),
+];
+
+const SHUFFLE: Field = opt(
+    "shuffle",
+    Ty::Bool,
+    "Override the quiz's `shuffle` for this question.",
+);
+const POLICY: Field = opt(
+    "partial_credit",
+    Ty::Enum(POLICIES),
+    "Override the quiz's `partial_credit` for this question.",
+);
+
+/// The keys a question of `type_name` accepts besides [`COMMON`].
+pub fn type_fields(type_name: &str) -> Option<&'static [Field]> {
+    const SINGLE: &[Field] = &[
+        req(
+            "options",
+            Ty::MarkdownOrTableList(OPTION),
+            "At least two options.",
+        ),
+        req("answer", Ty::Str, "The text of the right option."),
+        SHUFFLE,
+    ];
+    const MULTIPLE: &[Field] = &[
+        req(
+            "options",
+            Ty::MarkdownOrTableList(OPTION),
+            "At least two options.",
+        ),
+        req("answer", Ty::StrList, "The texts of all right options."),
+        POLICY,
+        SHUFFLE,
+    ];
+    const TRUE_FALSE: &[Field] = &[
+        req("answer", Ty::Bool, "Whether the statement in the prompt is true."),
+        opt(
+            "feedback_true",
+            Ty::Markdown,
+            "Shown when the learner answers true.",
+        ),
+        opt(
+            "feedback_false",
+            Ty::Markdown,
+            "Shown when the learner answers false.",
+        ),
+    ];
+    const SHORT: &[Field] = &[
+        req("answer", Ty::Str, "The canonical right answer (shown on reveal)."),
+        opt("alternatives", Ty::StrList, "Other accepted answers."),
+        opt(
+            "regex",
+            Ty::Str,
+            "Also accept answers the whole of which match this regular expression.",
+        ),
+        opt(
+            "case_sensitive",
+            Ty::Bool,
+            "Compare case-sensitively (default false).",
+        ),
+        opt(
+            "mistakes",
+            Ty::TableList(TEXT_MISTAKE),
+            "Expected wrong answers with targeted feedback.",
+        ),
+    ];
+    const NUMERIC: &[Field] = &[
+        req("answer", Ty::Number, "The right value."),
+        opt(
+            "tolerance",
+            Ty::Number,
+            "Accept |given - answer| <= tolerance (default 0).",
+        ),
+        opt(
+            "relative_tolerance",
+            Ty::Number,
+            "Accept |given - answer| <= relative_tolerance * |answer| (0.05 = 5 %).",
+        ),
+        opt(
+            "unit",
+            Ty::Str,
+            "Shown next to the input, e.g. \"ms\", \"MB\", \"USD\", \"GB-s\".",
+        ),
+        opt(
+            "mistakes",
+            Ty::TableList(NUMBER_MISTAKE),
+            "Expected wrong values with targeted feedback.",
+        ),
+    ];
+    const ORDERING: &[Field] = &[
+        req(
+            "items",
+            Ty::MarkdownList,
+            "The items in the right order; learners see them shuffled.",
+        ),
+        POLICY,
+    ];
+    const MATCHING: &[Field] = &[
+        req("pairs", Ty::TableList(PAIR), "The right pairs, one-to-one."),
+        POLICY,
+    ];
+    const LAB: &[Field] = &[req(
+        "lab",
+        Ty::Str,
+        "The id of a lab on the same page; passed when it reaches its goals.",
+    )];
+    Some(match type_name {
+        "single-choice" => SINGLE,
+        "multiple-choice" => MULTIPLE,
+        "true-false" => TRUE_FALSE,
+        "short-answer" => SHORT,
+        "numeric" => NUMERIC,
+        "ordering" => ORDERING,
+        "matching" => MATCHING,
+        "lab-graded" => LAB,
+        _ => return None,
+    })
+}
+
+/// Optimal-string-alignment distance: Levenshtein plus adjacent transpositions, so "anwser" is
+/// one edit from "answer".
+pub fn edit_distance(a: &str, b: &str) -> u32 {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let w = b.len() + 1;
+    let mut d = vec![0u32; (a.len() + 1) * w];
+    for i in 0..=a.len() {
+        d[i * w] = i as u32;
+    }
+    for (j, cell) in d.iter_mut().enumerate().take(w) {
+        *cell = j as u32;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = u32::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+        }
+    }
+    d[a.len() * w + b.len()]
+}
+
+/// The candidate closest to `word`, if it is close enough to be a plausible typo.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() as u32 / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&word.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typos_find_their_key() {
+        assert_eq!(edit_distance("anwser", "answer"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(closest("anwser", ["answer", "alternatives"]), Some("answer"));
+        assert_eq!(closest("expl", ["explanation", "id"]), None);
+        assert_eq!(
+            closest("multi-choice", QUESTION_TYPES.iter().copied()),
+            Some("multiple-choice")
+        );
+        assert_eq!(
+            closest("multiple_choice", QUESTION_TYPES.iter().copied()),
+            Some("multiple-choice")
+        );
+    }
+}
