@@ -8,5 +8,11 @@
 
 pub mod catalog;
 pub mod fargate;
+pub mod model;
 pub mod placement;
 pub mod query;
+pub mod scenario;
+pub mod taskdef;
+
+#[cfg(test)]
+mod tests;

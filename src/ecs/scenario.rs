@@ -1,0 +1,573 @@
+//! The ECS scenario file (TOML): clusters' instances, task definitions, services and a timeline
+//! of actions, parsed into [`model::Action`]s with every input error as a [`Diagnostic`] at its
+//! `path:line:col`. Documented in `book/reference/scenario-file.md`.
+//!
+//! Unknown keys are errors that list the expected keys, so a typo never silently changes a run.
+//! It does not run anything beyond building the engine ([`build`]); the CLI reads the file.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use serde::Deserialize;
+use serde_spanned::Spanned;
+
+use super::catalog::{self, Arch};
+use super::fargate::Os;
+use super::model::{
+    Action, CpuTargetTracking, Ecs, Event, Explain, InstanceSpec, SchedulingStrategy, ServiceSpec, Snapshot,
+    TaskId, Timing,
+};
+use super::placement::{Constraint, Strategy};
+use super::query;
+use super::taskdef::{ContainerDef, LaunchType, NetworkMode, TaskDef};
+use crate::diag::Diagnostic;
+use crate::sim::{DEFAULT_SEED, Engine, SimDuration, SimTime, Trace};
+
+/// A duration written `500ms`, `30s`, `2m` or `1h` (or a bare number of seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dur(pub SimDuration);
+
+/// Parses `500ms`, `30s`, `2m`, `1h`, `1.5s`.
+pub fn parse_duration(s: &str) -> Result<SimDuration, String> {
+    let s = s.trim();
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("invalid duration {s:?} (write e.g. 500ms, 30s, 2m, 1h)"))?;
+    let us = match unit {
+        "ms" => 1e3,
+        "s" | "" => 1e6,
+        "m" | "min" => 6e7,
+        "h" => 3.6e9,
+        _ => {
+            return Err(format!(
+                "invalid duration unit {unit:?} in {s:?} (expected one of: ms, s, m, h)"
+            ));
+        }
+    };
+    Ok(SimDuration::from_micros((n * us).round() as u64))
+}
+
+impl<'de> Deserialize<'de> for Dur {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            N(u64),
+            S(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::N(n) => Ok(Dur(SimDuration::from_secs(n))),
+            Raw::S(s) => parse_duration(&s).map(Dur).map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+/// `#[serde(with)]` helper for optional durations in other modules' structs.
+pub mod opt_duration {
+    use super::Dur;
+    use crate::sim::SimDuration;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SimDuration>, D::Error> {
+        Ok(Option::<Dur>::deserialize(d)?.map(|d| d.0))
+    }
+    pub fn serialize<S: Serializer>(v: &Option<SimDuration>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(d) => s.serialize_str(&d.to_string()),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    seed: Option<u64>,
+    #[serde(default)]
+    explain: Explain,
+    duration: Option<Dur>,
+    #[serde(default)]
+    instance: Vec<Spanned<InstanceIn>>,
+    #[serde(default)]
+    task_definition: Vec<TaskDefIn>,
+    #[serde(default)]
+    service: Vec<Spanned<ServiceIn>>,
+    #[serde(default)]
+    timeline: Vec<Spanned<StepIn>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InstanceIn {
+    name: String,
+    #[serde(default = "default_cluster")]
+    cluster: String,
+    #[serde(rename = "type")]
+    instance_type: String,
+    az: String,
+    #[serde(default)]
+    attributes: BTreeMap<String, String>,
+    #[serde(default)]
+    reserved_memory: u32,
+    /// More than one: names become `name-1`, `name-2`, …
+    #[serde(default = "one")]
+    count: u32,
+}
+
+fn default_cluster() -> String {
+    "default".into()
+}
+fn one() -> u32 {
+    1
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TaskDefIn {
+    family: String,
+    #[serde(default = "ec2")]
+    requires_compatibilities: LaunchType,
+    network_mode: Option<NetworkMode>,
+    cpu: Option<u32>,
+    memory: Option<u32>,
+    #[serde(default = "linux")]
+    os: Os,
+    #[serde(default = "x86")]
+    arch: Arch,
+    #[serde(default = "latest")]
+    platform_version: String,
+    ephemeral_storage_gib: Option<u32>,
+    container: Vec<ContainerDef>,
+}
+
+fn ec2() -> LaunchType {
+    LaunchType::Ec2
+}
+fn linux() -> Os {
+    Os::Linux
+}
+fn x86() -> Arch {
+    Arch::X86_64
+}
+fn latest() -> String {
+    "LATEST".into()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConstraintIn {
+    #[serde(rename = "type")]
+    kind: String,
+    expression: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StrategyIn {
+    #[serde(rename = "type")]
+    kind: String,
+    field: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AutoscalingIn {
+    target_cpu_percent: f64,
+    min: u32,
+    max: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServiceIn {
+    name: String,
+    #[serde(default = "default_cluster")]
+    cluster: String,
+    task_definition: String,
+    #[serde(default)]
+    desired_count: u32,
+    #[serde(default = "ec2")]
+    launch_type: LaunchType,
+    #[serde(default = "replica")]
+    scheduling_strategy: SchedulingStrategy,
+    minimum_healthy_percent: Option<u32>,
+    maximum_percent: Option<u32>,
+    #[serde(default)]
+    placement_constraints: Vec<ConstraintIn>,
+    /// Absent means ECS's service default, spread across availability zones.
+    placement_strategy: Option<Vec<StrategyIn>>,
+    autoscaling: Option<AutoscalingIn>,
+}
+
+fn replica() -> SchedulingStrategy {
+    SchedulingStrategy::Replica
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+enum StepIn {
+    RunTask {
+        at: Dur,
+        task_definition: String,
+        #[serde(default = "default_cluster")]
+        cluster: String,
+        #[serde(default = "one")]
+        count: u32,
+        #[serde(default = "ec2")]
+        launch_type: LaunchType,
+        #[serde(default)]
+        placement_constraints: Vec<ConstraintIn>,
+        #[serde(default)]
+        placement_strategy: Vec<StrategyIn>,
+    },
+    UpdateService {
+        at: Dur,
+        service: String,
+        desired_count: Option<u32>,
+        task_definition: Option<String>,
+    },
+    StopTask {
+        at: Dur,
+        task: String,
+    },
+    DrainInstance {
+        at: Dur,
+        instance: String,
+    },
+    TerminateInstance {
+        at: Dur,
+        instance: String,
+    },
+    RegisterInstance {
+        at: Dur,
+        #[serde(flatten)]
+        instance: InstanceIn,
+    },
+    SetLoad {
+        at: Dur,
+        service: String,
+        cpu_units: u32,
+    },
+}
+
+/// A parsed scenario: the seed, the end of the run, and every action with its time.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub seed: u64,
+    pub explain: Explain,
+    pub end: SimTime,
+    pub actions: Vec<(SimTime, Action)>,
+}
+
+/// Turns serde's wording into the house's: `unknown key "x" (expected one of: a, b)`.
+fn reword(message: &str) -> String {
+    let message = message.trim();
+    let ticks = |s: &str| -> Vec<String> { s.split('`').skip(1).step_by(2).map(str::to_string).collect() };
+    for (serde_kind, ours) in [
+        ("unknown field", "unknown key"),
+        ("unknown variant", "unknown value"),
+    ] {
+        if message.starts_with(serde_kind) {
+            let words = ticks(message);
+            if let Some((got, expected)) = words.split_first() {
+                let expected = if expected.is_empty() {
+                    "none".to_string()
+                } else {
+                    expected.join(", ")
+                };
+                return format!("{ours} \"{got}\" (expected one of: {expected})");
+            }
+        }
+    }
+    message.replace('`', "\"")
+}
+
+/// Parses a scenario file; `path` only labels diagnostics.
+pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
+    let file: File = toml::from_str(text).map_err(|e| {
+        let offset = e.span().map_or(0, |s| s.start);
+        vec![Diagnostic::at_offset(path, text, offset, reword(e.message()))]
+    })?;
+    let mut diags = vec![];
+    let at = |diags: &mut Vec<Diagnostic>, offset: usize, msg: String| {
+        diags.push(Diagnostic::at_offset(path, text, offset, msg))
+    };
+    let mut actions = vec![];
+    let instance_actions = |diags: &mut Vec<Diagnostic>, i: InstanceIn, span: Range<usize>| -> Vec<Action> {
+        let Some(ty) = catalog::instance_type(&i.instance_type) else {
+            at(
+                diags,
+                locate(text, &span, &i.instance_type),
+                format!(
+                    "unknown instance type \"{}\" (expected one of: {})",
+                    i.instance_type,
+                    catalog::instance_type_names().join(", ")
+                ),
+            );
+            return vec![];
+        };
+        (1..=i.count)
+            .map(|k| {
+                let name = if i.count == 1 {
+                    i.name.clone()
+                } else {
+                    format!("{}-{k}", i.name)
+                };
+                Action::RegisterInstance(InstanceSpec {
+                    name,
+                    cluster: i.cluster.clone(),
+                    instance_type: ty,
+                    az: i.az.clone(),
+                    attributes: i.attributes.clone(),
+                    reserved_memory: i.reserved_memory,
+                })
+            })
+            .collect()
+    };
+    for i in file.instance {
+        let span = i.span();
+        for a in instance_actions(&mut diags, i.into_inner(), span) {
+            actions.push((SimTime::ZERO, a));
+        }
+    }
+    for td in file.task_definition {
+        let network_mode = td.network_mode.unwrap_or(match td.requires_compatibilities {
+            LaunchType::Fargate => NetworkMode::Awsvpc,
+            LaunchType::Ec2 => NetworkMode::Bridge,
+        });
+        let def = TaskDef {
+            family: td.family,
+            revision: 0,
+            compatibility: td.requires_compatibilities,
+            network_mode,
+            cpu: td.cpu,
+            memory: td.memory,
+            containers: td.container,
+            os: td.os,
+            arch: td.arch,
+            platform_version: td.platform_version,
+            ephemeral_storage_gib: td.ephemeral_storage_gib,
+        };
+        actions.push((SimTime::ZERO, Action::RegisterTaskDefinition(def)));
+    }
+    let mut service_names = vec![];
+    for s in file.service {
+        let span = s.span();
+        let s = s.into_inner();
+        let constraints = constraints(&mut diags, path, text, &span, s.placement_constraints);
+        let strategies = match s.placement_strategy {
+            Some(list) => strategies(&mut diags, path, text, &span, list),
+            None if s.launch_type == LaunchType::Ec2 => {
+                vec![Strategy::Spread(super::placement::SpreadField::Attribute(
+                    "ecs.availability-zone".into(),
+                ))]
+            }
+            None => vec![],
+        };
+        let daemon = s.scheduling_strategy == SchedulingStrategy::Daemon;
+        service_names.push(s.name.clone());
+        actions.push((
+            SimTime::ZERO,
+            Action::CreateService(ServiceSpec {
+                name: s.name,
+                cluster: s.cluster,
+                task_definition: s.task_definition,
+                desired_count: s.desired_count,
+                launch_type: s.launch_type,
+                scheduling: s.scheduling_strategy,
+                // Defaults from the API: REPLICA 100/200, DAEMON 0/100.
+                minimum_healthy_percent: s.minimum_healthy_percent.unwrap_or(if daemon { 0 } else { 100 }),
+                maximum_percent: s.maximum_percent.unwrap_or(if daemon { 100 } else { 200 }),
+                constraints,
+                strategies,
+                autoscaling: s.autoscaling.map(|a| CpuTargetTracking {
+                    target_percent: a.target_cpu_percent,
+                    min: a.min,
+                    max: a.max,
+                }),
+            }),
+        ));
+    }
+    let mut last = SimTime::ZERO;
+    for step in file.timeline {
+        let span = step.span();
+        let offset = span.start;
+        let (when, action) = match step.into_inner() {
+            StepIn::RunTask {
+                at,
+                task_definition,
+                cluster,
+                count,
+                launch_type,
+                placement_constraints,
+                placement_strategy,
+            } => (
+                at,
+                vec![Action::RunTask {
+                    cluster,
+                    task_definition,
+                    count,
+                    launch_type,
+                    constraints: constraints(&mut diags, path, text, &span, placement_constraints),
+                    strategies: strategies(&mut diags, path, text, &span, placement_strategy),
+                }],
+            ),
+            StepIn::UpdateService {
+                at,
+                service,
+                desired_count,
+                task_definition,
+            } => {
+                if !service_names.contains(&service) {
+                    diags.push(Diagnostic::at_offset(
+                        path,
+                        text,
+                        offset,
+                        format!(
+                            "unknown service \"{service}\" (expected one of: {})",
+                            service_names.join(", ")
+                        ),
+                    ));
+                }
+                (
+                    at,
+                    vec![Action::UpdateService {
+                        service,
+                        desired_count,
+                        task_definition,
+                    }],
+                )
+            }
+            StepIn::StopTask { at, task } => match task.strip_prefix('t').and_then(|n| n.parse::<u32>().ok())
+            {
+                Some(n) if n >= 1 => (at, vec![Action::StopTask { task: TaskId(n - 1) }]),
+                None => {
+                    diags.push(Diagnostic::at_offset(
+                        path,
+                        text,
+                        offset,
+                        format!("invalid task id \"{task}\" (write it as the trace does, e.g. t3)"),
+                    ));
+                    continue;
+                }
+            },
+            StepIn::DrainInstance { at, instance } => (at, vec![Action::DrainInstance { instance }]),
+            StepIn::TerminateInstance { at, instance } => (at, vec![Action::TerminateInstance { instance }]),
+            StepIn::RegisterInstance { at, instance } => {
+                (at, instance_actions(&mut diags, instance, span.clone()))
+            }
+            StepIn::SetLoad {
+                at,
+                service,
+                cpu_units,
+            } => (at, vec![Action::SetLoad { service, cpu_units }]),
+        };
+        let t = SimTime::ZERO + when.0;
+        last = last.max(t);
+        actions.extend(action.into_iter().map(|a| (t, a)));
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    // The default end leaves ten minutes after the last action for things to settle.
+    let end = file
+        .duration
+        .map_or(last + SimDuration::from_mins(10), |d| SimTime::ZERO + d.0);
+    Ok(Scenario {
+        seed: file.seed.unwrap_or(DEFAULT_SEED),
+        explain: file.explain,
+        end,
+        actions,
+    })
+}
+
+/// Where `needle` is written inside an entry (for a diagnostic on a value that serde could not
+/// give a span for); the entry's start if it is not found verbatim.
+fn locate(text: &str, span: &Range<usize>, needle: &str) -> usize {
+    text.get(span.clone())
+        .and_then(|t| t.find(needle))
+        .map_or(span.start, |i| span.start + i)
+}
+
+fn constraints(
+    diags: &mut Vec<Diagnostic>,
+    path: &str,
+    text: &str,
+    span: &Range<usize>,
+    list: Vec<ConstraintIn>,
+) -> Vec<Constraint> {
+    let mut out = vec![];
+    for c in list {
+        let here = |needle: &str| locate(text, span, needle);
+        match (c.kind.as_str(), c.expression) {
+            ("distinctInstance", None) => out.push(Constraint::DistinctInstance),
+            ("memberOf", Some(e)) => match query::parse(&e) {
+                Ok(expr) => out.push(Constraint::MemberOf { expression: e, expr }),
+                Err(err) => diags.push(Diagnostic::at_offset(
+                    path,
+                    text,
+                    here(&e) + err.offset as usize,
+                    err.to_string(),
+                )),
+            },
+            ("memberOf", None) => diags.push(Diagnostic::at_offset(
+                path,
+                text,
+                here("memberOf"),
+                "memberOf needs an expression".to_string(),
+            )),
+            ("distinctInstance", Some(e)) => diags.push(Diagnostic::at_offset(
+                path,
+                text,
+                here(&e),
+                "distinctInstance takes no expression".to_string(),
+            )),
+            (other, _) => diags.push(Diagnostic::at_offset(
+                path,
+                text,
+                here(other),
+                format!("unknown constraint type \"{other}\" (expected one of: distinctInstance, memberOf)"),
+            )),
+        }
+    }
+    out
+}
+
+fn strategies(
+    diags: &mut Vec<Diagnostic>,
+    path: &str,
+    text: &str,
+    span: &Range<usize>,
+    list: Vec<StrategyIn>,
+) -> Vec<Strategy> {
+    let mut out = vec![];
+    for s in list {
+        match Strategy::parse(&s.kind, s.field.as_deref()) {
+            Ok(st) => out.push(st),
+            Err(e) => diags.push(Diagnostic::at_offset(path, text, locate(text, span, &s.kind), e)),
+        }
+    }
+    out
+}
+
+/// Builds the engine with every action scheduled; the caller steps or runs it.
+pub fn build(s: &Scenario) -> Engine<Ecs> {
+    let mut e = Engine::new(Ecs::new(s.explain, Timing::default(), s.end), s.seed);
+    for (t, a) in &s.actions {
+        e.schedule_at(*t, Event::Act(a.clone()));
+    }
+    e
+}
+
+/// Runs a scenario to its end.
+pub fn run(s: &Scenario) -> (Trace<super::model::Record>, Snapshot) {
+    let mut e = build(s);
+    e.run_until(s.end);
+    let snap = e.model().snapshot();
+    let (_, trace) = e.into_parts();
+    (trace, snap)
+}
