@@ -445,7 +445,7 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
             StepIn::StopTask { at, task } => match task.strip_prefix('t').and_then(|n| n.parse::<u32>().ok())
             {
                 Some(n) if n >= 1 => (at, vec![Action::StopTask { task: TaskId(n - 1) }]),
-                None => {
+                _ => {
                     diags.push(Diagnostic::at_offset(
                         path,
                         text,
