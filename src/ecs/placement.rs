@@ -466,7 +466,14 @@ impl Pool {
                 candidates
                     .iter()
                     .enumerate()
-                    .map(|(k, &i)| (i, String::new(), u64::from(k as u64 != pick)))
+                    .map(|(k, &i)| {
+                        let drawn = k as u64 == pick;
+                        (
+                            i,
+                            if drawn { "drawn" } else { "not drawn" }.to_string(),
+                            u64::from(!drawn),
+                        )
+                    })
                     .collect()
             }
         };
