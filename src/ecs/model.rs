@@ -483,6 +483,13 @@ pub struct Ecs {
     services: Vec<Service>,
 }
 
+impl Task {
+    /// The instance resources the task holds, until it is STOPPED.
+    pub fn reservation(&self) -> Option<&Reservation> {
+        self.reservation.as_ref()
+    }
+}
+
 impl Ecs {
     pub fn new(explain: Explain, timing: Timing, end: SimTime) -> Self {
         Ecs {

@@ -44,7 +44,8 @@ pub fn parse_duration(s: &str) -> Result<SimDuration, String> {
         "h" => 3.6e9,
         _ => {
             return Err(format!(
-                "invalid duration unit {unit:?} in {s:?} (expected one of: ms, s, m, h)"
+                "invalid duration {s:?}: unknown unit {:?} (expected one of: ms, s, m, h)",
+                unit.trim()
             ));
         }
     };
@@ -286,11 +287,37 @@ fn reword(message: &str) -> String {
     message.replace('`', "\"")
 }
 
+/// toml reports some errors at the start of the enclosing table (timeline steps are read as a
+/// whole); point at the offending key or value instead when it can be found after that start.
+fn refine(text: &str, offset: usize, message: &str) -> usize {
+    let Some(quoted) = message.split('"').nth(1) else {
+        return offset;
+    };
+    let rest = text.get(offset..).unwrap_or("");
+    let found = if message.starts_with("unknown key") {
+        let mut at = 0;
+        rest.split_inclusive('\n').find_map(|line| {
+            let here = at;
+            at += line.len();
+            let key = line.trim_start();
+            let after = key.strip_prefix(quoted)?;
+            after
+                .trim_start()
+                .starts_with('=')
+                .then_some(here + line.len() - key.len())
+        })
+    } else {
+        rest.find(&format!("\"{quoted}\"")).map(|i| i + 1)
+    };
+    found.map_or(offset, |i| offset + i)
+}
+
 /// Parses a scenario file; `path` only labels diagnostics.
 pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
     let file: File = toml::from_str(text).map_err(|e| {
-        let offset = e.span().map_or(0, |s| s.start);
-        vec![Diagnostic::at_offset(path, text, offset, reword(e.message()))]
+        let message = reword(e.message());
+        let offset = refine(text, e.span().map_or(0, |s| s.start), &message);
+        vec![Diagnostic::at_offset(path, text, offset, message)]
     })?;
     let mut diags = vec![];
     let at = |diags: &mut Vec<Diagnostic>, offset: usize, msg: String| {
@@ -426,11 +453,15 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
                     diags.push(Diagnostic::at_offset(
                         path,
                         text,
-                        offset,
-                        format!(
-                            "unknown service \"{service}\" (expected one of: {})",
-                            service_names.join(", ")
-                        ),
+                        locate(text, &span, &format!("\"{service}\"")) + 1,
+                        if service_names.is_empty() {
+                            format!("unknown service \"{service}\" (no [[service]] is declared)")
+                        } else {
+                            format!(
+                                "unknown service \"{service}\" (expected one of: {})",
+                                service_names.join(", ")
+                            )
+                        },
                     ));
                 }
                 (
@@ -488,7 +519,8 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
 /// Where `needle` is written inside an entry (for a diagnostic on a value that serde could not
 /// give a span for); the entry's start if it is not found verbatim.
 fn locate(text: &str, span: &Range<usize>, needle: &str) -> usize {
-    text.get(span.clone())
+    // toml's span of an array-of-tables entry may cover only its header, so search on from it.
+    text.get(span.start..)
         .and_then(|t| t.find(needle))
         .map_or(span.start, |i| span.start + i)
 }

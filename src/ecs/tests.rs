@@ -476,3 +476,285 @@ placement_strategy = [{ type = "binpack", field = "memory" }]
     "#]],
     );
 }
+
+mod properties {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use crate::ecs::catalog::{Arch, CATALOG};
+    use crate::ecs::fargate::Os;
+    use crate::ecs::model::{
+        Action, DesiredStatus, Ecs, Event, Explain, InstanceSpec, SchedulingStrategy, ServiceSpec, TaskId,
+        TaskStatus, Timing,
+    };
+    use crate::ecs::placement::{BinpackField, Constraint, Needs, Node, Pool, SpreadField};
+    use crate::ecs::query;
+    use crate::ecs::taskdef::{ContainerDef, LaunchType, NetworkMode, PortMapping, TaskDef};
+    use crate::sim::{Engine, Rng, SimDuration, SimTime};
+
+    fn def(family: &str, cpu: u32, memory: u32, port: Option<u16>) -> TaskDef {
+        TaskDef {
+            family: family.into(),
+            revision: 0,
+            compatibility: LaunchType::Ec2,
+            network_mode: NetworkMode::Bridge,
+            cpu: Some(cpu),
+            memory: Some(memory),
+            containers: vec![ContainerDef {
+                name: "c".into(),
+                image: format!("{family}:1"),
+                cpu: 0,
+                memory: None,
+                memory_reservation: None,
+                port_mappings: vec![PortMapping {
+                    container_port: 80,
+                    host_port: port,
+                }],
+                essential: true,
+                image_size_mb: 10,
+                exits_after: None,
+                exit_code: 0,
+            }],
+            os: Os::Linux,
+            arch: Arch::X86_64,
+            platform_version: "LATEST".into(),
+            ephemeral_storage_gib: None,
+        }
+    }
+
+    fn strategies() -> impl proptest::strategy::Strategy<Value = Vec<crate::ecs::placement::Strategy>> {
+        let one = prop_oneof![
+            Just(crate::ecs::placement::Strategy::Binpack(BinpackField::Memory)),
+            Just(crate::ecs::placement::Strategy::Binpack(BinpackField::Cpu)),
+            Just(crate::ecs::placement::Strategy::Spread(SpreadField::InstanceId)),
+            Just(crate::ecs::placement::Strategy::Spread(SpreadField::Attribute(
+                "ecs.availability-zone".into()
+            ))),
+            Just(crate::ecs::placement::Strategy::Random),
+        ];
+        proptest::collection::vec(one, 0..3)
+    }
+
+    fn constraints(distinct: bool, member_of: bool) -> Vec<Constraint> {
+        let mut c = vec![];
+        if distinct {
+            c.push(Constraint::DistinctInstance);
+        }
+        if member_of {
+            let e = "attribute:ecs.availability-zone in [us-east-1a, us-east-1b]";
+            c.push(Constraint::MemberOf {
+                expression: e.into(),
+                expr: query::parse(e).expect("valid"),
+            });
+        }
+        c
+    }
+
+    /// (instance type index, zone index) per instance.
+    fn instances() -> impl proptest::strategy::Strategy<Value = Vec<(usize, u8)>> {
+        proptest::collection::vec((0..CATALOG.len(), 0u8..3), 1..7)
+    }
+
+    fn engine(instances: &[(usize, u8)], seed: u64) -> Engine<Ecs> {
+        let mut e = Engine::new(
+            Ecs::new(Explain::Summary, Timing::default(), SimTime::from_secs(3600)),
+            seed,
+        );
+        for (k, (ty, az)) in instances.iter().enumerate() {
+            let spec = InstanceSpec {
+                name: format!("i-{k}"),
+                cluster: "default".into(),
+                instance_type: &CATALOG[*ty],
+                az: format!("us-east-1{}", (b'a' + az) as char),
+                attributes: BTreeMap::new(),
+                reserved_memory: 0,
+            };
+            e.schedule_at(SimTime::ZERO, Event::Act(Action::RegisterInstance(spec)));
+        }
+        e
+    }
+
+    /// No instance holds more CPU, memory or host ports than it has, and the pool's bookkeeping
+    /// equals the sum of the live tasks' reservations.
+    fn assert_not_overcommitted(ecs: &Ecs) {
+        for pool in ecs.pools().values() {
+            for (i, n) in pool.nodes().iter().enumerate() {
+                let live: Vec<_> = ecs
+                    .tasks()
+                    .iter()
+                    .filter_map(|t| t.reservation())
+                    .filter(|r| r.node == i as u32)
+                    .collect();
+                let cpu: u32 = live.iter().map(|r| r.cpu).sum();
+                let mem: u32 = live.iter().map(|r| r.memory).sum();
+                assert!(
+                    cpu <= n.cpu_total && mem <= n.memory_total,
+                    "{} over-committed",
+                    n.name
+                );
+                assert_eq!(
+                    (n.cpu_total - n.cpu_free, n.memory_total - n.memory_free),
+                    (cpu, mem),
+                    "{}",
+                    n.name
+                );
+                let mut ports: Vec<u16> = live.iter().flat_map(|r| r.ports.iter().copied()).collect();
+                let count = ports.len();
+                ports.sort_unstable();
+                ports.dedup();
+                assert_eq!(ports.len(), count, "{} has a host port twice", n.name);
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn placement_never_overcommits_and_respects_distinct_instance(
+            instances in instances(),
+            runs in proptest::collection::vec(
+                (0u32..2048, 64u32..4096, prop_oneof![Just(None), Just(Some(0u16)), Just(Some(80u16))],
+                 1u32..6, strategies(), any::<bool>(), any::<bool>()),
+                1..8),
+            stops in proptest::collection::vec(0u32..40, 0..10),
+            seed in any::<u64>(),
+        ) {
+            let mut e = engine(&instances, seed);
+            for (k, (cpu, mem, port, count, strategies, distinct, member_of)) in runs.iter().enumerate() {
+                let family = format!("f{k}");
+                let t = SimTime::from_secs(k as u64);
+                e.schedule_at(t, Event::Act(Action::RegisterTaskDefinition(def(&family, *cpu, *mem, *port))));
+                e.schedule_at(t, Event::Act(Action::RunTask {
+                    cluster: "default".into(),
+                    task_definition: family,
+                    count: *count,
+                    launch_type: LaunchType::Ec2,
+                    constraints: constraints(*distinct, *member_of),
+                    strategies: strategies.clone(),
+                }));
+            }
+            for (k, id) in stops.iter().enumerate() {
+                e.schedule_at(SimTime::from_secs(3 + k as u64), Event::Act(Action::StopTask { task: TaskId(*id) }));
+            }
+            while e.step().is_some() {
+                assert_not_overcommitted(e.model());
+            }
+            let ecs = e.model();
+            for (k, (.., distinct, _)) in runs.iter().enumerate() {
+                if !*distinct { continue; }
+                let group = format!("family:f{k}");
+                let mut on: Vec<&str> = ecs.tasks().iter()
+                    .filter(|t| t.group == group && t.last_status != TaskStatus::Stopped)
+                    .filter_map(|t| t.instance.as_deref()).collect();
+                let n = on.len();
+                on.sort_unstable();
+                on.dedup();
+                prop_assert_eq!(on.len(), n, "two tasks of {} on one instance", group);
+            }
+            for t in ecs.tasks() {
+                prop_assert!(TaskStatus::is_valid_path(&t.history), "{} {:?}", t.id, t.history);
+                if t.desired_status == DesiredStatus::Stopped {
+                    prop_assert_eq!(t.last_status, TaskStatus::Stopped);
+                }
+            }
+        }
+
+        #[test]
+        fn a_service_reaches_its_desired_count_whenever_capacity_exists(
+            instances in instances(),
+            desired in 0u32..12,
+            cpu in 0u32..1024,
+            mem in 64u32..1024,
+            strategies in strategies(),
+            seed in any::<u64>(),
+        ) {
+            // Capacity "exists" when a greedy first-fit would hold every task; with equal tasks
+            // every strategy then fits them, since any instance that fits one fits it.
+            let fits: u32 = instances.iter().map(|(ty, _)| {
+                let t = &CATALOG[*ty];
+                let by_cpu = if cpu == 0 { u32::MAX } else { t.cpu_units() / cpu };
+                by_cpu.min(t.registered_memory_mib(0) / mem)
+            }).sum();
+            prop_assume!(fits >= desired);
+            let mut e = engine(&instances, seed);
+            e.schedule_at(SimTime::ZERO, Event::Act(Action::RegisterTaskDefinition(def("web", cpu, mem, Some(0)))));
+            e.schedule_at(SimTime::ZERO, Event::Act(Action::CreateService(ServiceSpec {
+                name: "web".into(),
+                cluster: "default".into(),
+                task_definition: "web".into(),
+                desired_count: desired,
+                launch_type: LaunchType::Ec2,
+                scheduling: SchedulingStrategy::Replica,
+                minimum_healthy_percent: 100,
+                maximum_percent: 200,
+                constraints: vec![],
+                strategies,
+                autoscaling: None,
+            })));
+            e.run_until(SimTime::ZERO + SimDuration::from_mins(5));
+            let row = &e.model().snapshot().services[0];
+            prop_assert_eq!(row.running, desired);
+        }
+
+        #[test]
+        fn the_fast_binpack_path_chooses_what_the_explained_path_chooses(
+            nodes in proptest::collection::vec((0u32..4096, 0u32..8192, 0u8..3), 1..40),
+            needs_cpu in 0u32..1024,
+            needs_mem in 0u32..2048,
+            memory_first in any::<bool>(),
+            then in strategies(),
+            member_of in any::<bool>(),
+            seed in any::<u64>(),
+        ) {
+            let mut pool = Pool::new();
+            for (k, (cpu, mem, az)) in nodes.iter().enumerate() {
+                let attrs = [("ecs.availability-zone".to_string(), format!("us-east-1{}", (b'a' + az) as char))]
+                    .into_iter().collect();
+                pool.add(Node::new(format!("i-{k}"), attrs, *cpu, *mem));
+            }
+            let field = if memory_first { BinpackField::Memory } else { BinpackField::Cpu };
+            let mut s = vec![crate::ecs::placement::Strategy::Binpack(field)];
+            s.extend(then);
+            let needs = Needs { cpu: needs_cpu, memory: needs_mem, host_ports: vec![], dynamic_ports: 0, group: "g".into() };
+            let c = constraints(false, member_of);
+            let slow = pool.place(&needs, &c, &s, &mut Rng::seed_from_u64(seed), true);
+            let fast = pool.place(&needs, &c, &s, &mut Rng::seed_from_u64(seed), false);
+            prop_assert_eq!(slow.chosen, fast.chosen);
+            prop_assert_eq!(slow.failure, fast.failure);
+        }
+    }
+}
+
+#[test]
+fn scenario_errors_name_the_place_and_the_fix() {
+    let errs = |src: &str| -> String {
+        match scenario::parse("s.toml", src) {
+            Ok(_) => "ok\n".into(),
+            Err(d) => crate::diag::render_all(&d),
+        }
+    };
+    let cases = [
+        "[[instance]]\nname = \"i-a\"\ntype = \"t3.medium\"\naz = \"a\"\ncolour = \"red\"\n",
+        "[[instance]]\nname = \"i-a\"\ntype = \"t9.huge\"\naz = \"a\"\n",
+        "[[service]]\nname = \"s\"\ntask_definition = \"web\"\n\
+         placement_constraints = [{ type = \"memberOf\", expression = \"attribute:x === y\" }]\n",
+        "[[service]]\nname = \"s\"\ntask_definition = \"web\"\nplacement_strategy = [{ type = \"pack\" }]\n",
+        "[[timeline]]\nat = \"1m\"\naction = \"launch_rocket\"\n",
+        "[[timeline]]\nat = \"1 fortnight\"\naction = \"drain_instance\"\ninstance = \"i-a\"\n",
+        "[[timeline]]\nat = \"1m\"\naction = \"update_service\"\nservice = \"nope\"\ndesired_count = 1\n",
+        "[[timeline]]\nat = \"1m\"\naction = \"drain_instance\"\ninstance = \"i-a\"\nforce = true\n",
+    ];
+    let out: String = cases.iter().map(|c| errs(c)).collect();
+    expect![[r#"
+        s.toml:5:1: error: unknown key "colour" (expected one of: name, cluster, type, az, attributes, reserved_memory, count)
+        s.toml:3:9: error: unknown instance type "t9.huge" (expected one of: t3.micro, t3.small, t3.medium, t3.large, t4g.small, t4g.medium, m4.large, m5.large, m5.xlarge, m6g.large, m6i.large, c5.large, c6g.large, r5.large)
+        s.toml:4:77: error: invalid cluster query at character 17: unexpected "y"
+        s.toml:4:33: error: unknown strategy type "pack" (expected one of: binpack, spread, random)
+        s.toml:3:11: error: unknown value "launch_rocket" (expected one of: run_task, update_service, stop_task, drain_instance, terminate_instance, register_instance, set_load)
+        s.toml:2:7: error: invalid duration "1 fortnight": unknown unit "fortnight" (expected one of: ms, s, m, h)
+        s.toml:4:12: error: unknown service "nope" (no [[service]] is declared)
+        s.toml:5:1: error: unknown key "force" (expected one of: at, instance)
+    "#]].assert_eq(&out);
+}
