@@ -7,6 +7,8 @@
 
 use core::fmt;
 
+use serde::Serialize;
+
 use super::catalog::{Arch, InstanceType};
 
 /// Operating system family of a Fargate task.
@@ -27,7 +29,7 @@ impl fmt::Display for Os {
 }
 
 /// A resolved platform version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct PlatformVersion(pub u8, pub u8, pub u8);
 
 impl fmt::Display for PlatformVersion {
@@ -266,6 +268,29 @@ pub fn ec2_bill(ty: &InstanceType, cpu: u32, memory: u32, tasks: u32, secs: u64)
 /// EKS control plane: $0.10 per cluster-hour in standard support, $0.60 in extended support.
 pub fn eks_control_plane_usd(clusters: u32, hours: f64, extended_support: bool) -> f64 {
     f64::from(clusters) * hours * if extended_support { 0.60 } else { 0.10 }
+}
+
+/// The same workload on EKS, for comparison only: the control plane per cluster-hour plus the
+/// workers, which cost what they cost on ECS (a managed node group is EC2 instances; a Fargate
+/// profile runs each pod as a Fargate task). ECS itself has no control-plane charge.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EksBill {
+    pub control_plane_usd: f64,
+    pub node_group_usd: Option<f64>,
+    pub fargate_profile_usd: f64,
+}
+
+pub fn eks_compare(
+    hours: f64,
+    ec2: Option<&Ec2Bill>,
+    fargate_total_usd: f64,
+    extended_support: bool,
+) -> EksBill {
+    EksBill {
+        control_plane_usd: eks_control_plane_usd(1, hours, extended_support),
+        node_group_usd: ec2.map(|b| b.total_usd),
+        fargate_profile_usd: fargate_total_usd,
+    }
 }
 
 #[cfg(test)]

@@ -3,14 +3,18 @@
 //!
 //! Rooms: [`catalog`] (instance types), [`query`] (cluster query language), [`placement`] (filter →
 //! constraints → strategies, with reasons), [`fargate`] (sizes, versions, prices), [`model`] (the
-//! ECS state machine: tasks, services, deployments), [`scenario`] (the TOML scenario file).
+//! ECS state machine: tasks, services, deployments), [`scenario`] (the TOML scenario file),
+//! [`image`] (layers, digests, build, save/load), [`registry`] (ECR), [`container`] (one Docker host).
 //! It deliberately has no page widgets and no I/O: the CLI and the playground read its trace.
 
 pub mod catalog;
+pub mod container;
 pub mod fargate;
+pub mod image;
 pub mod model;
 pub mod placement;
 pub mod query;
+pub mod registry;
 pub mod scenario;
 pub mod taskdef;
 

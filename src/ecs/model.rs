@@ -13,7 +13,9 @@ use serde::Serialize;
 
 use super::catalog::InstanceType;
 use super::fargate::{self, FargateSize};
+use super::image::{self, ImageStore};
 use super::placement::{Constraint, InstanceStatus, Node, Pool, Reservation, Strategy, Unplaced};
+use super::registry::{LifecycleRule, Registry, TagMutability};
 use super::taskdef::{LaunchType, NetworkMode, TaskDef};
 use crate::sim::{Context, Model, SimDuration, SimTime};
 
@@ -185,6 +187,23 @@ pub enum Action {
     TerminateInstance {
         instance: String,
     },
+    /// Builds an image on the workstation (the machine that pushes).
+    BuildImage {
+        tag: String,
+        spec: String,
+    },
+    CreateRepository {
+        name: String,
+        mutability: TagMutability,
+        lifecycle: Vec<LifecycleRule>,
+    },
+    PushImage {
+        image: String,
+        repository: String,
+        tag: String,
+    },
+    /// Runs every repository's lifecycle policy now.
+    ExpireImages,
     /// Total CPU demand on a service, in CPU units, spread over its running tasks.
     SetLoad {
         service: String,
@@ -283,6 +302,26 @@ pub enum Record {
     Rejected {
         action: String,
         error: String,
+    },
+    ImageBuilt {
+        tag: String,
+        digest: String,
+        layers: u32,
+        bytes: u64,
+    },
+    ImagePushed {
+        image: String,
+        uri: String,
+        transfer: String,
+    },
+    ImageExpired {
+        repository: String,
+        digest: String,
+    },
+    ImagePulled {
+        task: TaskId,
+        image: String,
+        transfer: String,
     },
 }
 
@@ -409,6 +448,26 @@ impl fmt::Display for Record {
                 write!(f, "billing {task} fargate seconds={seconds} usd={usd:.6}")
             }
             Record::Rejected { action, error } => write!(f, "{action} rejected: {error}"),
+            Record::ImageBuilt {
+                tag,
+                digest,
+                layers,
+                bytes,
+            } => {
+                write!(
+                    f,
+                    "image {tag} built digest={digest} layers={layers} bytes={bytes}"
+                )
+            }
+            Record::ImagePushed { image, uri, transfer } => write!(f, "push {image} -> {uri} {transfer}"),
+            Record::ImageExpired { repository, digest } => {
+                write!(f, "lifecycle policy expired {repository}@{digest}")
+            }
+            Record::ImagePulled {
+                task,
+                image,
+                transfer,
+            } => write!(f, "task {task} pull {image} {transfer}"),
         }
     }
 }
@@ -477,6 +536,11 @@ pub struct Ecs {
     instances: BTreeMap<String, (String, u32, &'static InstanceType)>,
     /// Images already pulled by an instance: later tasks skip the download.
     image_cache: BTreeSet<(String, String)>,
+    /// The registry (ECR) of the scenario and the workstation that builds and pushes.
+    pub registry: Registry,
+    pub workstation: ImageStore,
+    /// Each container instance's local images: a pull moves only the layers it lacks.
+    hosts: BTreeMap<String, ImageStore>,
     defs: Vec<TaskDef>,
     fargate_sizes: Vec<Option<FargateSize>>,
     tasks: Vec<Task>,
@@ -499,6 +563,9 @@ impl Ecs {
             pools: BTreeMap::new(),
             instances: BTreeMap::new(),
             image_cache: BTreeSet::new(),
+            registry: Registry::new("123456789012", "us-east-1"),
+            workstation: ImageStore::new(),
+            hosts: BTreeMap::new(),
             defs: vec![],
             fargate_sizes: vec![],
             tasks: vec![],
@@ -659,6 +726,53 @@ impl Ecs {
                     t.desired_status = DesiredStatus::Stopped;
                     t.stopped_reason = Some(format!("Host EC2 (instance {instance}) terminated."));
                     self.enter(id, TaskStatus::Stopped, cx);
+                }
+            }
+            Action::BuildImage { tag, spec } => match image::build(&spec, &self.workstation) {
+                Ok(img) => {
+                    let (layers, bytes) = (img.layers.len() as u32, img.manifest.total_size());
+                    let digest = self.workstation.insert(&tag, img);
+                    cx.record(Record::ImageBuilt {
+                        tag,
+                        digest: digest.0,
+                        layers,
+                        bytes,
+                    });
+                }
+                Err(e) => reject(cx, "docker build", format!("{tag}: {e}")),
+            },
+            Action::CreateRepository {
+                name,
+                mutability,
+                lifecycle,
+            } => {
+                if let Err(e) = self.registry.create_repository(&name, mutability, lifecycle) {
+                    reject(cx, "CreateRepository", format!("InvalidParameterException: {e}"));
+                }
+            }
+            Action::PushImage {
+                image,
+                repository,
+                tag,
+            } => {
+                match self
+                    .registry
+                    .push(&self.workstation, &image, &repository, &tag, cx.now())
+                {
+                    Ok(t) => cx.record(Record::ImagePushed {
+                        image,
+                        uri: format!("{}:{tag}", self.registry.uri(&repository)),
+                        transfer: t.to_string(),
+                    }),
+                    Err(e) => reject(cx, "docker push", e.to_string()),
+                }
+            }
+            Action::ExpireImages => {
+                for (repository, digest) in self.registry.apply_lifecycle(cx.now()) {
+                    cx.record(Record::ImageExpired {
+                        repository,
+                        digest: digest.0,
+                    });
                 }
             }
             Action::SetLoad { service, cpu_units } => {
@@ -897,20 +1011,8 @@ impl Ecs {
                 LaunchType::Ec2 if awsvpc => self.timing.eni_attach,
                 LaunchType::Ec2 => SimDuration::ZERO,
             },
-            TaskStatus::Pending => {
-                // Fargate never caches layers; an EC2 instance pulls each image once.
-                let cached = t.instance.as_ref().is_some_and(|i| {
-                    def.containers
-                        .iter()
-                        .all(|c| self.image_cache.contains(&(i.clone(), c.image.clone())))
-                });
-                let pull_ms = if cached {
-                    0
-                } else {
-                    u64::from(def.image_size_mb()) * 1000 / u64::from(self.timing.pull_mb_per_sec.max(1))
-                };
-                SimDuration::from_millis(pull_ms) + self.timing.container_start
-            }
+            // Pending waits for the image pull, which enter() schedules itself.
+            TaskStatus::Pending => return None,
             TaskStatus::Activating => self.timing.activate,
             TaskStatus::Running => return None,
             TaskStatus::Deactivating => self.timing.deactivate,
@@ -941,14 +1043,23 @@ impl Ecs {
             reason,
         });
         match status {
-            TaskStatus::Pending => self.tasks[id.0 as usize].pull_started = Some(now),
+            TaskStatus::Pending => {
+                self.tasks[id.0 as usize].pull_started = Some(now);
+                match self.pull_plan(id, cx) {
+                    Ok(bytes) => {
+                        let pull =
+                            SimDuration::from_micros(bytes / u64::from(self.timing.pull_mb_per_sec.max(1)));
+                        cx.schedule(
+                            pull + self.timing.container_start,
+                            Event::Advance(id, TaskStatus::Pending),
+                        );
+                    }
+                    Err(e) => self.stop(id, format!("CannotPullContainerError: {e}"), cx),
+                }
+                return;
+            }
             TaskStatus::Running => {
                 let t = &self.tasks[id.0 as usize];
-                if let Some(i) = &t.instance {
-                    for c in &self.defs[t.def].containers {
-                        self.image_cache.insert((i.clone(), c.image.clone()));
-                    }
-                }
                 if let Some((after, _)) = self.defs[t.def].exits_after() {
                     cx.schedule(after, Event::Exit(id));
                 }
@@ -986,6 +1097,44 @@ impl Ecs {
         if let Some(d) = self.dwell(t, status) {
             cx.schedule(d, Event::Advance(id, status));
         }
+    }
+
+    /// Works out what a task must download before it can start, records registry pulls, and puts
+    /// the layers on the instance so later tasks skip them. Fargate never caches anything.
+    fn pull_plan(&mut self, id: TaskId, cx: &mut Cx<'_>) -> Result<u64, String> {
+        let t = &self.tasks[id.0 as usize];
+        let instance = t.instance.clone();
+        let containers = self.defs[t.def].containers.clone();
+        let mut bytes = 0u64;
+        for c in &containers {
+            let repo = c.image.split(['@', ':']).next().unwrap_or(&c.image);
+            if self.registry.repositories.contains_key(repo) {
+                let transfer = match &instance {
+                    Some(i) => self
+                        .registry
+                        .pull(&c.image, self.hosts.entry(i.clone()).or_default()),
+                    None => self.registry.pull(&c.image, &mut ImageStore::new()),
+                }
+                .map_err(|e| e.to_string())?;
+                bytes += transfer.bytes;
+                cx.record(Record::ImagePulled {
+                    task: id,
+                    image: c.image.clone(),
+                    transfer: transfer.to_string(),
+                });
+                continue;
+            }
+            let cached = instance
+                .as_ref()
+                .is_some_and(|i| self.image_cache.contains(&(i.clone(), c.image.clone())));
+            if !cached {
+                bytes += u64::from(c.image_size_mb) * 1_000_000;
+            }
+            if let Some(i) = &instance {
+                self.image_cache.insert((i.clone(), c.image.clone()));
+            }
+        }
+        Ok(bytes)
     }
 
     /// Asks a task to stop: DEACTIVATING → STOPPING (SIGTERM) → DEPROVISIONING → STOPPED.
@@ -1029,7 +1178,9 @@ impl Ecs {
         Some(self.pools[cluster].node(*i).status.clone())
     }
 
-    fn start_for_service(&mut self, s: usize, cx: &mut Cx<'_>) -> Option<TaskId> {
+    /// Launches one task of a service; on failure returns ECS's service event, for the caller to
+    /// record after the events of what did happen.
+    fn start_for_service(&mut self, s: usize, cx: &mut Cx<'_>) -> Result<TaskId, String> {
         let svc = &self.services[s];
         let (cluster, def, launch) = (svc.cluster.clone(), svc.def, svc.launch_type);
         let (constraints, strategies) = (svc.constraints.clone(), svc.strategies.clone());
@@ -1044,7 +1195,7 @@ impl Ecs {
             &strategies,
             cx,
         ) {
-            Ok(id) => Some(id),
+            Ok(id) => Ok(id),
             Err(failure) => {
                 let name = self.services[s].name.clone();
                 let why = match failure {
@@ -1058,8 +1209,7 @@ impl Ecs {
                 let msg = format!(
                     "(service {name}) was unable to place a task because no container instance met all of its requirements. {why} For more information, see the Troubleshooting section."
                 );
-                self.service_event(s, msg, cx);
-                None
+                Err(msg)
             }
         }
     }
@@ -1103,10 +1253,14 @@ impl Ecs {
                 .saturating_sub(total)
                 .min(desired.saturating_sub(new.len() as u32))
         };
+        let mut unplaced = None;
         for _ in 0..to_start {
             match self.start_for_service(s, cx) {
-                Some(id) => started.push(id),
-                None => break,
+                Ok(id) => started.push(id),
+                Err(msg) => {
+                    unplaced = Some(msg);
+                    break;
+                }
             }
         }
         if (new.len() as u32) > desired {
@@ -1168,6 +1322,9 @@ impl Ecs {
                 ),
                 cx,
             );
+        }
+        if let Some(msg) = unplaced {
+            self.service_event(s, msg, cx);
         }
         let in_flight = new
             .iter()

@@ -19,6 +19,7 @@ use super::model::{
 };
 use super::placement::{Constraint, Strategy};
 use super::query;
+use super::registry::{LifecycleRule, TagMutability};
 use super::taskdef::{ContainerDef, LaunchType, NetworkMode, TaskDef};
 use crate::diag::Diagnostic;
 use crate::sim::{DEFAULT_SEED, Engine, SimDuration, SimTime, Trace};
@@ -98,7 +99,29 @@ struct File {
     #[serde(default)]
     service: Vec<Spanned<ServiceIn>>,
     #[serde(default)]
+    repository: Vec<RepositoryIn>,
+    #[serde(default)]
+    image: Vec<ImageIn>,
+    #[serde(default)]
     timeline: Vec<Spanned<StepIn>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RepositoryIn {
+    name: String,
+    #[serde(default)]
+    tag_mutability: TagMutability,
+    #[serde(default)]
+    lifecycle: Vec<LifecycleRule>,
+}
+
+/// An image built on the workstation at the start: a tag and a build spec.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImageIn {
+    tag: String,
+    build: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -243,10 +266,30 @@ enum StepIn {
         at: Dur,
         instance: String,
     },
+    // The keys of [[instance]], spelled out: `#[serde(flatten)]` would silently accept typos.
     RegisterInstance {
         at: Dur,
-        #[serde(flatten)]
-        instance: InstanceIn,
+        name: String,
+        #[serde(default = "default_cluster")]
+        cluster: String,
+        #[serde(rename = "type")]
+        instance_type: String,
+        az: String,
+        #[serde(default)]
+        attributes: BTreeMap<String, String>,
+        #[serde(default)]
+        reserved_memory: u32,
+        #[serde(default = "one")]
+        count: u32,
+    },
+    PushImage {
+        at: Dur,
+        image: String,
+        repository: String,
+        tag: String,
+    },
+    ExpireImages {
+        at: Dur,
     },
     SetLoad {
         at: Dur,
@@ -360,6 +403,23 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
         for a in instance_actions(&mut diags, i.into_inner(), span) {
             actions.push((SimTime::ZERO, a));
         }
+    }
+    for r in file.repository {
+        let action = Action::CreateRepository {
+            name: r.name,
+            mutability: r.tag_mutability,
+            lifecycle: r.lifecycle,
+        };
+        actions.push((SimTime::ZERO, action));
+    }
+    for i in file.image {
+        actions.push((
+            SimTime::ZERO,
+            Action::BuildImage {
+                tag: i.tag,
+                spec: i.build,
+            },
+        ));
     }
     for td in file.task_definition {
         let network_mode = td.network_mode.unwrap_or(match td.requires_compatibilities {
@@ -488,9 +548,41 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
             },
             StepIn::DrainInstance { at, instance } => (at, vec![Action::DrainInstance { instance }]),
             StepIn::TerminateInstance { at, instance } => (at, vec![Action::TerminateInstance { instance }]),
-            StepIn::RegisterInstance { at, instance } => {
+            StepIn::RegisterInstance {
+                at,
+                name,
+                cluster,
+                instance_type,
+                az,
+                attributes,
+                reserved_memory,
+                count,
+            } => {
+                let instance = InstanceIn {
+                    name,
+                    cluster,
+                    instance_type,
+                    az,
+                    attributes,
+                    reserved_memory,
+                    count,
+                };
                 (at, instance_actions(&mut diags, instance, span.clone()))
             }
+            StepIn::PushImage {
+                at,
+                image,
+                repository,
+                tag,
+            } => (
+                at,
+                vec![Action::PushImage {
+                    image,
+                    repository,
+                    tag,
+                }],
+            ),
+            StepIn::ExpireImages { at } => (at, vec![Action::ExpireImages]),
             StepIn::SetLoad {
                 at,
                 service,

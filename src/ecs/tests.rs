@@ -312,8 +312,8 @@ fn rolling_deployment_desired_4_min_50_max_200_replaces_in_one_wave() {
         t=00:00:02.570 service web event: (service web) has reached a steady state.
         t=00:01:00.000 service web event: (service web) has started 4 tasks: (task t5) (task t6) (task t7) (task t8).
         t=00:01:00.000 service web event: (service web) has stopped 2 running tasks: (task t1) (task t2).
-        t=00:01:02.570 service web event: (service web) has stopped 2 running tasks: (task t3) (task t4).
-        t=00:01:04.570 service web event: (service web) has reached a steady state.
+        t=00:01:01.570 service web event: (service web) has stopped 2 running tasks: (task t3) (task t4).
+        t=00:01:02.570 service web event: (service web) has reached a steady state.
     "#]].assert_eq(&events(&service(
         "desired_count = 4\nminimum_healthy_percent = 50\nmaximum_percent = 200",
         DEPLOY_WEB2,
@@ -326,8 +326,9 @@ fn rolling_deployment_desired_2_min_75_rounds_up_and_stops_nothing_first() {
         t=00:00:00.000 service web event: (service web) has started 2 tasks: (task t1) (task t2).
         t=00:00:02.570 service web event: (service web) has reached a steady state.
         t=00:01:00.000 service web event: (service web) has started 2 tasks: (task t3) (task t4).
-        t=00:01:02.570 service web event: (service web) has stopped 2 running tasks: (task t1) (task t2).
-        t=00:01:04.570 service web event: (service web) has reached a steady state.
+        t=00:01:01.570 service web event: (service web) has stopped 1 running tasks: (task t1).
+        t=00:01:02.570 service web event: (service web) has stopped 1 running tasks: (task t2).
+        t=00:01:03.570 service web event: (service web) has reached a steady state.
     "#]]
     .assert_eq(&events(&service(
         "desired_count = 2\nminimum_healthy_percent = 75\nmaximum_percent = 200",
@@ -374,8 +375,9 @@ fn draining_moves_service_tasks_but_keeps_the_minimum_healthy() {
         t=00:00:00.000 service web event: (service web) has started 2 tasks: (task t1) (task t2).
         t=00:00:02.570 service web event: (service web) has reached a steady state.
         t=00:01:00.000 service web event: (service web) has started 2 tasks: (task t3) (task t4).
-        t=00:01:02.570 service web event: (service web) has stopped 2 running tasks: (task t1) (task t2).
-        t=00:01:04.570 service web event: (service web) has reached a steady state.
+        t=00:01:01.570 service web event: (service web) has stopped 1 running tasks: (task t1).
+        t=00:01:02.570 service web event: (service web) has stopped 1 running tasks: (task t2).
+        t=00:01:03.570 service web event: (service web) has reached a steady state.
     "#]]
     .assert_eq(&events(&service(
         "desired_count = 2\nplacement_strategy = [{ type = \"binpack\", field = \"memory\" }]",
@@ -386,9 +388,8 @@ fn draining_moves_service_tasks_but_keeps_the_minimum_healthy() {
 #[test]
 fn unable_to_place_names_the_closest_instance() {
     expect![[r#"
-        t=00:00:00.000 service web event: (service web) was unable to place a task because no container instance met all of its requirements. The closest matching (container-instance i-1) has insufficient CPU units available. For more information, see the Troubleshooting section.
         t=00:00:00.000 service web event: (service web) has started 24 tasks: (task t1) (task t2) (task t3) (task t4) (task t5) (task t6) (task t7) (task t8) (task t9) (task t10) (task t11) (task t12) (task t13) (task t14) (task t15) (task t16) (task t17) (task t18) (task t19) (task t20) (task t21) (task t22) (task t23) (task t24).
-        t=00:00:02.570 service web event: (service web) was unable to place a task because no container instance met all of its requirements. The closest matching (container-instance i-1) has insufficient CPU units available. For more information, see the Troubleshooting section.
+        t=00:00:00.000 service web event: (service web) was unable to place a task because no container instance met all of its requirements. The closest matching (container-instance i-1) has insufficient CPU units available. For more information, see the Troubleshooting section.
     "#]].assert_eq(&events(&service(
         "desired_count = 40\nplacement_strategy = [{ type = \"binpack\", field = \"memory\" }]",
         "",
@@ -752,9 +753,272 @@ fn scenario_errors_name_the_place_and_the_fix() {
         s.toml:3:9: error: unknown instance type "t9.huge" (expected one of: t3.micro, t3.small, t3.medium, t3.large, t4g.small, t4g.medium, m4.large, m5.large, m5.xlarge, m6g.large, m6i.large, c5.large, c6g.large, r5.large)
         s.toml:4:77: error: invalid cluster query at character 17: unexpected "y"
         s.toml:4:33: error: unknown strategy type "pack" (expected one of: binpack, spread, random)
-        s.toml:3:11: error: unknown value "launch_rocket" (expected one of: run_task, update_service, stop_task, drain_instance, terminate_instance, register_instance, set_load)
+        s.toml:3:11: error: unknown value "launch_rocket" (expected one of: run_task, update_service, stop_task, drain_instance, terminate_instance, register_instance, push_image, expire_images, set_load)
         s.toml:2:7: error: invalid duration "1 fortnight": unknown unit "fortnight" (expected one of: ms, s, m, h)
         s.toml:4:12: error: unknown service "nope" (no [[service]] is declared)
         s.toml:5:1: error: unknown key "force" (expected one of: at, instance)
     "#]].assert_eq(&out);
+}
+
+/// The JSON Schema in the book lists exactly the keys the parser accepts, table by table: each
+/// fixture adds a key `zzz` and the parser's "expected one of" list is compared with the schema.
+#[test]
+fn the_book_schema_matches_the_parser() {
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../../book/reference/scenario.schema.json")).expect("valid JSON");
+    let defs = &schema["$defs"];
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        let mut k: Vec<String> = v["properties"]
+            .as_object()
+            .expect("an object schema")
+            .keys()
+            .cloned()
+            .collect();
+        k.sort();
+        k
+    };
+    let expected = |src: &str| -> Vec<String> {
+        let d = scenario::parse("s.toml", src).expect_err("zzz is unknown");
+        let msg = &d[0].message;
+        let list = msg
+            .split("expected one of: ")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{msg}"));
+        let mut k: Vec<String> = list
+            .trim_end_matches(')')
+            .split(", ")
+            .map(str::to_string)
+            .collect();
+        k.sort();
+        k
+    };
+    let td = "[[task_definition]]\nfamily = \"a\"\n";
+    let cases: Vec<(&str, &serde_json::Value, String)> = vec![
+        ("top", &schema, "zzz = 1\n".into()),
+        ("instance", &defs["instance"], "[[instance]]\nzzz = 1\n".into()),
+        (
+            "task_definition",
+            &defs["task_definition"],
+            format!("{td}zzz = 1\n"),
+        ),
+        (
+            "container",
+            &defs["container"],
+            format!("{td}[[task_definition.container]]\nzzz = 1\n"),
+        ),
+        ("service", &defs["service"], "[[service]]\nzzz = 1\n".into()),
+        (
+            "constraint",
+            &defs["constraint"],
+            "[[service]]\nplacement_constraints = [{ zzz = 1 }]\n".into(),
+        ),
+        (
+            "strategy",
+            &defs["strategy"],
+            "[[service]]\nplacement_strategy = [{ zzz = 1 }]\n".into(),
+        ),
+        (
+            "autoscaling",
+            &defs["service"]["properties"]["autoscaling"],
+            "[[service]]\nautoscaling = { zzz = 1 }\n".into(),
+        ),
+        (
+            "repository",
+            &defs["repository"],
+            "[[repository]]\nzzz = 1\n".into(),
+        ),
+        (
+            "lifecycle_rule",
+            &defs["lifecycle_rule"],
+            "[[repository]]\nlifecycle = [{ zzz = 1 }]\n".into(),
+        ),
+        ("image", &defs["image"], "[[image]]\nzzz = 1\n".into()),
+    ];
+    for (name, def, src) in cases {
+        assert_eq!(keys(def), expected(&src), "{name}");
+    }
+    for step in defs["timeline_step"]["oneOf"].as_array().expect("a list") {
+        let action = step["properties"]["action"]["const"]
+            .as_str()
+            .expect("a const action");
+        let mut want = keys(step);
+        want.retain(|k| k != "action");
+        let got = expected(&format!("[[timeline]]\nat = 0\naction = \"{action}\"\nzzz = 1\n"));
+        assert_eq!(want, got, "{action}");
+    }
+}
+
+#[test]
+fn images_pushed_to_the_registry_are_pulled_layer_by_layer() {
+    let src = r#"duration = "3m"
+[[instance]]
+name = "i-a"
+type = "t3.large"
+az = "us-east-1a"
+[[repository]]
+name = "web"
+tag_mutability = "IMMUTABLE"
+lifecycle = [{ priority = 1, tag_status = "untagged", count_type = "image_count_more_than", count = 0 }]
+[[image]]
+tag = "web:1"
+build = """
+FROM node:20-alpine
+COPY . /app 8MB
+"""
+[[image]]
+tag = "web:2"
+build = """
+FROM node:20-alpine
+COPY . /app 9MB
+"""
+[[task_definition]]
+family = "web"
+cpu = 256
+memory = 512
+[[task_definition.container]]
+name = "app"
+image = "web:v1"
+[[task_definition]]
+family = "web"
+cpu = 256
+memory = 512
+[[task_definition.container]]
+name = "app"
+image = "web:v2"
+[[timeline]]
+at = "0s"
+action = "push_image"
+image = "web:1"
+repository = "web"
+tag = "v1"
+[[timeline]]
+at = "1s"
+action = "run_task"
+task_definition = "web:1"
+[[timeline]]
+at = "30s"
+action = "push_image"
+image = "web:2"
+repository = "web"
+tag = "v1"
+[[timeline]]
+at = "31s"
+action = "run_task"
+task_definition = "web:2"
+[[timeline]]
+at = "40s"
+action = "push_image"
+image = "web:2"
+repository = "web"
+tag = "v2"
+[[timeline]]
+at = "41s"
+action = "run_task"
+task_definition = "web:2"
+"#;
+    let t = trace(src);
+    let lines: String = t
+        .lines()
+        .filter(|l| {
+            ["image ", "push ", " pull ", "rejected", "CannotPull"]
+                .iter()
+                .any(|k| l.contains(k))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    expect![[r#"
+        t=00:00:00.000 image web:1 built digest=sha256:b08d0319296d8e96ecd33b43f7426d870f6abe3fc3a8871a96199522c6b9279a layers=5 bytes=52700450
+        t=00:00:00.000 image web:2 built digest=sha256:fbc1819fa9cdc0ab8d5255e564c43ec0c53d51251acbec084c483ceb2a10c7b7 layers=5 bytes=53700450
+        t=00:00:00.000 push web:1 -> 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:v1 digest=sha256:b08d0319296d8e96ecd33b43f7426d870f6abe3fc3a8871a96199522c6b9279a layers moved=5 already there=0 bytes=52700450
+        t=00:00:01.000 task t1 pull web:v1 digest=sha256:b08d0319296d8e96ecd33b43f7426d870f6abe3fc3a8871a96199522c6b9279a layers moved=5 already there=0 bytes=52700450
+        t=00:00:30.000 docker push rejected: ImageTagAlreadyExistsException: The image tag 'v1' already exists in the 'web' repository and cannot be overwritten because the repository is immutable.
+        t=00:00:33.000 task t2 DEPROVISIONING -> STOPPED stoppedReason="CannotPullContainerError: Error response from daemon: manifest for 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:v2 not found: manifest unknown: Requested image not found"
+        t=00:00:40.000 push web:2 -> 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:v2 digest=sha256:fbc1819fa9cdc0ab8d5255e564c43ec0c53d51251acbec084c483ceb2a10c7b7 layers moved=1 already there=4 bytes=9000000
+        t=00:00:41.000 task t3 pull web:v2 digest=sha256:fbc1819fa9cdc0ab8d5255e564c43ec0c53d51251acbec084c483ceb2a10c7b7 layers moved=1 already there=4 bytes=9000000
+    "#]].assert_eq(&lines);
+}
+
+mod robustness {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use crate::ecs::image::{ImageStore, build};
+    use crate::ecs::{query, scenario};
+
+    fn query_token() -> impl Strategy<Value = &'static str> {
+        prop_oneof![
+            Just("attribute:ecs.instance-type"),
+            Just("task:group"),
+            Just("runningTasksCount"),
+            Just("=="),
+            Just("!="),
+            Just(">="),
+            Just("in"),
+            Just("!in"),
+            Just("=~"),
+            Just("!~"),
+            Just("exists"),
+            Just("["),
+            Just("]"),
+            Just(","),
+            Just("("),
+            Just(")"),
+            Just("and"),
+            Just("||"),
+            Just("not"),
+            Just("!"),
+            Just("t3.*"),
+            Just("[a-"),
+            Just("'q"),
+            Just("2"),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// A stand-in for the fuzz targets when no nightly toolchain is at hand.
+        #[test]
+        fn parsers_never_panic_on_noise(text in "\\PC{0,160}") {
+            let _ = scenario::parse("f.toml", &text);
+            let _ = crate::services::batch::parse("f.toml", &text);
+            let _ = query::parse(&text);
+        }
+
+        #[test]
+        fn the_query_parser_never_panics_on_query_like_input(tokens in proptest::collection::vec(query_token(), 0..12)) {
+            let text = tokens.join(" ");
+            if let Ok(e) = query::parse(&text) {
+                let attributes: BTreeMap<String, String> = BTreeMap::new();
+                let groups: BTreeMap<String, u32> = BTreeMap::new();
+                let t = query::QueryTarget {
+                    instance_id: "i",
+                    attributes: &attributes,
+                    running_tasks_count: 0,
+                    task_groups: &groups,
+                    agent_connected: true,
+                };
+                let _ = e.eval(&t);
+            }
+        }
+
+        /// Same spec, same digests; a save/load round trip keeps them.
+        #[test]
+        fn image_digests_are_stable(steps in proptest::collection::vec((0usize..3, 1u64..100_000), 0..6)) {
+            let mut spec = String::from("FROM alpine:3.19\n");
+            for (kind, size) in &steps {
+                spec += &format!("{} step-{size} {size}KB\n", ["COPY", "RUN", "ADD"][*kind]);
+            }
+            let store = ImageStore::new();
+            let a = build(&spec, &store).expect("valid spec");
+            let b = build(&spec, &store).expect("valid spec");
+            prop_assert_eq!(a.digest(), b.digest());
+            let mut s = ImageStore::new();
+            s.insert("x:1", a.clone());
+            let mut other = ImageStore::new();
+            other.load(&s.save(&["x:1"]).expect("present"));
+            prop_assert_eq!(other.get("x:1").map(|i| i.digest()), Some(a.digest()));
+        }
+    }
 }
