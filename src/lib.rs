@@ -5,6 +5,7 @@
 //! crate for `wasm32-unknown-unknown` with default features off in the test suite and by
 //! `clippy.toml`. The only I/O lives in [`cli`], behind the `cli` feature.
 
+pub mod course;
 pub mod diag;
 pub mod ecs;
 pub mod iam;

@@ -1,13 +1,19 @@
+#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 //! The command line: the only place that touches files, processes, the network and the clock.
 //!
 //! Each subcommand lives in its own module; this file parses arguments, dispatches, and prints
 //! the error chain (`error: …` then `  caused by: …`) with a non-zero exit code.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod build;
+pub mod check;
+pub mod preprocess;
 pub mod quiz;
+pub mod serve;
 pub mod sim;
 pub mod sim_ecs;
 pub mod sim_lambda;
@@ -25,6 +31,45 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Build the book and its playground into a static site.
+    Build {
+        /// Output folder (default: `build-dir` of book.toml).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Skip compiling the playground (the pages then show their no-JavaScript text).
+        #[arg(long)]
+        no_wasm: bool,
+        /// Where book.toml is (searched upwards).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Build, serve on 127.0.0.1, rebuild on change and reload open pages.
+    Serve {
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        no_wasm: bool,
+        /// Serve the first build only; do not watch the sources.
+        #[arg(long)]
+        no_watch: bool,
+        /// Serve the site already in --out as it is: no build, no watching.
+        #[arg(long, requires = "out")]
+        no_build: bool,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Validate every quiz and lab the book references.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// The mdBook preprocessor protocol (`[preprocessor.cloudbook]` in book.toml).
+    Preprocess {
+        #[command(subcommand)]
+        supports: Option<Supports>,
+    },
     /// Grade answers and inspect quiz files.
     #[command(subcommand)]
     Quiz(quiz::QuizCmd),
@@ -33,9 +78,30 @@ enum Command {
     Sim(sim::SimCmd),
 }
 
+#[derive(Subcommand)]
+enum Supports {
+    /// Exit 0 when the renderer is supported (only `html`).
+    Supports { renderer: String },
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Build { out, no_wasm, root } => {
+            build::build(&build::BuildOptions { root, out, wasm: !no_wasm, live_reload: false })
+                .map(|_| ExitCode::SUCCESS)
+        }
+        Command::Serve { port, out, no_wasm, no_watch, no_build, root } => serve::serve(serve::ServeOptions {
+            build: build::BuildOptions { root, out, wasm: !no_wasm, live_reload: true },
+            port,
+            watch: !no_watch && !no_build,
+            build_first: !no_build,
+        })
+        .map(|()| ExitCode::SUCCESS),
+        Command::Check { root } => check::check(&root),
+        Command::Preprocess { supports } => {
+            preprocess::run_protocol(supports.map(|Supports::Supports { renderer }| renderer))
+        }
         Command::Quiz(cmd) => quiz::run(cmd),
         Command::Sim(cmd) => sim::run(cmd),
     };

@@ -1,1 +1,12 @@
-fn main() {}
+//! The `lab` module: runnable lab cells, with the simulated Lambda and its script engine.
+
+use cloudbook_playground::components::lab::{LabCell, LabProps};
+use cloudbook_playground::mount::{data, install_panic_hook, mount_all};
+
+fn main() {
+    install_panic_hook("lab");
+    cloudbook_playground::mount::panic_if_asked("lab");
+    mount_all::<LabCell>("lab", ".cloudbook-lab", |el| {
+        Ok(LabProps { lab: std::rc::Rc::new(data(el, "data-lab")?), root: el.clone() })
+    });
+}

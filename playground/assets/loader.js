@@ -1,0 +1,44 @@
+// cloudbook loader: a classic script that mdBook adds to every page (`additional-js`).
+// It loads the playground only on pages that have widgets: the small `widgets` module for
+// quizzes and the progress page, and the `lab` module (with the handler script engine) only
+// where there is a lab. File names come from playground/manifest.json, fetched without cache,
+// so a redeployed book never runs a stale wasm.
+(function () {
+  "use strict";
+  var root = typeof path_to_root === "string" ? path_to_root : "";
+  var widgets = document.querySelectorAll(".cloudbook-quiz, .cloudbook-progress");
+  var labs = document.querySelectorAll(".cloudbook-lab");
+  if (!widgets.length && !labs.length) return;
+
+  function fail(nodes, why) {
+    Array.prototype.forEach.call(nodes, function (el) {
+      var box = document.createElement("div");
+      box.className = "cloudbook-error";
+      box.setAttribute("role", "alert");
+      box.textContent = "This widget could not start: " + why +
+        ". The rest of the page works; reloading may help.";
+      el.replaceChildren(box);
+    });
+  }
+
+  function start(mod, name, nodes) {
+    return import(root + "playground/" + mod)
+      .then(function (m) { return m.default(); })
+      .catch(function (e) { fail(nodes, "the " + name + " module failed to load (" + e + ")"); });
+  }
+
+  fetch(root + "playground/manifest.json", { cache: "no-cache" })
+    .then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status + " for playground/manifest.json");
+      return r.json();
+    })
+    .then(function (manifest) {
+      // The widgets module first: lab-graded questions listen for the lab module's events.
+      var ready = widgets.length ? start(manifest.widgets, "quiz", widgets) : Promise.resolve();
+      if (labs.length) ready.then(function () { start(manifest.lab, "lab", labs); });
+    })
+    .catch(function (e) {
+      fail(widgets, String(e.message || e));
+      fail(labs, String(e.message || e));
+    });
+})();

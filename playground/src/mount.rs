@@ -1,0 +1,102 @@
+//! Finding placeholders in the page, mounting a component on each, and keeping a panic from
+//! leaving a dead page.
+//!
+//! A panic in wasm aborts the whole module, so the hook cannot save the widget that panicked;
+//! what it does is replace every widget of this module with an error box that says what
+//! happened and that saved answers are kept. The rest of the page (mdBook's own scripts, widgets
+//! of the other module) keeps working.
+
+use wasm_bindgen::JsCast;
+use web_sys::Element;
+use yew::BaseComponent;
+
+/// Attribute set on each widget root once it is interactive; tests and size checks wait for it.
+pub const READY_ATTR: &str = "data-cloudbook-ready";
+/// Attribute naming which module mounted a widget, so the panic hook finds its own widgets.
+const MODULE_ATTR: &str = "data-cloudbook-module";
+
+/// Installs the panic hook for the module called `module` (`widgets` or `lab`).
+pub fn install_panic_hook(module: &'static str) {
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown error".into());
+        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        web_sys::console::error_1(&format!("cloudbook {module}: panic: {message}{place}").into());
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+        let Ok(nodes) = doc.query_selector_all(&format!("[{MODULE_ATTR}=\"{module}\"]")) else { return };
+        for i in 0..nodes.length() {
+            let Some(el) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
+            let _ = el.set_attribute(READY_ATTR, "false");
+            el.set_inner_html("");
+            if let Ok(box_) = doc.create_element("div") {
+                box_.set_class_name("cloudbook-error");
+                let _ = box_.set_attribute("role", "alert");
+                box_.set_text_content(Some(&format!(
+                    "This widget stopped because of a bug ({message}). The rest of the page still works, \
+                     and your saved answers and code are kept: reload the page to try again."
+                )));
+                let _ = el.append_child(&box_);
+            }
+        }
+    }));
+}
+
+/// Mounts `C` on every element matching `selector` that is not mounted yet. `props` turns the
+/// element's data into properties; when it fails, the element shows an error box instead.
+pub fn mount_all<C>(module: &'static str, selector: &str, props: impl Fn(&Element) -> Result<C::Properties, String>)
+where
+    C: BaseComponent,
+{
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Ok(nodes) = doc.query_selector_all(selector) else { return };
+    for i in 0..nodes.length() {
+        let Some(el) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
+        if el.has_attribute(MODULE_ATTR) {
+            continue;
+        }
+        let _ = el.set_attribute(MODULE_ATTR, module);
+        match props(&el) {
+            Ok(p) => {
+                el.set_inner_html("");
+                yew::Renderer::<C>::with_root_and_props(el, p).render();
+            }
+            Err(why) => {
+                el.set_inner_html("");
+                if let Ok(box_) = doc.create_element("div") {
+                    box_.set_class_name("cloudbook-error");
+                    let _ = box_.set_attribute("role", "alert");
+                    box_.set_text_content(Some(&format!("This widget could not start: {why}.")));
+                    let _ = el.append_child(&box_);
+                }
+            }
+        }
+    }
+}
+
+/// Reads and parses the JSON in attribute `attr` of `el`.
+pub fn data<T: serde::de::DeserializeOwned>(el: &Element, attr: &str) -> Result<T, String> {
+    let raw = el.get_attribute(attr).ok_or_else(|| format!("the page has no {attr} attribute here"))?;
+    serde_json::from_str(&raw).map_err(|e| format!("its data is not valid ({e}); rebuild the book"))
+}
+
+/// Marks the widget root (the placeholder element) as interactive.
+pub fn mark_ready(root: &Element) {
+    let _ = root.set_attribute(READY_ATTR, "true");
+}
+
+/// A diagnostics switch: a page opened with `?cloudbook-panic=<module>` makes that module panic
+/// in a callback right after mounting, as a real bug would. The test suite uses it to prove that
+/// a panic shows an error box and leaves the rest of the page working.
+pub fn panic_if_asked(module: &'static str) {
+    let asked = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .is_some_and(|q| q.split(['?', '&']).any(|kv| kv == format!("cloudbook-panic={module}")));
+    if asked {
+        gloo::timers::callback::Timeout::new(0, move || panic!("test panic requested for the {module} module"))
+            .forget();
+    }
+}

@@ -1,0 +1,4 @@
+//! Widget state as `Reducible` types with pure reducers (tested on the host).
+
+pub mod lab;
+pub mod quiz;

@@ -1,0 +1,288 @@
+//! A quiz widget's state: draft answers, grades shown, reveal, the current question, the
+//! shuffled display orders, and what to announce to screen readers. The reducer is pure: it
+//! grades with the core's `QuizProgress::record` and never touches storage or the DOM.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+use cloudbook::quiz::{Answer, Grade, Kind, Mode, Quiz, QuizProgress, grade, shuffle_order};
+use yew::Reducible;
+
+use crate::i18n::{Msg, t};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuizState {
+    pub quiz: Rc<Quiz>,
+    pub progress: QuizProgress,
+    /// The learner's current selection per question id, submitted or not.
+    pub drafts: BTreeMap<String, Answer>,
+    /// Grades on display, per question id.
+    pub graded: BTreeMap<String, Grade>,
+    pub revealed: bool,
+    /// The question shown in one-at-a-time mode.
+    pub current: usize,
+    /// A sentence about restored progress (e.g. "this quiz has changed…").
+    pub notice: Option<String>,
+    /// Text for the aria-live region.
+    pub announcement: String,
+    /// Display order (indices into the written order) of each shuffled question.
+    pub order: BTreeMap<String, Vec<u32>>,
+    /// Labs on this page whose goals were reached.
+    pub labs_passed: BTreeSet<String>,
+}
+
+pub enum QuizAction {
+    Draft { question: String, answer: Answer },
+    /// Submit one question, or all answered questions when `None`.
+    Submit(Option<String>),
+    RetryWrong,
+    Reveal,
+    Go(usize),
+    Restore { progress: QuizProgress, notice: Option<String>, drafts: BTreeMap<String, Answer> },
+    LabPassed(String),
+    Reset,
+}
+
+impl QuizState {
+    pub fn new(quiz: Rc<Quiz>, learner_seed: u64) -> Self {
+        let order = quiz
+            .questions
+            .iter()
+            .filter(|q| q.shuffles())
+            .map(|q| (q.id.clone(), shuffle_order(&q.id, learner_seed, q.shuffle_len())))
+            .collect();
+        let progress = QuizProgress::fresh(&quiz);
+        QuizState {
+            quiz,
+            progress,
+            drafts: BTreeMap::new(),
+            graded: BTreeMap::new(),
+            revealed: false,
+            current: 0,
+            notice: None,
+            announcement: String::new(),
+            order,
+            labs_passed: BTreeSet::new(),
+        }
+    }
+
+    /// The display order of a question's options, items or right sides.
+    pub fn display_order(&self, question_id: &str, n: usize) -> Vec<u32> {
+        self.order.get(question_id).cloned().unwrap_or_else(|| (0..n as u32).collect())
+    }
+
+    /// The answer to submit for a question: the draft, or for lab-graded questions whether the lab passed.
+    fn answer_for(&self, question_id: &str) -> Option<Answer> {
+        let q = self.quiz.question(question_id)?;
+        if let Kind::LabGraded { lab, .. } = &q.kind {
+            return Some(Answer::Lab(self.labs_passed.contains(lab)));
+        }
+        self.drafts.get(question_id).cloned()
+    }
+
+    pub fn points_possible(&self) -> u32 {
+        self.quiz.points()
+    }
+
+    pub fn points_earned(&self) -> f64 {
+        self.graded.values().map(|g| g.points_earned).sum()
+    }
+
+    pub fn all_graded(&self) -> bool {
+        self.quiz.questions.iter().all(|q| self.graded.contains_key(&q.id))
+    }
+
+    pub fn any_wrong(&self) -> bool {
+        self.graded.values().any(|g| !g.correct)
+    }
+
+    fn submit(&mut self, ids: Vec<String>) {
+        let quiz = self.quiz.clone();
+        let mut skipped = 0;
+        let mut last = None;
+        for id in ids {
+            let Some(answer) = self.answer_for(&id) else {
+                skipped += 1;
+                continue;
+            };
+            if let Some(g) = self.progress.record(&quiz, &id, answer.clone()) {
+                self.drafts.insert(id.clone(), answer);
+                last = Some(g.clone());
+                self.graded.insert(id, g);
+            }
+        }
+        self.announcement = match (&last, self.quiz.mode) {
+            (Some(g), Mode::OneAtATime) => verdict_sentence(g),
+            (Some(_), Mode::AllAtOnce) => {
+                let mut s = format!(
+                    "{}: {} / {}",
+                    t(Msg::Score),
+                    fmt_points(self.points_earned()),
+                    self.points_possible()
+                );
+                if skipped > 0 {
+                    s += &format!(" ({skipped} {})", t(Msg::NotAnswered).to_lowercase());
+                }
+                s
+            }
+            (None, _) => t(Msg::NotAnswered).to_string(),
+        };
+    }
+}
+
+/// "Correct (2 / 2 points)" and friends.
+pub fn verdict_sentence(g: &Grade) -> String {
+    let word = if g.correct {
+        t(Msg::Correct)
+    } else if g.score > 0.0 {
+        t(Msg::PartlyCorrect)
+    } else {
+        t(Msg::Incorrect)
+    };
+    format!("{word} ({} / {} points)", fmt_points(g.points_earned), g.points_possible)
+}
+
+pub fn fmt_points(p: f64) -> String {
+    let s = format!("{p:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+impl Reducible for QuizState {
+    type Action = QuizAction;
+
+    fn reduce(self: Rc<Self>, action: QuizAction) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            QuizAction::Draft { question, answer } => {
+                if !s.graded.contains_key(&question) {
+                    s.drafts.insert(question, answer);
+                }
+            }
+            QuizAction::Submit(Some(id)) => s.submit(vec![id]),
+            QuizAction::Submit(None) => {
+                let ids = s.quiz.questions.iter().map(|q| q.id.clone()).filter(|id| !s.graded.contains_key(id)).collect();
+                s.submit(ids);
+            }
+            QuizAction::RetryWrong => {
+                let wrong: Vec<String> = s.graded.iter().filter(|(_, g)| !g.correct).map(|(id, _)| id.clone()).collect();
+                for id in &wrong {
+                    s.graded.remove(id);
+                }
+                s.revealed = false;
+                if let Some(first) = s.quiz.questions.iter().position(|q| wrong.contains(&q.id)) {
+                    s.current = first;
+                }
+                s.announcement = format!("{} {}", wrong.len(), "question(s) open again");
+            }
+            QuizAction::Reveal => {
+                s.revealed = true;
+                s.announcement = t(Msg::Reveal).to_string();
+            }
+            QuizAction::Go(i) => {
+                if i < s.quiz.questions.len() {
+                    s.current = i;
+                    s.announcement = crate::i18n::question_of(i + 1, s.quiz.questions.len());
+                }
+            }
+            QuizAction::Restore { progress, notice, drafts } => {
+                s.graded = s
+                    .quiz
+                    .questions
+                    .iter()
+                    .filter_map(|q| Some((q.id.clone(), grade(q, progress.answers.get(&q.id)?))))
+                    .collect();
+                s.drafts = drafts;
+                for (id, a) in &progress.answers {
+                    s.drafts.insert(id.clone(), a.clone());
+                }
+                s.progress = progress;
+                s.notice = notice;
+                s.current = s.quiz.questions.iter().position(|q| !s.graded.contains_key(&q.id)).unwrap_or(0);
+            }
+            QuizAction::LabPassed(lab) => {
+                s.labs_passed.insert(lab);
+            }
+            QuizAction::Reset => {
+                let seed_order = std::mem::take(&mut s.order);
+                let labs = std::mem::take(&mut s.labs_passed);
+                s = QuizState::new(s.quiz.clone(), 0);
+                s.order = seed_order;
+                s.labs_passed = labs;
+                s.announcement = "The quiz starts afresh.".into();
+            }
+        }
+        Rc::new(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quiz() -> Rc<Quiz> {
+        let text = r#"
+id = "t"
+mode = "all-at-once"
+[[questions]]
+id = "t-one"
+type = "single-choice"
+prompt = "Default timeout?"
+options = ["1 s", "3 s", "900 s"]
+answer = "3 s"
+[[questions]]
+id = "t-two"
+type = "true-false"
+prompt = "Memory sets CPU."
+answer = true
+"#;
+        Rc::new(cloudbook::quiz::parse_quiz("t.toml", text).expect("the fixture quiz is valid"))
+    }
+
+    fn act(s: Rc<QuizState>, a: QuizAction) -> Rc<QuizState> {
+        s.reduce(a)
+    }
+
+    #[test]
+    fn submit_grades_drafts_and_retry_reopens_only_wrong_ones() {
+        let s = Rc::new(QuizState::new(quiz(), 7));
+        let s = act(s, QuizAction::Draft { question: "t-one".into(), answer: Answer::Choice(0) });
+        let s = act(s, QuizAction::Draft { question: "t-two".into(), answer: Answer::Bool(true) });
+        let s = act(s, QuizAction::Submit(None));
+        assert!(!s.graded["t-one"].correct);
+        assert!(s.graded["t-two"].correct);
+        assert_eq!(s.announcement, "Score: 1 / 2");
+        // A graded question ignores further drafts until it is retried.
+        let s = act(s, QuizAction::Draft { question: "t-one".into(), answer: Answer::Choice(1) });
+        assert_eq!(s.drafts["t-one"], Answer::Choice(0));
+        let s = act(s, QuizAction::RetryWrong);
+        assert!(!s.graded.contains_key("t-one"));
+        assert!(s.graded.contains_key("t-two"));
+        let s = act(s, QuizAction::Draft { question: "t-one".into(), answer: Answer::Choice(1) });
+        let s = act(s, QuizAction::Submit(None));
+        assert!(s.all_graded() && !s.any_wrong());
+        assert_eq!(s.progress.attempts["t-one"], 2);
+    }
+
+    #[test]
+    fn restore_regrades_saved_answers_and_keeps_the_notice() {
+        let q = quiz();
+        let mut p = QuizProgress::fresh(&q);
+        p.record(&q, "t-two", Answer::Bool(false));
+        let s = Rc::new(QuizState::new(q, 7));
+        let s = act(
+            s,
+            QuizAction::Restore { progress: p, notice: Some("n".into()), drafts: BTreeMap::new() },
+        );
+        assert!(!s.graded["t-two"].correct);
+        assert_eq!(s.current, 0, "the first unanswered question is current");
+        assert_eq!(s.notice.as_deref(), Some("n"));
+    }
+
+    #[test]
+    fn unanswered_questions_are_not_graded() {
+        let s = Rc::new(QuizState::new(quiz(), 7));
+        let s = act(s, QuizAction::Submit(None));
+        assert!(s.graded.is_empty());
+        assert_eq!(s.announcement, "Not answered");
+    }
+}

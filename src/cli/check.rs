@@ -1,0 +1,50 @@
+//! `cloudbook check`: validates every quiz and lab the book references, prints each problem as
+//! `path:line:col: error: message`, and exits 1 if there is any. It builds nothing.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use mdbook_driver::MDBook;
+use mdbook_preprocessor::book::BookItem;
+
+use super::preprocess::{Embed, cross_check, find_book_root, transform_chapter};
+use crate::diag::render_all;
+
+pub fn check(root: &Path) -> anyhow::Result<ExitCode> {
+    let root = find_book_root(root)?;
+    let md = MDBook::load(&root).with_context(|| format!("loading the book at {}", root.display()))?;
+    let src = md.config.book.src.clone();
+    let mut diagnostics = Vec::new();
+    let mut pages = Vec::new();
+    let (mut chapters, mut quizzes, mut labs) = (0, 0, 0);
+    for item in md.iter() {
+        let BookItem::Chapter(ch) = item else { continue };
+        let Some(source) = &ch.source_path else { continue };
+        chapters += 1;
+        let label = src.join(source).to_string_lossy().replace('\\', "/");
+        let t = transform_chapter(&label, &ch.content, &mut |p| {
+            std::fs::read_to_string(root.join(p)).map_err(|e| {
+                format!("cannot read quiz file \"{p}\" ({e}): quiz paths are relative to the folder of book.toml")
+            })
+        });
+        for e in &t.embeds {
+            match e {
+                Embed::Quiz { .. } => quizzes += 1,
+                Embed::Lab(_) => labs += 1,
+            }
+        }
+        diagnostics.extend(t.diagnostics);
+        pages.push((label, t.embeds));
+    }
+    diagnostics.extend(cross_check(&pages));
+    diagnostics.sort();
+    if diagnostics.is_empty() {
+        println!("checked {chapters} chapters, {quizzes} quizzes and {labs} labs: no problems");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        print!("{}", render_all(&diagnostics));
+        println!("{} problem(s) in {chapters} chapters", diagnostics.len());
+        Ok(ExitCode::FAILURE)
+    }
+}

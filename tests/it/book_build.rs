@@ -1,0 +1,114 @@
+//! Fixture books built by the real `cloudbook` binary: placeholders in the HTML, the same chapter
+//! HTML through the external preprocessor protocol, and bad input failing with path:line:col.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use mdbook_driver::MDBook;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_cloudbook");
+
+/// Copies `tests/fixtures/<name>` into a fresh temporary folder.
+pub fn fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name), dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create fixture folder");
+    for entry in std::fs::read_dir(from).expect("fixture exists") {
+        let entry = entry.expect("fixture entry");
+        let dest = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), dest).expect("copy fixture file");
+        }
+    }
+}
+
+pub fn cloudbook(args: &[&str], cwd: &Path) -> Output {
+    Command::new(BIN).args(args).current_dir(cwd).output().expect("the cloudbook binary runs")
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn build(root: &Path, out: &str) -> PathBuf {
+    let o = cloudbook(&["build", "--no-wasm", "--out", out], root);
+    assert!(o.status.success(), "build failed:\n{}", text(&o));
+    root.join(out)
+}
+
+#[test]
+fn fixture_book_gets_placeholders_and_keeps_everything_else() {
+    let dir = fixture("book-min");
+    let site = build(dir.path(), "site");
+    let html = std::fs::read_to_string(site.join("chapter.html")).expect("chapter page");
+    assert!(html.contains("<div class=\"cloudbook-quiz\" data-quiz=\"{&quot;id&quot;:&quot;mini&quot;"), "{html}");
+    assert!(html.contains("<div class=\"cloudbook-lab\" data-lab=\"{&quot;id&quot;:&quot;mini-lab&quot;"));
+    // Quiz Markdown was rendered at build time.
+    assert!(html.contains("default&lt;/strong&gt;"), "the prompt's **default** is HTML inside the JSON");
+    // Everything else is mdBook's own rendering of the author's text.
+    assert!(html.contains("Some <em>text</em> before."));
+    assert!(html.contains("{{#quiz quizzes/missing.toml}}"), "a directive inside code is left alone");
+    assert!(html.contains("<code>{{#quiz inline-code.toml}}</code>"));
+    let progress = std::fs::read_to_string(site.join("progress.html")).expect("progress page");
+    assert!(progress.contains("class=\"cloudbook-progress\""));
+    assert!(progress.contains("&quot;href&quot;:&quot;chapter.html&quot;"), "{progress}");
+}
+
+#[test]
+fn external_preprocessor_gives_identical_chapter_html() {
+    let dir = fixture("book-min");
+    let ours = build(dir.path(), "site-inprocess");
+    // What a stock `mdbook build` does: load the book and run `[preprocessor.cloudbook] command`
+    // as a child process speaking the JSON protocol.
+    let mut md = MDBook::load(dir.path()).expect("fixture loads");
+    md.config.set("preprocessor.cloudbook.command", format!("{BIN} preprocess")).expect("config key");
+    md.config.build.build_dir = dir.path().join("site-external");
+    md.build().expect("the book builds through the external preprocessor");
+    for page in ["chapter.html", "progress.html"] {
+        let a = std::fs::read_to_string(ours.join(page)).expect("in-process page");
+        let b = std::fs::read_to_string(dir.path().join("site-external").join(page)).expect("external page");
+        assert_eq!(a, b, "{page} differs between in-process and external preprocessing");
+    }
+}
+
+#[test]
+fn preprocessor_supports_only_html() {
+    let dir = fixture("book-min");
+    assert!(cloudbook(&["preprocess", "supports", "html"], dir.path()).status.success());
+    assert!(!cloudbook(&["preprocess", "supports", "epub"], dir.path()).status.success());
+}
+
+#[test]
+fn missing_quiz_and_broken_lab_fail_the_build_with_positions() {
+    let dir = fixture("book-min");
+    let chapter = dir.path().join("book/chapter.md");
+    let md = std::fs::read_to_string(&chapter).unwrap();
+    let md = md.replace("quizzes/mini.toml", "quizzes/nope.toml").replace("title = \"Mini\"", "titel = \"Mini\"");
+    std::fs::write(&chapter, md).unwrap();
+
+    let o = cloudbook(&["build", "--no-wasm", "--out", "site"], dir.path());
+    assert!(!o.status.success());
+    let all = text(&o);
+    assert!(all.contains("book/chapter.md:5:9: error: cannot read quiz file \"quizzes/nope.toml\""), "{all}");
+    assert!(all.contains("book/chapter.md:11:3: error: unknown field `titel`"), "{all}");
+
+    let o = cloudbook(&["check"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("book/chapter.md:5:9: error: cannot read quiz file"), "{out}");
+    assert!(out.contains("2 problem(s)"), "{out}");
+}
+
+#[test]
+fn check_passes_on_a_good_book() {
+    let dir = fixture("book-min");
+    let o = cloudbook(&["check"], dir.path());
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("checked 2 chapters, 1 quizzes and 1 labs: no problems"));
+}

@@ -1,0 +1,343 @@
+//! End to end in real headless Chromium, through chromedriver and a Rust WebDriver client:
+//! the site is built once by the real `cloudbook build` (wasm included) and served by the real
+//! `cloudbook serve`. These tests never skip: without Chromium they fail and say how to install it.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use super::book_build::BIN;
+
+const WAIT: Duration = Duration::from_secs(90);
+
+/// The course site, built once for all browser tests of this run.
+fn site() -> &'static Path {
+    static SITE: OnceLock<PathBuf> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let out = cloudbook::cli::build::wasm_target_dir(root).with_file_name("browser-site");
+        let o = Command::new(BIN)
+            .args(["build", "--out"])
+            .arg(&out)
+            .current_dir(root)
+            .output()
+            .expect("the cloudbook binary runs");
+        assert!(
+            o.status.success(),
+            "cloudbook build failed:\n{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        out
+    })
+}
+
+/// Kills its child process when dropped, also when a test fails.
+struct Guard(Child);
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A served site, a chromedriver and a WebDriver session on a fresh browser profile.
+pub struct Browser {
+    pub client: Client,
+    pub base: String,
+    _server: Guard,
+    _driver: Guard,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free loopback port").port()
+}
+
+impl Browser {
+    pub async fn start() -> Browser {
+        let site = site();
+        let mut server = Command::new(BIN)
+            .args(["serve", "--no-build", "--port", "0", "--out"])
+            .arg(site)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("cloudbook serve starts");
+        let mut line = String::new();
+        BufReader::new(server.stdout.take().expect("piped stdout"))
+            .read_line(&mut line)
+            .expect("cloudbook serve prints its address");
+        let base = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_string();
+        let server = Guard(server);
+
+        let driver_bin = which("chromedriver").unwrap_or_else(|| {
+            panic!("chromedriver is not installed: run scripts/test, or apt-get install chromium chromium-driver")
+        });
+        let chromium = which("chromium").unwrap_or_else(|| {
+            panic!("chromium is not installed: run scripts/test, or apt-get install chromium chromium-driver")
+        });
+        let port = free_port();
+        let driver = Guard(
+            Command::new(driver_bin)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("chromedriver starts"),
+        );
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": chromium,
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                         "--no-first-run", "--disable-quic", "--window-size=1200,900"]
+            }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last_err = None;
+        for _ in 0..100 {
+            match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => return Browser { client, base, _server: server, _driver: driver },
+                Err(e) => {
+                    last_err = Some(e);
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+        }
+        panic!("could not start a Chromium session through chromedriver: {last_err:?}");
+    }
+
+    pub async fn open(&self, page: &str) {
+        self.client.goto(&format!("{}{page}", self.base)).await.expect("page opens");
+    }
+
+    /// Waits until every widget matching `selector` is interactive.
+    pub async fn wait_ready(&self, selector: &str) {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(&format!("{selector}[data-cloudbook-ready=\"true\"]")))
+            .await
+            .unwrap_or_else(|e| panic!("{selector} never became ready: {e}"));
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        let el = self.client.wait().at_most(WAIT).for_element(Locator::Css(css)).await;
+        el.unwrap_or_else(|e| panic!("no element {css}: {e}")).text().await.expect("element text")
+    }
+
+    pub async fn click(&self, css: &str) {
+        let el = self.client.wait().at_most(WAIT).for_element(Locator::Css(css)).await;
+        el.unwrap_or_else(|e| panic!("no element {css}: {e}")).click().await.expect("click");
+    }
+
+    /// Clicks the label whose text contains `text` inside `scope`.
+    pub async fn click_label(&self, scope: &str, text: &str) {
+        let clicked = self
+            .client
+            .execute(
+                "const [scope, text] = arguments;
+                 const l = [...document.querySelectorAll(scope + ' label')].find(l => l.textContent.includes(text));
+                 if (!l) return false; l.click(); return true;",
+                vec![json!(scope), json!(text)],
+            )
+            .await
+            .expect("script runs");
+        assert_eq!(clicked, json!(true), "no label containing {text:?} in {scope}");
+    }
+
+    /// Sets a textarea's or input's value as typing would (an `input` event follows).
+    pub async fn set_value(&self, css: &str, value: &str) {
+        self.client
+            .execute(
+                "const el = document.querySelector(arguments[0]); el.value = arguments[1];
+                 el.dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![json!(css), json!(value)],
+            )
+            .await
+            .expect("script runs");
+    }
+
+    pub async fn js(&self, script: &str) -> serde_json::Value {
+        self.client.execute(script, vec![]).await.expect("script runs")
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}
+
+fn which(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")?.to_str()?.split(':').map(|d| Path::new(d).join(name)).find(|p| p.is_file())
+}
+
+const FIXED_HANDLER: &str = r#"fn handler(event, context) {
+    print(`Greeting ${event.name}`);
+    #{ message: `Hello, ${event.name}!` }
+}"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn first_function_page_quiz_lab_and_reload() {
+    let b = Browser::start().await;
+    b.open("lambda/first-function.html").await;
+    b.wait_ready(".cloudbook-quiz").await;
+    b.wait_ready(".cloudbook-lab").await;
+
+    // Question 1 of 2 (one at a time): single choice.
+    assert!(b.text(".cb-position").await.contains("Question 1 of 2"));
+    b.click_label(".cloudbook-quiz", "3 seconds").await;
+    b.click(".cloudbook-quiz .cb-submit").await;
+    assert!(b.text(".cloudbook-quiz .cb-verdict").await.starts_with("Correct"), "single choice graded right");
+    assert!(b.text(".cloudbook-quiz .cb-announce").await.starts_with("Correct"), "the result is announced");
+
+    // Question 2: multiple choice, one right option missing → partly correct, then retry.
+    b.click(".cloudbook-quiz .cb-next").await;
+    b.click_label(".cloudbook-quiz", "API Gateway").await;
+    b.click_label(".cloudbook-quiz", "S3").await;
+    b.click(".cloudbook-quiz .cb-submit").await;
+    let verdict = b.text(".cloudbook-quiz .cb-verdict").await;
+    assert!(verdict.starts_with("Partly correct"), "{verdict}");
+    b.click(".cloudbook-quiz .cb-retry").await;
+    b.click_label(".cloudbook-quiz", "EventBridge").await;
+    b.click(".cloudbook-quiz .cb-submit").await;
+    assert!(b.text(".cloudbook-quiz .cb-verdict").await.starts_with("Correct"));
+    assert!(b.text(".cloudbook-quiz .cb-score").await.contains("2 / 2"));
+
+    // The lab: run the starting code (goal not reached), fix it, run again.
+    b.click(".cloudbook-lab .cb-run").await;
+    assert!(b.text(".cloudbook-lab .cb-verdict").await.contains("Not all goals"));
+    b.set_value(".cloudbook-lab textarea", FIXED_HANDLER).await;
+    b.click(".cloudbook-lab .cb-run").await;
+    b.client.wait().at_most(WAIT).for_element(Locator::Css(".cloudbook-lab .cb-lab-passed")).await.expect("goals reached");
+    assert!(b.text(".cloudbook-lab .cb-response").await.contains("Hello, cloudbook!"));
+    let logs = b.text(".cloudbook-lab .cb-logs").await;
+    assert!(logs.contains("START RequestId:") && logs.contains("REPORT RequestId:"), "{logs}");
+    assert!(logs.contains("Greeting cloudbook"), "{logs}");
+
+    // The same run natively gives the same trace: determinism across native and wasm.
+    let wasm_hash = b.js("return document.querySelector('.cb-run-output').dataset.traceHash").await;
+    let md = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("book/lambda/first-function.md"))
+        .expect("chapter source");
+    let block = md.split("```lab\n").nth(1).and_then(|s| s.split("\n```").next()).expect("the chapter has a lab");
+    let spec = cloudbook::lab::parse_lab("first-function.md", block).expect("the lab parses");
+    let native = spec.run(FIXED_HANDLER).expect("the lab runs natively");
+    assert_eq!(wasm_hash, json!(format!("{:016x}", native.invocation.trace_hash)), "wasm and native traces differ");
+
+    // Reload: answers, scores and code are kept.
+    b.client.refresh().await.expect("reload");
+    b.wait_ready(".cloudbook-quiz").await;
+    b.wait_ready(".cloudbook-lab").await;
+    assert!(b.text(".cloudbook-quiz .cb-score").await.contains("2 / 2"), "the score survives a reload");
+    let code = b.js("return document.querySelector('.cloudbook-lab textarea').value").await;
+    assert_eq!(code, json!(FIXED_HANDLER), "the learner's code survives a reload");
+    assert!(b.text(".cloudbook-lab .cb-goal-box").await.contains("All goals reached"));
+
+    // The progress page lists the quiz score and the lab.
+    b.open("progress.html").await;
+    b.wait_ready(".cloudbook-progress").await;
+    let progress = b.text(".cloudbook-progress").await;
+    assert!(progress.contains("2 / 2"), "{progress}");
+    assert!(progress.contains("goals reached"), "{progress}");
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn corrupt_saved_progress_resets_with_a_notice() {
+    let b = Browser::start().await;
+    b.open("lambda/first-function.html").await;
+    b.wait_ready(".cloudbook-quiz").await;
+    b.js("localStorage.setItem('cloudbook:v1:quiz:lambda-basics', '{not json'); \
+          localStorage.setItem('cloudbook:v1:lab:first-function-hello', '[1,2');")
+        .await;
+    b.client.refresh().await.expect("reload");
+    b.wait_ready(".cloudbook-quiz").await;
+    b.wait_ready(".cloudbook-lab").await;
+    let notice = b.text(".cloudbook-quiz .cb-notice").await;
+    assert!(notice.contains("could not be read"), "{notice}");
+    // Still usable: answer and grade.
+    b.click_label(".cloudbook-quiz", "3 seconds").await;
+    b.click(".cloudbook-quiz .cb-submit").await;
+    assert!(b.text(".cloudbook-quiz .cb-verdict").await.starts_with("Correct"));
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_without_widgets_load_no_playground() {
+    let b = Browser::start().await;
+    b.open("introduction.html").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let loaded = b
+        .js("return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/playground/') && !n.includes('/assets/'))")
+        .await;
+    assert_eq!(loaded, json!([]), "a page without widgets fetched playground files");
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_panic_shows_an_error_box_and_the_page_keeps_working() {
+    let b = Browser::start().await;
+    b.open("lambda/first-function.html?cloudbook-panic=lab").await;
+    b.wait_ready(".cloudbook-quiz").await;
+    let error = b.text(".cloudbook-lab .cloudbook-error").await;
+    assert!(error.contains("stopped because of a bug"), "{error}");
+    assert!(error.contains("saved answers and code are kept"), "{error}");
+    // The quiz (the other module) and mdBook's own page still work.
+    b.click_label(".cloudbook-quiz", "3 seconds").await;
+    b.click(".cloudbook-quiz .cb-submit").await;
+    assert!(b.text(".cloudbook-quiz .cb-verdict").await.starts_with("Correct"));
+    b.click("#mdbook-theme-toggle, #theme-toggle").await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn widgets_follow_all_five_mdbook_themes() {
+    let b = Browser::start().await;
+    b.open("lambda/first-function.html").await;
+    b.wait_ready(".cloudbook-quiz").await;
+    b.wait_ready(".cloudbook-lab").await;
+    let mut seen = Vec::new();
+    for theme in ["light", "rust", "coal", "navy", "ayu"] {
+        // mdBook keeps the theme as a class on <html> and in localStorage.
+        let colours = b
+            .client
+            .execute(
+                "const t = arguments[0]; const html = document.documentElement;
+                 ['light','rust','coal','navy','ayu'].forEach(c => html.classList.remove(c));
+                 html.classList.add(t);
+                 const css = el => getComputedStyle(el);
+                 const quiz = document.querySelector('.cloudbook-quiz');
+                 const code = document.querySelector('.cloudbook-lab textarea');
+                 const button = document.querySelector('.cloudbook-quiz .cb-submit');
+                 return { page: css(document.body).color, quiz: css(quiz).color,
+                          codeFg: css(code).color, codeBg: css(code).backgroundColor,
+                          buttonFg: css(button).color, buttonBg: css(button).backgroundColor,
+                          pageBg: css(document.body).backgroundColor };",
+                vec![json!(theme)],
+            )
+            .await
+            .expect("script runs");
+        assert_eq!(colours["quiz"], colours["page"], "{theme}: quiz text follows the theme");
+        assert_eq!(colours["buttonFg"], colours["page"], "{theme}: buttons follow the theme");
+        assert_ne!(colours["codeFg"], colours["codeBg"], "{theme}: the editor is readable");
+        assert_ne!(colours["buttonFg"], colours["buttonBg"], "{theme}: buttons are readable");
+        seen.push(colours["pageBg"].clone());
+    }
+    seen.dedup();
+    assert!(seen.len() >= 4, "the themes really changed the page: {seen:?}");
+    b.close().await;
+}

@@ -1,0 +1,149 @@
+//! The preprocessor on Markdown strings: what it replaces, what it must leave byte-identical, and
+//! the diagnostics it gives for bad input. Snapshots are blessed with `UPDATE_EXPECT=1`.
+
+use cloudbook::cli::preprocess::transform_chapter;
+use cloudbook::diag::render_all;
+use expect_test::{Expect, expect};
+
+const QUIZ: &str = r#"
+id = "q"
+[[questions]]
+id = "q-one"
+type = "true-false"
+prompt = "Lambda bills idle time."
+answer = false
+"#;
+
+/// Transforms `md` with one known quiz file (`quizzes/q.toml`) and shows the result with each
+/// placeholder shortened to its class, followed by the diagnostics.
+fn check(md: &str, expect: Expect) {
+    let t = transform_chapter("book/ch.md", md, &mut |p| {
+        if p == "quizzes/q.toml" { Ok(QUIZ.to_string()) } else { Err(format!("no such quiz file \"{p}\"")) }
+    });
+    let mut shown = String::new();
+    let mut rest = t.content.as_str();
+    while let Some(i) = rest.find("<div class=\"cloudbook-") {
+        shown.push_str(&rest[..i]);
+        let end = rest[i..].find("</div>").expect("a placeholder closes on its line") + i + 6;
+        let class = &rest[i + 12..].split('"').next().unwrap_or_default();
+        shown.push_str(&format!("<{class}/>"));
+        rest = &rest[end..];
+    }
+    shown.push_str(rest);
+    let out = format!("{shown}---\n{}", render_all(&t.diagnostics));
+    expect.assert_eq(&out);
+}
+
+#[test]
+fn quiz_directive_on_its_own_line_becomes_a_placeholder() {
+    check(
+        "# Title\n\nText.\n\n{{#quiz quizzes/q.toml}}\n\nMore *text*.\n",
+        expect![[r#"
+            # Title
+
+            Text.
+
+
+            <cloudbook-quiz/>
+
+
+            More *text*.
+            ---
+        "#]],
+    );
+}
+
+#[test]
+fn directives_in_code_stay_untouched() {
+    check(
+        "```md\n{{#quiz quizzes/q.toml}}\n```\n\nInline `{{#quiz quizzes/q.toml}}` too.\n\n    {{#quiz quizzes/q.toml}}\n",
+        expect![[r#"
+            ```md
+            {{#quiz quizzes/q.toml}}
+            ```
+
+            Inline `{{#quiz quizzes/q.toml}}` too.
+
+                {{#quiz quizzes/q.toml}}
+            ---
+        "#]],
+    );
+}
+
+#[test]
+fn escaped_and_other_directives_are_left_to_mdbook() {
+    check(
+        "\\{{#quiz quizzes/q.toml}}\n\n{{#include other.md}}\n",
+        expect![[r#"
+            \{{#quiz quizzes/q.toml}}
+
+            {{#include other.md}}
+            ---
+        "#]],
+    );
+}
+
+#[test]
+fn lab_blocks_in_lists_and_nested_fences() {
+    check(
+        "- item\n\n  ```lab\n  id = \"l1\"\n  [function]\n  name = \"f\"\n  handler = 'fn handler(e, c) { 1 }'\n  ```\n\n````md\n```lab\nid = \"not-a-lab\"\n```\n````\n",
+        expect![[r#"
+            - item
+
+              
+            <cloudbook-lab/>
+
+
+            ````md
+            ```lab
+            id = "not-a-lab"
+            ```
+            ````
+            ---
+        "#]],
+    );
+}
+
+#[test]
+fn crlf_line_endings_are_kept_around_placeholders() {
+    check(
+        "Intro\r\n\r\n{{#quiz quizzes/q.toml}}\r\n\r\nOutro\r\n",
+        expect![[r#"
+            Intro
+
+
+            <cloudbook-quiz/>
+
+            Outro
+            ---
+        "#]],
+    );
+}
+
+#[test]
+fn bad_input_names_the_chapter_line_column_and_fix() {
+    check(
+        "Text {{#quiz quizzes/q.toml}} inline.\n\n{{#quiz quizzes/missing.toml}}\n\n{{#quiz }}\n\n```lab\nid = \"x\"\n[function]\nname = \"f\"\nhandler = 'fn handler(e, c) { 1 }'\nmemroy_size = 256\n```\n\n```lab\nid = \"y\"\n[function\n```\n",
+        expect![[r#"
+            Text {{#quiz quizzes/q.toml}} inline.
+
+            {{#quiz quizzes/missing.toml}}
+
+            {{#quiz }}
+
+            ```lab
+            id = "x"
+            [function]
+            name = "f"
+            handler = 'fn handler(e, c) { 1 }'
+            memroy_size = 256
+            ```
+
+            ```lab
+            id = "y"
+            [function
+            ```
+            ---
+        "#]],
+    );
+}
