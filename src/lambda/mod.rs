@@ -1,1 +1,179 @@
-//! (being built)
+//! The simulated AWS Lambda: function configuration, learner-written rhai handlers, execution
+//! environments with cold and warm starts, concurrency and throttling, triggers (API Gateway, S3,
+//! EventBridge schedules), CloudWatch-style logs and metrics, and billing.
+//!
+//! Pure and deterministic: the same scenario and seed give the same trace on every target. The
+//! page widgets that show it live in the playground; file reading and printing live in the CLI.
+//! Start with [`invoke_once`] (one cold invocation) or [`simulate_load`]; build bigger scenarios
+//! with [`Account`] on [`crate::sim::Engine`].
+
+pub mod billing;
+pub mod clock;
+pub mod config;
+pub mod events;
+pub mod logs;
+pub mod metrics;
+pub mod model;
+pub mod s3;
+pub mod schedule;
+pub mod script;
+
+use serde::Serialize;
+use serde_json::Value;
+
+pub use config::{
+    Architecture, FunctionConfig, FunctionSpec, InvalidFunctionConfig, load_function_file,
+    parse_function_file, validate_with,
+};
+pub use model::{
+    Account, AccountConfig, Event, InvocationRecord, InvokeRequest, Load, Mode, Outcome, Record, StartKind,
+};
+
+use crate::sim::{Engine, SimDuration, SimTime};
+
+/// Validates a function against the default account (1,000 concurrent executions).
+pub fn validate(spec: &FunctionSpec) -> Result<FunctionConfig, InvalidFunctionConfig> {
+    validate_with(spec, AccountConfig::default().concurrency_limit)
+}
+
+/// Everything a page shows about one invocation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Invocation {
+    /// The function's result, when it succeeded.
+    pub response: Option<Value>,
+    /// The error payload (`errorType`, `errorMessage`, `trace`) when it failed or was throttled.
+    pub error: Option<Value>,
+    /// CloudWatch Logs lines of `/aws/lambda/<name>`, including START, END and REPORT.
+    pub logs: Vec<String>,
+    /// The engine's trace, one line per event.
+    pub trace: Vec<String>,
+    pub trace_hash: u64,
+    pub duration_ms: f64,
+    pub billed_ms: u64,
+    pub init_ms: Option<f64>,
+    pub max_memory_mb: u64,
+    pub request_id: String,
+    /// The invocation alone at on-demand rates, no free tier: requests + GB-seconds.
+    pub cost_usd: f64,
+    /// Side effects that happened after the function returned (S3 notifications, async invokes).
+    pub log_group: String,
+}
+
+/// Runs one invocation on a fresh simulated account (so a cold start) and returns everything a
+/// page shows. Side effects of the handler (S3 puts, asynchronous invokes) play out too and
+/// appear in the trace, bounded to one simulated hour.
+pub fn invoke_once(
+    spec: &FunctionSpec,
+    event: &Value,
+    seed: u64,
+) -> Result<Invocation, InvalidFunctionConfig> {
+    let config = validate(spec)?;
+    let name = config.name.clone();
+    let arch = config.architecture;
+    let mut account = Account::new(AccountConfig::default());
+    account.add_function(config);
+    let mut engine = Engine::new(account, seed);
+    engine.schedule_at(
+        SimTime::ZERO,
+        Event::Invoke(Box::new(InvokeRequest::new(
+            &name,
+            event.clone(),
+            Mode::Sync,
+            "cli",
+        ))),
+    );
+    // Idle environments are reclaimed minutes later; stop before that so the trace stays short.
+    engine.run_until(SimTime::ZERO + SimDuration::from_mins(4));
+    let (account, trace) = engine.into_parts();
+    let record = account
+        .records()
+        .iter()
+        .find(|r| r.function == name && r.source == "cli")
+        .expect("a synchronous invocation always ends within its timeout")
+        .clone();
+    let (response, error) = match &record.outcome {
+        Outcome::Success(v) => (Some(v.clone()), None),
+        Outcome::Error(e) | Outcome::Throttled(e) => (None, Some(e.clone())),
+    };
+    let price = billing::price(record.memory_mb, record.billed_ms, 1, arch, false);
+    Ok(Invocation {
+        response,
+        error,
+        logs: record.logs.clone(),
+        trace: trace.entries().iter().map(|e| e.to_string()).collect(),
+        trace_hash: trace.hash(),
+        duration_ms: record.duration_us as f64 / 1000.0,
+        billed_ms: record.billed_ms,
+        init_ms: record.init_us.map(|us| us as f64 / 1000.0),
+        max_memory_mb: record.max_memory_mb,
+        request_id: record.request_id.clone(),
+        cost_usd: price.total_usd,
+        log_group: format!("/aws/lambda/{name}"),
+    })
+}
+
+/// The summary of a load run.
+#[derive(Debug, Clone, Serialize)]
+pub struct LoadReport {
+    pub function: String,
+    pub invocations: u64,
+    pub throttles: u64,
+    pub cold_starts: u64,
+    pub errors: u64,
+    pub minutes: Vec<metrics::MinuteMetrics>,
+    pub cost: billing::Price,
+    /// The run's usage scaled to a 30-day month, free tier on.
+    pub monthly: billing::Price,
+    pub trace_hash: u64,
+    pub trace_lines: u64,
+    pub steps: u64,
+}
+
+/// Drives `rps` requests per second at one function for `duration` and reports per-minute
+/// metrics, throttles, cold starts and cost. Keep `keep_trace` off for long runs.
+pub fn simulate_load(
+    spec: &FunctionSpec,
+    rps: f64,
+    duration: SimDuration,
+    payload: &Value,
+    seed: u64,
+    account: AccountConfig,
+) -> Result<(LoadReport, Engine<Account>), InvalidFunctionConfig> {
+    let config = validate_with(spec, account.concurrency_limit)?;
+    let name = config.name.clone();
+    let mut acc = Account::new(account);
+    acc.add_function(config);
+    let load = acc.add_load(Load {
+        function: name.clone(),
+        rps,
+        until: SimTime::ZERO + duration,
+        payload: payload.clone(),
+    });
+    let mut engine = Engine::new(acc, seed);
+    engine.schedule_at(SimTime::ZERO, Event::Arrival { load });
+    // Let the last invocations finish (at most the 900 s timeout), without idling to reclaim.
+    engine.run_until(SimTime::ZERO + duration + SimDuration::from_secs(901));
+    let acc = engine.model();
+    let minutes = acc.metrics.table(&name);
+    let errors = minutes.iter().map(|m| m.errors).sum();
+    let cost = billing::price_usage(&acc.billing, false);
+    let factor = billing::MONTH_SECONDS / (duration.as_micros() as f64 / 1e6).max(1e-6);
+    let monthly = billing::price_usage(&acc.billing.scaled(factor), true);
+    let report = LoadReport {
+        function: name,
+        invocations: acc.finished,
+        throttles: acc.throttled,
+        cold_starts: acc.cold_starts,
+        errors,
+        minutes,
+        cost,
+        monthly,
+        trace_hash: engine.trace().hash(),
+        trace_lines: engine.trace().len() as u64,
+        steps: engine.steps(),
+    };
+    Ok((report, engine))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,189 @@
+//! Lambda pricing (us-east-1): requests at $0.20 per million, duration per GB-second with 1 ms
+//! rounding (the Init phase billed too, as since August 2025), x86_64 and arm64 rates with the
+//! monthly volume tiers, and the permanent free tier (1M requests and 400,000 GB-s a month).
+//!
+//! Usage is accumulated in integer MB·ms so totals are exact; dollars are computed at the end.
+//! Provisioned concurrency and ephemeral storage above 512 MB are not priced here.
+
+use serde::Serialize;
+
+use super::config::Architecture;
+
+pub const REQUEST_USD: f64 = 0.20 / 1_000_000.0;
+pub const FREE_REQUESTS: u64 = 1_000_000;
+pub const FREE_GB_SECONDS: f64 = 400_000.0;
+/// Seconds in the 30-day month AWS's examples use.
+pub const MONTH_SECONDS: f64 = 2_592_000.0;
+
+/// (tier upper bound in GB-s per month, price per GB-s), AWS's three tiers.
+fn tiers(arch: Architecture) -> [(f64, f64); 3] {
+    match arch {
+        Architecture::X86_64 => [
+            (6e9, 0.000_016_666_7),
+            (15e9, 0.000_015),
+            (f64::INFINITY, 0.000_013_333_4),
+        ],
+        Architecture::Arm64 => [
+            (7.5e9, 0.000_013_333_4),
+            (18.75e9, 0.000_012_000_1),
+            (f64::INFINITY, 0.000_010_666_7),
+        ],
+    }
+}
+
+/// Billed usage, split by architecture because the rates differ.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Usage {
+    pub requests: u64,
+    pub mb_ms_x86: u128,
+    pub mb_ms_arm: u128,
+}
+
+impl Usage {
+    pub fn add(&mut self, memory_mb: u32, billed_ms: u64, arch: Architecture) {
+        self.requests += 1;
+        let mb_ms = u128::from(memory_mb) * u128::from(billed_ms);
+        match arch {
+            Architecture::X86_64 => self.mb_ms_x86 += mb_ms,
+            Architecture::Arm64 => self.mb_ms_arm += mb_ms,
+        }
+    }
+    pub fn gb_seconds(&self) -> f64 {
+        (self.mb_ms_x86 + self.mb_ms_arm) as f64 / 1024.0 / 1000.0
+    }
+    /// This usage scaled up as if the run lasted a whole 30-day month.
+    pub fn scaled(&self, factor: f64) -> Usage {
+        Usage {
+            requests: (self.requests as f64 * factor).round() as u64,
+            mb_ms_x86: (self.mb_ms_x86 as f64 * factor).round() as u128,
+            mb_ms_arm: (self.mb_ms_arm as f64 * factor).round() as u128,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Price {
+    pub requests: u64,
+    pub gb_seconds: f64,
+    pub billable_gb_seconds: f64,
+    pub requests_usd: f64,
+    pub duration_usd: f64,
+    pub total_usd: f64,
+}
+
+fn tiered(gb_s: f64, arch: Architecture) -> f64 {
+    let mut left = gb_s;
+    let mut lower = 0.0;
+    let mut usd = 0.0;
+    for (upper, rate) in tiers(arch) {
+        let in_tier = left.min(upper - lower);
+        if in_tier <= 0.0 {
+            break;
+        }
+        usd += in_tier * rate;
+        left -= in_tier;
+        lower = upper;
+    }
+    usd
+}
+
+/// The monthly bill for `usage`. The free tier is shared by both architectures; it is applied to
+/// x86_64 usage first.
+pub fn price_usage(usage: &Usage, free_tier: bool) -> Price {
+    let gb_x86 = usage.mb_ms_x86 as f64 / 1024.0 / 1000.0;
+    let gb_arm = usage.mb_ms_arm as f64 / 1024.0 / 1000.0;
+    let (mut free_gb, free_req) = if free_tier {
+        (FREE_GB_SECONDS, FREE_REQUESTS)
+    } else {
+        (0.0, 0)
+    };
+    let bill_x86 = (gb_x86 - free_gb).max(0.0);
+    free_gb = (free_gb - gb_x86).max(0.0);
+    let bill_arm = (gb_arm - free_gb).max(0.0);
+    let billable_requests = usage.requests.saturating_sub(free_req);
+    let requests_usd = billable_requests as f64 * REQUEST_USD;
+    let duration_usd = tiered(bill_x86, Architecture::X86_64) + tiered(bill_arm, Architecture::Arm64);
+    Price {
+        requests: usage.requests,
+        gb_seconds: gb_x86 + gb_arm,
+        billable_gb_seconds: bill_x86 + bill_arm,
+        requests_usd,
+        duration_usd,
+        total_usd: requests_usd + duration_usd,
+    }
+}
+
+/// The calculator: `invocations` each billed `billed_ms` at `memory_mb`.
+pub fn price(memory_mb: u32, billed_ms: u64, invocations: u64, arch: Architecture, free_tier: bool) -> Price {
+    let mb_ms = u128::from(memory_mb) * u128::from(billed_ms) * u128::from(invocations);
+    let usage = match arch {
+        Architecture::X86_64 => Usage {
+            requests: invocations,
+            mb_ms_x86: mb_ms,
+            mb_ms_arm: 0,
+        },
+        Architecture::Arm64 => Usage {
+            requests: invocations,
+            mb_ms_x86: 0,
+            mb_ms_arm: mb_ms,
+        },
+    };
+    price_usage(&usage, free_tier)
+}
+
+/// Dollars to the cent, as the book prints them.
+pub fn usd(x: f64) -> String {
+    format!("${:.2}", (x * 100.0).round() / 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Architecture::*;
+
+    fn line(p: Price) -> String {
+        format!(
+            "{} GB-s, requests {}, duration {}, total {}",
+            p.gb_seconds,
+            usd(p.requests_usd),
+            usd(p.duration_usd),
+            usd(p.total_usd)
+        )
+    }
+
+    #[test]
+    fn the_worked_examples_of_the_reference() {
+        // A: AWS's own example: 512 MB, 3M invocations of 1 s, free tier on.
+        assert_eq!(
+            line(price(512, 1000, 3_000_000, X86_64, true)),
+            "1500000 GB-s, requests $0.40, duration $18.33, total $18.73"
+        );
+        // B: 1,024 MB, 5M × 250 ms.
+        assert_eq!(
+            line(price(1024, 250, 5_000_000, X86_64, true)),
+            "1250000 GB-s, requests $0.80, duration $14.17, total $14.97"
+        );
+        assert_eq!(
+            line(price(1024, 250, 5_000_000, X86_64, false)),
+            "1250000 GB-s, requests $1.00, duration $20.83, total $21.83"
+        );
+        assert_eq!(
+            line(price(1024, 250, 5_000_000, Arm64, true)),
+            "1250000 GB-s, requests $0.80, duration $11.33, total $12.13"
+        );
+        // One millisecond at 128 MB costs $0.0000000021.
+        let p = price(128, 1, 1, X86_64, false);
+        assert_eq!(format!("{:.10}", p.duration_usd), "0.0000000021");
+    }
+
+    #[test]
+    fn tiers_discount_beyond_six_billion_gb_seconds() {
+        let p = price(1024, 1000, 7_000_000_000, X86_64, false);
+        let expected = 6e9 * 0.000_016_666_7 + 1e9 * 0.000_015;
+        assert!(
+            (p.duration_usd - expected).abs() < 1e-3,
+            "{} vs {expected}",
+            p.duration_usd
+        );
+    }
+}

@@ -1,0 +1,143 @@
+//! CloudWatch Logs lines exactly as Lambda writes them: START, END, REPORT (tab-separated, with a
+//! trailing tab, `Init Duration` only on cold starts), runtime lines (`<time>\t<id>\tINFO\t<msg>`),
+//! and the timeout and out-of-memory lines. Formatting only; nothing here decides what happened.
+
+use serde_json::Value;
+
+use super::clock;
+use crate::sim::Rng;
+
+/// A request id shaped like AWS's (a version-4 UUID), drawn from the simulation's RNG.
+pub fn request_id(rng: &mut Rng) -> String {
+    let a = rng.next_u64();
+    let b = rng.next_u64();
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0x0fff,
+        0x8000 | ((b >> 48) & 0x3fff),
+        b & 0xffff_ffff_ffff
+    )
+}
+
+/// A log stream name: `2026/01/01/[$LATEST]<32 hex>`.
+pub fn stream_name(unix_ms: i64, rng: &mut Rng) -> String {
+    let date = &clock::format_millis(unix_ms)[..10];
+    format!(
+        "{}/[$LATEST]{:016x}{:016x}",
+        date.replace('-', "/"),
+        rng.next_u64(),
+        rng.next_u64()
+    )
+}
+
+pub fn start_line(request_id: &str) -> String {
+    format!("START RequestId: {request_id} Version: $LATEST")
+}
+
+pub fn end_line(request_id: &str) -> String {
+    format!("END RequestId: {request_id}")
+}
+
+/// The REPORT line. Durations have two decimals; the rest are integers; every field ends in a tab.
+pub fn report_line(
+    request_id: &str,
+    duration_us: u64,
+    billed_ms: u64,
+    memory_mb: u32,
+    max_memory_mb: u64,
+    init_us: Option<u64>,
+) -> String {
+    let mut s = format!(
+        "REPORT RequestId: {request_id}\tDuration: {} ms\tBilled Duration: {billed_ms} ms\tMemory Size: {memory_mb} MB\tMax Memory Used: {max_memory_mb} MB\t",
+        ms2(duration_us)
+    );
+    if let Some(init) = init_us {
+        s += &format!("Init Duration: {} ms\t", ms2(init));
+    }
+    s
+}
+
+/// Microseconds as milliseconds with two decimals, rounded half up, without floats.
+pub fn ms2(us: u64) -> String {
+    let centi = (us + 5) / 10;
+    format!("{}.{:02}", centi / 100, centi % 100)
+}
+
+/// A runtime line: `2026-01-01T00:00:00.123Z\t<request id>\tINFO\t<message>`.
+pub fn runtime_line(unix_ms: i64, request_id: &str, level: &str, message: &str) -> String {
+    format!(
+        "{}\t{request_id}\t{level}\t{message}",
+        clock::format_millis(unix_ms)
+    )
+}
+
+/// `2026-01-01T00:00:03.215Z <id> Task timed out after 3.00 seconds`.
+pub fn timeout_line(unix_ms: i64, request_id: &str, timeout_s: u32) -> String {
+    format!(
+        "{} {request_id} Task timed out after {timeout_s}.00 seconds",
+        clock::format_millis(unix_ms)
+    )
+}
+
+/// The error JSON in AWS's field order (`errorType`, `errorMessage`, `trace`), one line.
+pub fn error_json(error_type: &str, message: &str, trace: &[String]) -> String {
+    let q = |s: &str| serde_json::to_string(s).expect("strings serialise");
+    let mut s = format!(
+        "{{\"errorType\":{},\"errorMessage\":{}",
+        q(error_type),
+        q(message)
+    );
+    if !trace.is_empty() {
+        s += ",\"trace\":[";
+        s += &trace.iter().map(|t| q(t)).collect::<Vec<_>>().join(",");
+        s += "]";
+    }
+    s + "}"
+}
+
+/// JSON with object keys sorted, so a rendering never depends on serde_json's map feature flags.
+pub fn canonical_json(v: &Value) -> String {
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            let parts: Vec<String> = keys
+                .into_iter()
+                .map(|k| {
+                    format!(
+                        "{}:{}",
+                        serde_json::to_string(k).expect("strings serialise"),
+                        canonical_json(&m[k])
+                    )
+                })
+                .collect();
+            format!("{{{}}}", parts.join(","))
+        }
+        Value::Array(a) => format!("[{}]", a.iter().map(canonical_json).collect::<Vec<_>>().join(",")),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use expect_test::expect;
+
+    #[test]
+    fn report_lines_match_aws() {
+        expect!["REPORT RequestId: 4ce9340a-b765-490f-ad8a-02ab3415e2bf\tDuration: 26.73 ms\tBilled Duration: 27 ms\tMemory Size: 128 MB\tMax Memory Used: 75 MB\t"]
+            .assert_eq(&report_line("4ce9340a-b765-490f-ad8a-02ab3415e2bf", 26_730, 27, 128, 75, None));
+        expect!["REPORT RequestId: x\tDuration: 38.66 ms\tBilled Duration: 243 ms\tMemory Size: 128 MB\tMax Memory Used: 54 MB\tInit Duration: 203.69 ms\t"]
+            .assert_eq(&report_line("x", 38_655, 243, 128, 54, Some(203_694)));
+        expect!["2026-01-01T00:00:03.215Z abc Task timed out after 3.00 seconds"].assert_eq(&timeout_line(
+            clock::DEFAULT_EPOCH_UNIX * 1000 + 3215,
+            "abc",
+            3,
+        ));
+        let id = request_id(&mut Rng::seed_from_u64(1));
+        assert_eq!(id.len(), 36);
+        assert_eq!(&id[14..15], "4");
+    }
+}

@@ -1,0 +1,555 @@
+//! Unit tests of the Lambda model through its public entry points: traces and logs as snapshots,
+//! adversarial handlers, warm reuse, throttling. Integration tests (CLI, event types) live in
+//! `tests/it/lambda.rs`.
+
+use expect_test::{Expect, expect};
+use serde_json::json;
+
+use super::*;
+use crate::sim::SimTime;
+
+fn spec(handler: &str) -> FunctionSpec {
+    FunctionSpec {
+        name: "hello".into(),
+        handler: Some(handler.into()),
+        ..Default::default()
+    }
+}
+
+fn check(handler: &str, event: serde_json::Value, expect: Expect) {
+    let inv = invoke_once(&spec(handler), &event, 7).expect("valid spec");
+    let mut out = String::new();
+    out += &format!(
+        "response: {}\n",
+        inv.response.as_ref().map_or("-".into(), logs::canonical_json)
+    );
+    out += &format!(
+        "error: {}\n",
+        inv.error.as_ref().map_or("-".into(), logs::canonical_json)
+    );
+    out += "--- logs\n";
+    for l in &inv.logs {
+        out += &l.replace('\t', "→");
+        out += "\n";
+    }
+    out += "--- trace\n";
+    for l in &inv.trace {
+        out += l;
+        out += "\n";
+    }
+    expect.assert_eq(&out);
+}
+
+#[test]
+fn hello_world_cold_start() {
+    check(
+        r#"
+        let greeting = "Hello";
+        fn handler(event, context) {
+            print(`${this.greeting} from ${context.function_name} (${context.memory_limit_in_mb} MB)`);
+            #{ statusCode: 200, body: `${this.greeting}, ${event.name}!` }
+        }"#,
+        json!({"name": "Ada"}),
+        expect![[r#"
+            response: {"body":"Hello, Ada!","statusCode":200}
+            error: -
+            --- logs
+            START RequestId: b358faf7-4ef9-465a-875c-3d964f482cd2 Version: $LATEST
+            2026-01-01T00:00:00.179Z→b358faf7-4ef9-465a-875c-3d964f482cd2→INFO→Hello from hello (128 MB)
+            END RequestId: b358faf7-4ef9-465a-875c-3d964f482cd2
+            REPORT RequestId: b358faf7-4ef9-465a-875c-3d964f482cd2→Duration: 0.83 ms→Billed Duration: 181 ms→Memory Size: 128 MB→Max Memory Used: 51 MB→Init Duration: 179.48 ms→
+            --- trace
+            t=00:00:00.000 fn=hello req=b358faf7 ColdStart env=1 init=179.478ms reason="first request: no environment exists yet"
+            t=00:00:00.180 fn=hello req=b358faf7 Succeeded env=1 duration=0.825ms
+        "#]],
+    );
+}
+
+#[test]
+fn unhandled_error_and_throw() {
+    check(
+        r#"fn handler(event, context) { throw "boom"; }"#,
+        json!({}),
+        expect![[r#"
+        response: -
+        error: {"errorMessage":"boom","errorType":"Error","trace":["Error: boom","    at index.rhai:1:30"]}
+        --- logs
+        START RequestId: b358faf7-4ef9-465a-875c-3d964f482cd2 Version: $LATEST
+        2026-01-01T00:00:00.179Z→b358faf7-4ef9-465a-875c-3d964f482cd2→ERROR→Invoke Error →{"errorType":"Error","errorMessage":"boom","trace":["Error: boom","    at index.rhai:1:30"]}
+        END RequestId: b358faf7-4ef9-465a-875c-3d964f482cd2
+        REPORT RequestId: b358faf7-4ef9-465a-875c-3d964f482cd2→Duration: 0.47 ms→Billed Duration: 180 ms→Memory Size: 128 MB→Max Memory Used: 51 MB→Init Duration: 179.45 ms→
+        --- trace
+        t=00:00:00.000 fn=hello req=b358faf7 ColdStart env=1 init=179.451ms reason="first request: no environment exists yet"
+        t=00:00:00.179 fn=hello req=b358faf7 Failed env=1 errorType=Error duration=0.466ms
+    "#]],
+    );
+}
+
+#[test]
+fn timeout_at_three_seconds() {
+    check(
+        r#"fn handler(event, context) { cpu(5000); 1 }"#,
+        json!({}),
+        expect![[r#"
+        response: -
+        error: {"errorMessage":"2026-01-01T00:00:03.181Z b358faf7-4ef9-465a-875c-3d964f482cd2 Task timed out after 3.00 seconds","errorType":"Sandbox.Timedout"}
+        --- logs
+        START RequestId: b358faf7-4ef9-465a-875c-3d964f482cd2 Version: $LATEST
+        END RequestId: b358faf7-4ef9-465a-875c-3d964f482cd2
+        REPORT RequestId: b358faf7-4ef9-465a-875c-3d964f482cd2→Duration: 3002.02 ms→Billed Duration: 3182 ms→Memory Size: 128 MB→Max Memory Used: 49 MB→Init Duration: 179.45 ms→
+        2026-01-01T00:00:03.181Z b358faf7-4ef9-465a-875c-3d964f482cd2 Task timed out after 3.00 seconds
+        --- trace
+        t=00:00:00.000 fn=hello req=b358faf7 ColdStart env=1 init=179.451ms reason="first request: no environment exists yet"
+        t=00:00:03.181 fn=hello req=b358faf7 TimedOut env=1 duration=3.002s timeout=3s
+        t=00:00:03.181 fn=hello EnvironmentReset env=1 reason="the invocation timed out"
+    "#]],
+    );
+}
+
+#[test]
+fn syntax_error_is_a_clean_error() {
+    check(
+        r#"fn handler(event, context) { let x = ; }"#,
+        json!({}),
+        expect![[r#"
+        response: -
+        error: {"errorMessage":"SyntaxError: Unexpected ';'","errorType":"Runtime.UserCodeSyntaxError","trace":["Runtime.UserCodeSyntaxError: SyntaxError: Unexpected ';'","    at index.rhai:1:38"]}
+        --- logs
+        2026-01-01T00:00:00.000Z→undefined→ERROR→Uncaught Exception →{"errorType":"Runtime.UserCodeSyntaxError","errorMessage":"SyntaxError: Unexpected ';'","trace":["Runtime.UserCodeSyntaxError: SyntaxError: Unexpected ';'","    at index.rhai:1:38"]}
+        START RequestId: b358faf7-4ef9-465a-875c-3d964f482cd2 Version: $LATEST
+        END RequestId: b358faf7-4ef9-465a-875c-3d964f482cd2
+        REPORT RequestId: b358faf7-4ef9-465a-875c-3d964f482cd2→Duration: 0.37 ms→Billed Duration: 180 ms→Memory Size: 128 MB→Max Memory Used: 48 MB→Init Duration: 179.45 ms→
+        --- trace
+        t=00:00:00.000 fn=hello req=b358faf7 ColdStart env=1 init=179.451ms reason="first request: no environment exists yet"
+        t=00:00:00.179 fn=hello req=b358faf7 Failed env=1 errorType=Runtime.UserCodeSyntaxError duration=0.372ms
+        t=00:00:00.179 fn=hello EnvironmentReset env=1 reason="the Init phase failed"
+    "#]],
+    );
+}
+
+/// The error type and the trace's outcome line of one cold invocation, for adversarial handlers.
+fn ending(handler: &str, memory: u32) -> String {
+    let mut s = spec(handler);
+    s.memory_size = Some(memory);
+    let inv = invoke_once(&s, &json!({}), 1).expect("valid spec");
+    let err = inv.error.as_ref().map_or("-".into(), |e| {
+        format!(
+            "{} / {}",
+            e["errorType"].as_str().unwrap_or("?"),
+            e["errorMessage"].as_str().unwrap_or("?")
+        )
+    });
+    let last = inv
+        .trace
+        .iter()
+        .find(|l| !l.contains("ColdStart"))
+        .cloned()
+        .unwrap_or_default();
+    let tail = inv
+        .logs
+        .iter()
+        .skip_while(|l| !l.starts_with("REPORT"))
+        .skip(1)
+        .cloned()
+        .collect::<Vec<_>>();
+    format!(
+        "{err}\n{}\n{}\n",
+        last.split(" req=").nth(1).unwrap_or(&last),
+        tail.join("\n")
+    )
+}
+
+#[test]
+fn adversarial_handlers_end_as_aws_errors() {
+    let req = "b358faf7-4ef9-465a-875c-3d964f482cd2";
+    let cases = [
+        ("infinite loop", "fn handler(e, c) { loop { } }", 128),
+        (
+            "infinite loop, big function",
+            "fn handler(e, c) { let i = 0; while true { i += 1; } }",
+            10240,
+        ),
+        (
+            "deep recursion",
+            "fn f(n) { f(n + 1) } fn handler(e, c) { f(0) }",
+            128,
+        ),
+        (
+            "giant string",
+            r#"fn handler(e, c) { let s = "x"; loop { s += s; } }"#,
+            128,
+        ),
+        (
+            "giant array",
+            "fn handler(e, c) { let a = []; a.pad(50000000, 0); a.len() }",
+            128,
+        ),
+        ("declared allocation", "fn handler(e, c) { allocate(100); }", 128),
+        ("undefined variable", "fn handler(e, c) { nope + 1 }", 128),
+        (
+            "thrown AWS-shaped error",
+            r#"fn handler(e, c) { throw #{ errorType: "ValidationError", errorMessage: "bad input" }; }"#,
+            128,
+        ),
+        ("no handler", "fn main(e) { 1 }", 128),
+    ];
+    let mut out = String::new();
+    for (name, handler, memory) in cases {
+        out += &format!("## {name}\n{}", ending(handler, memory).replace(req, "REQ"));
+    }
+    expect![[r#"
+        ## infinite loop
+        Sandbox.Timedout / 2026-01-01T00:00:03.166Z b3f2af6d-0fc7-40c5-853b-559647364cea Task timed out after 3.00 seconds
+        b3f2af6d TimedOut env=1 duration=3.004s timeout=3s
+        2026-01-01T00:00:03.166Z b3f2af6d-0fc7-40c5-853b-559647364cea Task timed out after 3.00 seconds
+        ## infinite loop, big function
+        Sandbox.Timedout / 2026-01-01T00:00:03.166Z b3f2af6d-0fc7-40c5-853b-559647364cea Task timed out after 3.00 seconds
+        b3f2af6d TimedOut env=1 duration=3.004s timeout=3s
+        2026-01-01T00:00:03.166Z b3f2af6d-0fc7-40c5-853b-559647364cea Task timed out after 3.00 seconds
+        ## deep recursion
+        RangeError / Maximum call stack size exceeded
+        b3f2af6d Failed env=1 errorType=RangeError duration=4.129ms
+
+        ## giant string
+        Runtime.ExitError / RequestId: b3f2af6d-0fc7-40c5-853b-559647364cea Error: Runtime exited with error: signal: killed
+        b3f2af6d OutOfMemory env=1 memory=128MB duration=1.807ms
+        RequestId: b3f2af6d-0fc7-40c5-853b-559647364cea Error: Runtime exited with error: signal: killed
+        Runtime.ExitError
+        ## giant array
+        Runtime.ExitError / RequestId: b3f2af6d-0fc7-40c5-853b-559647364cea Error: Runtime exited with error: signal: killed
+        b3f2af6d OutOfMemory env=1 memory=128MB duration=0.895ms
+        RequestId: b3f2af6d-0fc7-40c5-853b-559647364cea Error: Runtime exited with error: signal: killed
+        Runtime.ExitError
+        ## declared allocation
+        Runtime.ExitError / RequestId: b3f2af6d-0fc7-40c5-853b-559647364cea Error: Runtime exited with error: signal: killed
+        b3f2af6d OutOfMemory env=1 memory=128MB duration=0.812ms
+        RequestId: b3f2af6d-0fc7-40c5-853b-559647364cea Error: Runtime exited with error: signal: killed
+        Runtime.ExitError
+        ## undefined variable
+        ReferenceError / nope is not defined
+        b3f2af6d Failed env=1 errorType=ReferenceError duration=0.798ms
+
+        ## thrown AWS-shaped error
+        ValidationError / bad input
+        b3f2af6d Failed env=1 errorType=ValidationError duration=0.798ms
+
+        ## no handler
+        Runtime.HandlerNotFound / index.handler is undefined or not exported
+        b3f2af6d Failed env=1 errorType=Runtime.HandlerNotFound duration=0.757ms
+
+    "#]].assert_eq(&out);
+}
+
+/// Runs `specs` with invocations at given milliseconds, returns the trace.
+fn scenario(
+    specs: &[FunctionSpec],
+    calls: &[(u64, &str, Mode)],
+    until_s: u64,
+) -> (String, Vec<InvocationRecord>) {
+    let mut acc = Account::new(AccountConfig::default());
+    for s in specs {
+        acc.add_function(validate(s).expect("valid spec"));
+    }
+    let mut e = crate::sim::Engine::new(acc, 3);
+    e.with_context(|a, cx| a.start_schedules(cx));
+    for (ms, f, mode) in calls {
+        e.schedule_at(
+            SimTime::from_millis(*ms),
+            Event::Invoke(Box::new(InvokeRequest::new(f, json!({}), *mode, "test"))),
+        );
+    }
+    e.run_until(SimTime::from_secs(until_s));
+    let (acc, trace) = e.into_parts();
+    (trace.to_string(), acc.records().to_vec())
+}
+
+#[test]
+fn warm_reuse_keeps_globals_and_tmp_and_idle_envs_are_reclaimed() {
+    let s = spec(
+        r#"let count = 0;
+        fn handler(e, c) { this.count += 1; let seen = tmp_read("seen"); tmp_write("seen", "yes"); cpu(100); #{ count: this.count, tmp: seen } }"#,
+    );
+    let (trace, records) = scenario(
+        &[s],
+        &[
+            (0, "hello", Mode::Sync),
+            (2000, "hello", Mode::Sync),
+            (2100, "hello", Mode::Sync),
+        ],
+        1200,
+    );
+    let results: Vec<String> = records
+        .iter()
+        .map(|r| match &r.outcome {
+            Outcome::Success(v) => logs::canonical_json(v),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    expect![[r#"
+        {"count":1,"tmp":null}
+        {"count":2,"tmp":"yes"}
+        {"count":1,"tmp":null}
+        t=00:00:00.000 fn=hello req=b0cdabda ColdStart env=1 init=145.502ms reason="first request: no environment exists yet"
+        t=00:00:01.528 fn=hello req=b0cdabda Succeeded env=1 duration=1.383s
+        t=00:00:02.000 fn=hello req=ec616a6e WarmStart env=1 reason="reused env 1, idle since 00:00:01.528"
+        t=00:00:02.100 fn=hello req=1c3f3ba8 ColdStart env=2 init=162.537ms reason="no idle environment (1 busy)"
+        t=00:00:03.383 fn=hello req=ec616a6e Succeeded env=1 duration=1.384s
+        t=00:00:03.645 fn=hello req=1c3f3ba8 Succeeded env=2 duration=1.383s
+        t=00:14:11.789 fn=hello Reclaimed env=1 reason="idle for 848.406s"
+        t=00:14:52.083 fn=hello Reclaimed env=2 reason="idle for 888.438s"
+    "#]].assert_eq(&format!("{}\n{trace}", results.join("\n")));
+}
+
+#[test]
+fn reserved_concurrency_throttles_with_a_reason() {
+    let mut s = spec("fn handler(e, c) { wait(1000); 1 }");
+    s.reserved_concurrency = Some(2);
+    let (trace, records) = scenario(
+        &[s],
+        &[
+            (0, "hello", Mode::Sync),
+            (10, "hello", Mode::Sync),
+            (20, "hello", Mode::Sync),
+        ],
+        5,
+    );
+    let throttled: Vec<_> = records
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Throttled(_)))
+        .collect();
+    assert_eq!(throttled.len(), 1);
+    expect![[r#"
+        t=00:00:00.000 fn=hello req=b0cdabda ColdStart env=1 init=145.475ms reason="first request: no environment exists yet"
+        t=00:00:00.010 fn=hello req=31f25047 ColdStart env=2 init=165.27ms reason="no idle environment (1 busy)"
+        t=00:00:00.020 fn=hello req=e5bf2332 Throttled status=429 reason="reserved concurrency 2 reached (2 busy)"
+        t=00:00:01.146 fn=hello req=b0cdabda Succeeded env=1 duration=1.001s
+        t=00:00:01.175 fn=hello req=31f25047 Succeeded env=2 duration=1.001s
+    "#]].assert_eq(&trace);
+}
+
+#[test]
+fn async_failures_are_retried_twice() {
+    let s = spec("fn handler(e, c) { throw \"flaky\"; }");
+    let (trace, records) = scenario(&[s], &[(0, "hello", Mode::Async)], 600);
+    assert_eq!(records.len(), 3, "one attempt and two retries");
+    assert!(
+        records.iter().all(|r| r.request_id == records[0].request_id),
+        "retries keep the request id"
+    );
+    expect![[r#"
+        t=00:00:00.000 fn=hello req=b0cdabda ColdStart env=1 init=145.475ms reason="first request: no environment exists yet"
+        t=00:00:00.146 fn=hello req=b0cdabda Failed env=1 errorType=Error duration=1.199ms
+        t=00:00:00.146 fn=hello req=b0cdabda RetryScheduled attempt=2 in=1m reason="async invocation failed; Lambda retries twice"
+        t=00:01:00.146 fn=hello req=b0cdabda WarmStart env=1 reason="reused env 1, idle since 00:00:00.146"
+        t=00:01:00.147 fn=hello req=b0cdabda Failed env=1 errorType=Error duration=1.156ms
+        t=00:01:00.147 fn=hello req=b0cdabda RetryScheduled attempt=3 in=2m reason="async invocation failed; Lambda retries twice"
+        t=00:03:00.147 fn=hello req=b0cdabda WarmStart env=1 reason="reused env 1, idle since 00:01:00.147"
+        t=00:03:00.148 fn=hello req=b0cdabda Failed env=1 errorType=Error duration=0.473ms
+        t=00:03:00.148 fn=hello req=b0cdabda AsyncDiscarded reason="failed 3 attempts and no on-failure destination or DLQ is configured"
+        t=00:09:09.187 fn=hello Reclaimed env=1 reason="idle for 369.039s"
+    "#]].assert_eq(&trace);
+}
+
+#[test]
+fn s3_put_by_a_function_triggers_another_and_iam_denies_what_it_must() {
+    let mut writer = spec(
+        r#"fn handler(e, c) {
+            s3_put("uploads", "photos/red flower.jpg", "pixels");
+            s3_put("uploads", "notes/readme.txt", "text");
+            try { s3_put("private", "x", "y"); } catch (err) { print(err.errorMessage); }
+            "ok"
+        }"#,
+    );
+    writer.name = "writer".into();
+    writer.policies = vec![json!({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Uploads", "Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::uploads/*"}]})];
+    let mut thumbs =
+        spec(r#"fn handler(e, c) { print(e.Records[0].s3.object.key); e.Records[0].s3.object.key }"#);
+    thumbs.name = "thumbs".into();
+    thumbs.triggers.s3.push(config::S3Trigger {
+        bucket: "uploads".into(),
+        prefix: "photos/".into(),
+        suffix: ".jpg".into(),
+    });
+    let (trace, records) = scenario(&[writer, thumbs], &[(0, "writer", Mode::Sync)], 60);
+    let thumb = records
+        .iter()
+        .find(|r| r.function == "thumbs")
+        .expect("the trigger fired");
+    assert_eq!(thumb.outcome, Outcome::Success(json!("photos/red+flower.jpg")));
+    let writer_logs = &records.iter().find(|r| r.function == "writer").expect("ran").logs;
+    assert!(writer_logs.iter().any(|l| l.contains("is not authorized to perform: s3:PutObject on resource: \"arn:aws:s3:::private/x\" because no identity-based policy allows the s3:PutObject action")));
+    expect![[r#"
+        t=00:00:00.000 fn=writer req=b0cdabda ColdStart env=1 init=145.475ms reason="first request: no environment exists yet"
+        t=00:00:00.000 fn=writer req=b0cdabda AccessDenied action=s3:PutObject resource=arn:aws:s3:::private/x decision="ImplicitDeny (no statement matched)"
+        t=00:00:00.165 S3 PutObject bucket=uploads key="photos/red flower.jpg" size=6 by=writer
+        t=00:00:00.165 fn=thumbs S3 Notification event=ObjectCreated:Put bucket=uploads key="photos/red flower.jpg" prefix="photos/" suffix=".jpg"
+        t=00:00:00.185 S3 PutObject bucket=uploads key="notes/readme.txt" size=4 by=writer
+        t=00:00:00.186 fn=writer req=b0cdabda Succeeded env=1 duration=41.489ms
+        t=00:00:00.263 fn=thumbs req=ae0c5e0f ColdStart env=1 init=126.62ms reason="first request: no environment exists yet"
+        t=00:00:00.391 fn=thumbs req=ae0c5e0f Succeeded env=1 duration=1.79ms
+    "#]].assert_eq(&trace);
+}
+
+#[test]
+fn schedules_fire_with_the_scheduled_event() {
+    let mut s = spec(r#"fn handler(e, c) { e["detail-type"] + " " + e.time }"#);
+    s.triggers.schedule.push(config::ScheduleTrigger {
+        expression: "rate(5 minutes)".into(),
+        name: Some("tick".into()),
+    });
+    let (_, records) = scenario(&[s], &[], 16 * 60);
+    let got: Vec<String> = records
+        .iter()
+        .map(|r| match &r.outcome {
+            Outcome::Success(v) => v.as_str().unwrap_or("?").to_string(),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    expect![[r#"
+        Scheduled Event 2026-01-01T00:05:00Z
+        Scheduled Event 2026-01-01T00:10:00Z
+        Scheduled Event 2026-01-01T00:15:00Z"#]]
+    .assert_eq(&got.join("\n"));
+}
+
+#[test]
+fn same_seed_same_trace() {
+    let s = spec("fn handler(e, c) { cpu(random() * 50.0); 1 }");
+    let run = |seed| {
+        let (r, e) = simulate_load(
+            &s,
+            20.0,
+            crate::sim::SimDuration::from_secs(30),
+            &json!({}),
+            seed,
+            AccountConfig::default(),
+        )
+        .unwrap();
+        (r.trace_hash, e.trace().to_string())
+    };
+    let (a, b, c) = (run(1), run(1), run(2));
+    assert_eq!(a, b);
+    assert_ne!(a.0, c.0);
+}
+
+mod properties {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const HANDLERS: [&str; 4] = [
+        "fn handler(e, c) { wait(e.ms); 1 }",
+        "fn handler(e, c) { wait(e.ms); throw \"no\"; }",
+        "fn handler(e, c) { cpu(e.ms * 3); 2 }",
+        "fn handler(e, c) { if e.ms > 400 { loop {} } 3 }",
+    ];
+
+    fn run(
+        handler: usize,
+        reserved: Option<u32>,
+        calls: &[(u64, u64, bool)],
+        seed: u64,
+    ) -> (crate::sim::Trace<Record>, Vec<InvocationRecord>, u32) {
+        let mut s = spec(HANDLERS[handler]);
+        s.reserved_concurrency = reserved;
+        s.timeout = Some(1);
+        let config = AccountConfig {
+            concurrency_limit: 104,
+            ..AccountConfig::default()
+        };
+        let cap = reserved.unwrap_or(104);
+        let mut acc = Account::new(config.clone());
+        acc.add_function(validate_with(&s, config.concurrency_limit).expect("valid"));
+        let mut e = crate::sim::Engine::new(acc, seed);
+        for (at, ms, is_async) in calls {
+            let mode = if *is_async { Mode::Async } else { Mode::Sync };
+            let r = InvokeRequest::new("hello", json!({ "ms": ms }), mode, "prop");
+            e.schedule_at(SimTime::from_millis(*at), Event::Invoke(Box::new(r)));
+        }
+        // Long enough for async retries (1 + 2 minutes) and throttle backoff to settle.
+        e.run_until(SimTime::from_secs(8 * 3600));
+        let (acc, trace) = e.into_parts();
+        (trace, acc.records().to_vec(), cap)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        #[test]
+        fn invocations_end_once_within_limits_and_time_moves_forward(
+            handler in 0usize..4,
+            reserved in prop::option::of(0u32..4),
+            calls in prop::collection::vec((0u64..3000, 0u64..800, any::<bool>()), 1..25),
+            seed in any::<u64>(),
+        ) {
+            let (trace, records, cap) = run(handler, reserved, &calls, seed);
+            // Time never goes back.
+            for w in trace.entries().windows(2) {
+                prop_assert!(w[0].at <= w[1].at);
+            }
+            for r in &records {
+                prop_assert!(r.ended >= r.arrived);
+            }
+            // Every request ends exactly once: one record per attempt, attempts 1..=n in order,
+            // and only a failed or throttled asynchronous attempt is followed by another.
+            let mut by_id: BTreeMap<&str, Vec<&InvocationRecord>> = BTreeMap::new();
+            for r in &records {
+                by_id.entry(&r.request_id).or_default().push(r);
+            }
+            prop_assert_eq!(by_id.len(), calls.len());
+            for attempts in by_id.values() {
+                for (i, r) in attempts.iter().enumerate() {
+                    prop_assert_eq!(r.attempt as usize, i + 1);
+                    let last = i + 1 == attempts.len();
+                    if !last {
+                        prop_assert!(r.mode == Mode::Async && !matches!(r.outcome, Outcome::Success(_)));
+                    }
+                }
+                let last = attempts.last().expect("at least one attempt");
+                if last.mode == Mode::Async && matches!(last.outcome, Outcome::Error(_)) && last.attempt < 3 {
+                    prop_assert!(false, "an async error with retries left was dropped: {:?}", last);
+                }
+            }
+            // Concurrency never exceeds the cap: sweep the busy intervals.
+            let mut edges: Vec<(SimTime, i32)> = Vec::new();
+            for r in records.iter().filter(|r| r.start.is_some()) {
+                edges.push((r.arrived, 1));
+                edges.push((r.ended, -1));
+            }
+            edges.sort_by_key(|&(t, d)| (t, d)); // ends before starts at the same instant
+            let mut busy = 0i32;
+            for (_, d) in edges {
+                busy += d;
+                prop_assert!(busy as u32 <= cap, "{busy} busy with a cap of {cap}");
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// The parsers of user input never panic (the cargo-fuzz targets in fuzz/ go further).
+        #[test]
+        fn parsers_never_panic(
+            text in "\\PC{0,80}",
+            cron in "cron\\(([0-9*?LW#/,A-Z-]{1,4} ){5,6}\\)",
+            rate in "rate\\([0-9]{1,3} [a-z]{3,8}\\)",
+        ) {
+            for t in [&text, &cron, &rate] {
+                if let Ok(s) = schedule::Schedule::parse(t) {
+                    let times = s.upcoming(clock::DEFAULT_EPOCH_UNIX, 2);
+                    prop_assert!(times.windows(2).all(|w| w[0] < w[1]));
+                }
+            }
+            let _ = crate::iam::Policy::parse(&text);
+            if let Err(e) = load_function_file("f.toml", &text, 1000) {
+                prop_assert!(!e.diagnostics.is_empty());
+            }
+            let _ = events::s3_decode_key(&text);
+            let _ = clock::parse_rfc3339(&text);
+        }
+    }
+}
