@@ -1,6 +1,7 @@
 //! The ECS state machine: clusters of EC2 container instances, task definitions, tasks moving
 //! through ECS's lifecycle, REPLICA and DAEMON services with rolling deployments, instance drain
-//! and failure, target-tracking auto scaling on CPU, and Fargate tasks.
+//! and failure, target-tracking auto scaling on CPU, Fargate tasks, and the images they pull from
+//! the scenario's registry (only the layers an instance lacks; Fargate caches nothing).
 //!
 //! Every decision is a trace record worded for the book: placement reasons (filter, constraints,
 //! strategy rankings), service events in ECS's own words, each status change of each task. It does
@@ -62,6 +63,15 @@ impl TaskStatus {
 pub enum DesiredStatus {
     Running,
     Stopped,
+}
+
+impl fmt::Display for DesiredStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DesiredStatus::Running => "RUNNING",
+            DesiredStatus::Stopped => "STOPPED",
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -281,6 +291,7 @@ pub enum Record {
         task: TaskId,
         from: Option<TaskStatus>,
         to: TaskStatus,
+        desired: DesiredStatus,
         reason: Option<String>,
     },
     ServiceEvent {
@@ -422,11 +433,17 @@ impl fmt::Display for Record {
                 task,
                 from,
                 to,
+                desired,
                 reason,
             } => {
                 match from {
                     Some(s) => write!(f, "task {task} {s} -> {to}")?,
                     None => write!(f, "task {task} created {to}")?,
+                }
+                // The desired status is shown where it differs from where the task is heading:
+                // at creation (RUNNING) and when a stop is asked for (STOPPED).
+                if from.is_none() || (*desired == DesiredStatus::Stopped && *to == TaskStatus::Deactivating) {
+                    write!(f, " desiredStatus={desired}")?;
                 }
                 if let Some(r) = reason {
                     write!(f, " stoppedReason=\"{r}\"")?;
@@ -1036,10 +1053,12 @@ impl Ecs {
         } else {
             None
         };
+        let desired = t.desired_status;
         cx.record(Record::Status {
             task: id,
             from,
             to: status,
+            desired,
             reason,
         });
         match status {
@@ -1242,8 +1261,10 @@ impl Ecs {
         let (running_new, running_old) = (running(&new), running(&old));
         let total = (new.len() + old.len()) as u32;
         // minimumHealthyPercent rounds up, maximumPercent rounds down.
-        let min_healthy = (desired * svc.minimum_healthy_percent).div_ceil(100);
-        let max_total = desired * svc.maximum_percent / 100;
+        // In u64 so no percentage from a scenario can overflow.
+        let min_healthy = (u64::from(desired) * u64::from(svc.minimum_healthy_percent)).div_ceil(100) as u32;
+        let max_total =
+            (u64::from(desired) * u64::from(svc.maximum_percent) / 100).min(u64::from(u32::MAX)) as u32;
         let mut started = vec![];
         let mut stopped = vec![];
         let to_start = if old.is_empty() {
@@ -1452,7 +1473,7 @@ impl Ecs {
         if running == 0 {
             return;
         }
-        let util = f64::from(svc.cpu_load_units) * 100.0 / f64::from(running * cpu);
+        let util = f64::from(svc.cpu_load_units) * 100.0 / (f64::from(running) * f64::from(cpu));
         // Target tracking: the capacity that would bring the metric back to the target.
         let wanted =
             ((f64::from(running) * util / policy.target_percent).ceil() as u32).clamp(policy.min, policy.max);

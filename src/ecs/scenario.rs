@@ -50,7 +50,12 @@ pub fn parse_duration(s: &str) -> Result<SimDuration, String> {
             ));
         }
     };
-    Ok(SimDuration::from_micros((n * us).round() as u64))
+    let micros = n * us;
+    // A century is far beyond any scenario and keeps every sum of times inside u64.
+    if !micros.is_finite() || micros > 3.2e15 {
+        return Err(format!("invalid duration {s:?}: longer than 100 years"));
+    }
+    Ok(SimDuration::from_micros(micros.round() as u64))
 }
 
 impl<'de> Deserialize<'de> for Dur {
@@ -380,6 +385,18 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
             );
             return vec![];
         };
+        // ECS's default quota; it also keeps a typo from allocating millions of instances.
+        if !(1..=5000).contains(&i.count) {
+            at(
+                diags,
+                locate(text, &span, "count"),
+                format!(
+                    "count must be 1–5,000 (container instances per cluster), not {}",
+                    i.count
+                ),
+            );
+            return vec![];
+        }
         (1..=i.count)
             .map(|k| {
                 let name = if i.count == 1 {
@@ -445,6 +462,29 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
     for s in file.service {
         let span = s.span();
         let s = s.into_inner();
+        if s.desired_count > 5000 {
+            let msg = format!(
+                "desired_count must be at most 5,000 (tasks per service), not {}",
+                s.desired_count
+            );
+            diags.push(Diagnostic::at_offset(
+                path,
+                text,
+                locate(text, &span, "desired_count"),
+                msg,
+            ));
+        }
+        if let Some(a) = &s.autoscaling
+            && (a.min > a.max || a.target_cpu_percent.is_nan() || a.target_cpu_percent <= 0.0)
+        {
+            let msg = "autoscaling needs min <= max and a target_cpu_percent above 0".to_string();
+            diags.push(Diagnostic::at_offset(
+                path,
+                text,
+                locate(text, &span, "autoscaling"),
+                msg,
+            ));
+        }
         let constraints = constraints(&mut diags, path, text, &span, s.placement_constraints);
         let strategies = match s.placement_strategy {
             Some(list) => strategies(&mut diags, path, text, &span, list),
@@ -494,14 +534,26 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
                 placement_strategy,
             } => (
                 at,
-                vec![Action::RunTask {
-                    cluster,
-                    task_definition,
-                    count,
-                    launch_type,
-                    constraints: constraints(&mut diags, path, text, &span, placement_constraints),
-                    strategies: strategies(&mut diags, path, text, &span, placement_strategy),
-                }],
+                if !(1..=10).contains(&count) {
+                    let msg =
+                        format!("count must be 1–10 (RunTask starts at most 10 tasks per call), not {count}");
+                    diags.push(Diagnostic::at_offset(
+                        path,
+                        text,
+                        locate(text, &span, "count"),
+                        msg,
+                    ));
+                    vec![]
+                } else {
+                    vec![Action::RunTask {
+                        cluster,
+                        task_definition,
+                        count,
+                        launch_type,
+                        constraints: constraints(&mut diags, path, text, &span, placement_constraints),
+                        strategies: strategies(&mut diags, path, text, &span, placement_strategy),
+                    }]
+                },
             ),
             StepIn::UpdateService {
                 at,

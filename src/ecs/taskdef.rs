@@ -178,17 +178,16 @@ impl TaskDef {
     /// CPU units reserved on an instance: the task-level value, else the containers' sum.
     pub fn cpu_units(&self) -> u32 {
         self.cpu
-            .unwrap_or_else(|| self.containers.iter().map(|c| c.cpu).sum())
+            .unwrap_or_else(|| self.containers.iter().fold(0u32, |a, c| a.saturating_add(c.cpu)))
     }
 
     /// Memory reserved on an instance: the task-level value, else each container's soft limit
     /// (or its hard limit when it has no soft one).
     pub fn memory_mib(&self) -> u32 {
         self.memory.unwrap_or_else(|| {
-            self.containers
-                .iter()
-                .map(|c| c.memory_reservation.or(c.memory).unwrap_or(0))
-                .sum()
+            self.containers.iter().fold(0u32, |a, c| {
+                a.saturating_add(c.memory_reservation.or(c.memory).unwrap_or(0))
+            })
         })
     }
 

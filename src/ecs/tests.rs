@@ -59,13 +59,13 @@ fn binpack_memory_explains_its_ranking() {
             t=00:00:01.000 place t1 filter i-c: fits
             t=00:00:01.000 place t1 strategy binpack(memory) ranking=i-c(972 left) i-a(2969 left) i-b(6963 left) kept=i-c
             t=00:00:01.000 place t1 on i-c ports=49153
-            t=00:00:01.000 task t1 created PROVISIONING
+            t=00:00:01.000 task t1 created PROVISIONING desiredStatus=RUNNING
             t=00:00:01.000 place t2 filter i-a: fits
             t=00:00:01.000 place t2 filter i-b: fits
             t=00:00:01.000 place t2 filter i-c: insufficient memory (needs 1024 MiB, 972 MiB available)
             t=00:00:01.000 place t2 strategy binpack(memory) ranking=i-a(2969 left) i-b(6963 left) kept=i-a
             t=00:00:01.000 place t2 on i-a ports=49153
-            t=00:00:01.000 task t2 created PROVISIONING
+            t=00:00:01.000 task t2 created PROVISIONING desiredStatus=RUNNING
             t=00:00:01.000 task t1 PROVISIONING -> PENDING
             t=00:00:01.000 task t2 PROVISIONING -> PENDING
             t=00:00:02.070 task t1 PENDING -> ACTIVATING
@@ -460,21 +460,21 @@ placement_strategy = [{ type = "binpack", field = "memory" }]
     check(
         src,
         expect![[r#"
-        t=00:00:00.000 taskdef job:1 registered compatibility=FARGATE cpu=256 memory=512MiB
-        t=00:00:00.000 taskdef big rejected: An error occurred (ClientException) when calling the RegisterTaskDefinition operation: No Fargate configuration exists for given values: 1024 CPU, 1024 memory. See the Amazon ECS documentation for the valid values.
-        t=00:00:00.000 place t1 on FARGATE cpu=256 memory=512MiB platform=1.4.0 (placement strategies and constraints are not supported for the Fargate launch type)
-        t=00:00:00.000 task t1 created PROVISIONING
-        t=00:00:15.000 task t1 PROVISIONING -> PENDING
-        t=00:00:18.070 task t1 PENDING -> ACTIVATING
-        t=00:00:19.070 task t1 ACTIVATING -> RUNNING
-        t=00:00:39.070 task t1 RUNNING -> DEACTIVATING
-        t=00:00:40.070 task t1 DEACTIVATING -> STOPPING
-        t=00:00:41.070 task t1 STOPPING -> DEPROVISIONING
-        t=00:00:43.070 task t1 DEPROVISIONING -> STOPPED stoppedReason="Essential container in task exited (exit code 0)"
-        t=00:00:43.070 billing t1 fargate seconds=60 usd=0.000206
-        ---
-        task t1 job:1 FARGATE on - last=STOPPED desired=Stopped path=PROVISIONING>PENDING>ACTIVATING>RUNNING>DEACTIVATING>STOPPING>DEPROVISIONING>STOPPED
-    "#]],
+            t=00:00:00.000 taskdef job:1 registered compatibility=FARGATE cpu=256 memory=512MiB
+            t=00:00:00.000 taskdef big rejected: An error occurred (ClientException) when calling the RegisterTaskDefinition operation: No Fargate configuration exists for given values: 1024 CPU, 1024 memory. See the Amazon ECS documentation for the valid values.
+            t=00:00:00.000 place t1 on FARGATE cpu=256 memory=512MiB platform=1.4.0 (placement strategies and constraints are not supported for the Fargate launch type)
+            t=00:00:00.000 task t1 created PROVISIONING desiredStatus=RUNNING
+            t=00:00:15.000 task t1 PROVISIONING -> PENDING
+            t=00:00:18.070 task t1 PENDING -> ACTIVATING
+            t=00:00:19.070 task t1 ACTIVATING -> RUNNING
+            t=00:00:39.070 task t1 RUNNING -> DEACTIVATING desiredStatus=STOPPED
+            t=00:00:40.070 task t1 DEACTIVATING -> STOPPING
+            t=00:00:41.070 task t1 STOPPING -> DEPROVISIONING
+            t=00:00:43.070 task t1 DEPROVISIONING -> STOPPED stoppedReason="Essential container in task exited (exit code 0)"
+            t=00:00:43.070 billing t1 fargate seconds=60 usd=0.000206
+            ---
+            task t1 job:1 FARGATE on - last=STOPPED desired=Stopped path=PROVISIONING>PENDING>ACTIVATING>RUNNING>DEACTIVATING>STOPPING>DEPROVISIONING>STOPPED
+        "#]],
     );
 }
 
@@ -746,6 +746,10 @@ fn scenario_errors_name_the_place_and_the_fix() {
         "[[timeline]]\nat = \"1 fortnight\"\naction = \"drain_instance\"\ninstance = \"i-a\"\n",
         "[[timeline]]\nat = \"1m\"\naction = \"update_service\"\nservice = \"nope\"\ndesired_count = 1\n",
         "[[timeline]]\nat = \"1m\"\naction = \"drain_instance\"\ninstance = \"i-a\"\nforce = true\n",
+        "[[timeline]]\nat = \"1m\"\naction = \"run_task\"\ntask_definition = \"web\"\ncount = 11\n",
+        "[[instance]]\nname = \"i\"\ntype = \"t3.small\"\naz = \"a\"\ncount = 100000\n",
+        "[[service]]\nname = \"s\"\ntask_definition = \"web\"\nautoscaling = { target_cpu_percent = 50, min = 5, max = 2 }\n",
+        "[[timeline]]\nat = \"1000000000h\"\naction = \"drain_instance\"\ninstance = \"i-a\"\n",
     ];
     let out: String = cases.iter().map(|c| errs(c)).collect();
     expect![[r#"
@@ -757,6 +761,10 @@ fn scenario_errors_name_the_place_and_the_fix() {
         s.toml:2:7: error: invalid duration "1 fortnight": unknown unit "fortnight" (expected one of: ms, s, m, h)
         s.toml:4:12: error: unknown service "nope" (no [[service]] is declared)
         s.toml:5:1: error: unknown key "force" (expected one of: at, instance)
+        s.toml:5:1: error: count must be 1–10 (RunTask starts at most 10 tasks per call), not 11
+        s.toml:5:1: error: count must be 1–5,000 (container instances per cluster), not 100000
+        s.toml:4:1: error: autoscaling needs min <= max and a target_cpu_percent above 0
+        s.toml:2:7: error: invalid duration "1000000000h": longer than 100 years
     "#]].assert_eq(&out);
 }
 

@@ -601,7 +601,8 @@ impl Batch {
             let queue = &self.queues[self.jobs[j].queue];
             let fit = queue.compute_environments.iter().find_map(|name| {
                 let ce = self.ces.iter().position(|c| &c.name == name)?;
-                (self.used[ce] + def.vcpus <= self.ces[ce].max_vcpus).then_some(ce)
+                (u64::from(self.used[ce]) + u64::from(def.vcpus) <= u64::from(self.ces[ce].max_vcpus))
+                    .then_some(ce)
             });
             let Some(ce) = fit else { continue };
             self.used[ce] += def.vcpus;
