@@ -36,6 +36,9 @@ pub fn validate(spec: &FunctionSpec) -> Result<FunctionConfig, InvalidFunctionCo
     validate_with(spec, AccountConfig::default().concurrency_limit)
 }
 
+/// The most engine steps [`invoke_once`] runs (side effects included).
+pub const MAX_STEPS_ONCE: u64 = 20_000;
+
 /// Everything a page shows about one invocation.
 #[derive(Debug, Clone, Serialize)]
 pub struct Invocation {
@@ -83,7 +86,14 @@ pub fn invoke_once(
         ))),
     );
     // Idle environments are reclaimed minutes later; stop before that so the trace stays short.
-    engine.run_until(SimTime::ZERO + SimDuration::from_mins(4));
+    // Handlers that invoke each other asynchronously could fan out without end, so the run is
+    // also capped in steps (AWS itself stops such recursive loops).
+    for second in 1..=240 {
+        engine.run_until(SimTime::from_secs(second));
+        if engine.steps() > MAX_STEPS_ONCE {
+            break;
+        }
+    }
     let (account, trace) = engine.into_parts();
     let record = account
         .records()
@@ -109,6 +119,58 @@ pub fn invoke_once(
         request_id: record.request_id.clone(),
         cost_usd: price.total_usd,
         log_group: format!("/aws/lambda/{name}"),
+    })
+}
+
+/// Which API Gateway flavour fronts the function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ApiKind {
+    /// REST API, Lambda proxy integration, payload format 1.0.
+    Rest,
+    /// HTTP API, payload format 2.0.
+    Http,
+}
+
+/// One HTTP request through API Gateway to the function and back.
+#[derive(Debug, Clone, Serialize)]
+pub struct HttpInvocation {
+    /// The event the function received.
+    pub event: Value,
+    /// What the client got back (API Gateway's mapping of the function's result).
+    pub response: events::HttpResponse,
+    pub invocation: Invocation,
+}
+
+/// Sends `request` through API Gateway (`api`) to a fresh function and maps its result back,
+/// including API Gateway's 502 (REST) or 500 (HTTP API) when the function fails or answers in
+/// the wrong shape.
+pub fn invoke_http(
+    spec: &FunctionSpec,
+    api: ApiKind,
+    request: &events::HttpRequest,
+    seed: u64,
+) -> Result<HttpInvocation, InvalidFunctionConfig> {
+    let event = match api {
+        ApiKind::Rest => events::apigw_v1_event(request),
+        ApiKind::Http => events::apigw_v2_event(request),
+    };
+    let invocation = invoke_once(spec, &event, seed)?;
+    let result = match &invocation.response {
+        Some(v) => Ok(v),
+        None => Err(invocation
+            .error
+            .as_ref()
+            .expect("an invocation without a response carries an error")),
+    };
+    let response = match api {
+        ApiKind::Rest => events::map_proxy_response_v1(result),
+        ApiKind::Http => events::map_proxy_response_v2(result),
+    };
+    Ok(HttpInvocation {
+        event,
+        response,
+        invocation,
     })
 }
 

@@ -31,8 +31,8 @@ pub const OP_COST_US: f64 = 1.0;
 /// reports 50–75 MB Max Memory Used for a hello world on 128 MB).
 pub const RUNTIME_BASELINE_MB: u64 = 48;
 /// Real-host safety caps: the simulation never lets a script allocate more than this for real.
-const HOST_MAX_STRING: usize = 8 << 20;
-const HOST_MAX_ARRAY: usize = 1 << 20;
+const HOST_MAX_STRING: u64 = 8 << 20;
+const HOST_MAX_ARRAY: u64 = 1 << 20;
 /// A hard ceiling on rhai operations per phase, whatever the simulated budget: a script that gets
 /// here is treated as running until its timeout, which is what an endless loop would do.
 pub const MAX_OPERATIONS: u64 = 20_000_000;
@@ -459,10 +459,12 @@ fn build_engine(host: &Shared, memory_mb: u32) -> Engine {
     BasicMapPackage::new().register_into_engine(&mut engine);
     MoreStringPackage::new().register_into_engine(&mut engine);
 
-    let avail = (u64::from(memory_mb).saturating_sub(RUNTIME_BASELINE_MB) << 20) as usize;
-    engine.set_max_string_size(avail.min(HOST_MAX_STRING));
-    engine.set_max_array_size((avail / 64).min(HOST_MAX_ARRAY));
-    engine.set_max_map_size((avail / 128).min(HOST_MAX_ARRAY));
+    // Computed in u64 and capped before narrowing, so wasm32's 32-bit usize sees the same limits.
+    let avail: u64 = u64::from(memory_mb).saturating_sub(RUNTIME_BASELINE_MB) << 20;
+    let cap = |bytes: u64, host: u64| bytes.min(host) as usize;
+    engine.set_max_string_size(cap(avail, HOST_MAX_STRING));
+    engine.set_max_array_size(cap(avail / 64, HOST_MAX_ARRAY));
+    engine.set_max_map_size(cap(avail / 128, HOST_MAX_ARRAY));
     engine.set_max_call_levels(MAX_CALL_LEVELS);
     engine.set_max_expr_depths(64, 32);
     engine.set_max_operations(MAX_OPERATIONS);

@@ -553,3 +553,104 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn api_gateway_round_trips_and_502s() {
+    let req = events::HttpRequest {
+        method: "GET".into(),
+        path: "/items/42".into(),
+        query: vec![("q".into(), "x".into())],
+        resource: "/items/{id}".into(),
+        path_parameters: [("id".to_string(), "42".to_string())].into(),
+        ..Default::default()
+    };
+    let ok = spec(r#"fn handler(e, c) { #{ statusCode: 200, body: `item ${e.pathParameters.id}` } }"#);
+    let r = invoke_http(&ok, ApiKind::Rest, &req, 1).unwrap();
+    assert_eq!((r.response.status, r.response.body.as_str()), (200, "item 42"));
+    let r = invoke_http(&ok, ApiKind::Http, &req, 1).unwrap();
+    assert_eq!(
+        (r.response.status, r.event["routeKey"].as_str()),
+        (200, Some("GET /items/{id}"))
+    );
+    let bad = spec(r#"fn handler(e, c) { #{ statusCode: 200, body: #{ not: "a string" } } }"#);
+    let r = invoke_http(&bad, ApiKind::Rest, &req, 1).unwrap();
+    assert_eq!(
+        (r.response.status, r.response.body.as_str()),
+        (502, r#"{"message": "Internal server error"}"#)
+    );
+    let inferred = spec(r#"fn handler(e, c) { #{ id: 42 } }"#);
+    let r = invoke_http(&inferred, ApiKind::Http, &req, 1).unwrap();
+    assert_eq!(
+        (r.response.status, r.response.body.as_str()),
+        (200, r#"{"id":42}"#)
+    );
+}
+
+#[test]
+fn scaling_rate_throttles_name_the_limit() {
+    let s = spec("fn handler(e, c) { wait(2000); 1 }");
+    let mut acc = Account::new(AccountConfig {
+        scaling_per_10s: 2,
+        ..AccountConfig::default()
+    });
+    acc.add_function(validate(&s).unwrap());
+    let mut e = crate::sim::Engine::new(acc, 5);
+    for ms in [0, 1, 2, 5001] {
+        let r = InvokeRequest::new("hello", json!({}), Mode::Sync, "test");
+        e.schedule_at(SimTime::from_millis(ms), Event::Invoke(Box::new(r)));
+    }
+    e.run_until(SimTime::from_secs(6));
+    let lines: Vec<String> = e
+        .trace()
+        .entries()
+        .iter()
+        .map(|l| l.to_string())
+        .filter(|l| !l.contains("Succeeded"))
+        .collect();
+    expect![[r#"
+        t=00:00:00.000 fn=hello req=49d55178 ColdStart env=1 init=151.002ms reason="first request: no environment exists yet"
+        t=00:00:00.001 fn=hello req=61857ad9 ColdStart env=2 init=164.418ms reason="no idle environment (1 busy)"
+        t=00:00:00.002 fn=hello req=7b15fe8e Throttled status=429 reason="scaling rate reached: 2 new environments per 10s already started"
+        t=00:00:05.001 fn=hello req=0ea13174 WarmStart env=2 reason="reused env 2, idle since 00:00:02.166""#]].assert_eq(&lines.join("\n"));
+}
+
+#[test]
+fn load_metrics_per_minute() {
+    let s = spec("fn handler(e, c) { cpu(40 + random() * 20.0); 1 }");
+    let (report, _) = simulate_load(
+        &s,
+        5.0,
+        crate::sim::SimDuration::from_mins(2),
+        &json!({}),
+        9,
+        AccountConfig::default(),
+    )
+    .unwrap();
+    let rows: Vec<String> = report
+        .minutes
+        .iter()
+        .map(|m| {
+            format!(
+                "minute {} inv={} err={} thr={} p50={:.0}ms p99={:.0}ms max_conc={} success={:.0}%",
+                m.minute,
+                m.invocations,
+                m.errors,
+                m.throttles,
+                m.duration_p50_ms,
+                m.duration_p99_ms,
+                m.concurrent_executions,
+                m.success_rate
+            )
+        })
+        .collect();
+    expect![[r#"
+        minute 0 inv=291 err=0 thr=0 p50=691ms p99=824ms max_conc=7 success=100%
+        minute 1 inv=300 err=0 thr=0 p50=695ms p99=825ms max_conc=10 success=100%
+        cold starts 10, cost 0.00097362 USD, monthly $14.16"#]].assert_eq(&format!(
+        "{}\ncold starts {}, cost {:.8} USD, monthly {}",
+        rows.join("\n"),
+        report.cold_starts,
+        report.cost.total_usd,
+        billing::usd(report.monthly.total_usd)
+    ));
+}
