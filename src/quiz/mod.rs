@@ -24,7 +24,7 @@ pub use progress::{
     PROGRESS_SCHEMA_VERSION, QuizProgress, RestoreNotice, Restored, content_hash, restore, shuffle_order,
 };
 pub use schema::json_schema;
-pub use spec::QUESTION_TYPES;
+pub use spec::{QUESTION_TYPES, closest};
 
 /// One chapter's quiz, as parsed from `quizzes/<name>.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -142,12 +142,25 @@ impl Cx<'_> {
         what: &str,
         elsewhere: &[(&str, &[Field])],
     ) {
+        self.check_shape_except(t, fields, what, elsewhere, &[]);
+    }
+
+    /// [`Self::check_shape`] that lets the keys in `unjudged` through unchecked.
+    fn check_shape_except(
+        &mut self,
+        t: Table<'_, '_>,
+        fields: &[Field],
+        what: &str,
+        elsewhere: &[(&str, &[Field])],
+        unjudged: &[&str],
+    ) {
         let mut keys: Vec<_> = t.map.iter().collect();
         keys.sort_by_key(|(k, _)| k.span().start);
         for (key, value) in keys {
             let name: &str = key.get_ref();
             match fields.iter().find(|f| f.name == name) {
                 Some(f) => self.check_value(value, f, what),
+                None if unjudged.contains(&name) => {}
                 None => self.unknown_key(key.span().start, name, fields, what, elsewhere),
             }
         }
@@ -412,13 +425,12 @@ impl Cx<'_> {
             }
             None => {
                 // Without a valid type only the common keys can be judged; the type error is
-                // reported by the shape check, and keys of any type are let through.
-                let all: Vec<Field> = spec::COMMON
+                // reported by the shape check, and keys of any type are let through unjudged.
+                let unjudged: Vec<&str> = others
                     .iter()
-                    .chain(others.iter().flat_map(|(_, fs)| fs.iter()))
-                    .copied()
+                    .flat_map(|(_, fs)| fs.iter().map(|f| f.name))
                     .collect();
-                self.check_shape(t, &all, &what, &[]);
+                self.check_shape_except(t, spec::COMMON, &what, &[], &unjudged);
                 return None;
             }
         }
@@ -585,7 +597,8 @@ impl Cx<'_> {
                 }
             }
             "numeric" => {
-                let answer = t.get("answer").and_then(|v| number(v.get_ref()))?;
+                // Tolerances are judged even when the answer is broken, so every problem shows.
+                let answer = t.get("answer").and_then(|v| number(v.get_ref()));
                 let abs = t.get("tolerance").and_then(|v| number(v.get_ref()));
                 let rel = t.get("relative_tolerance").and_then(|v| number(v.get_ref()));
                 for (key, value) in [("tolerance", abs), ("relative_tolerance", rel)] {
@@ -618,7 +631,7 @@ impl Cx<'_> {
                     })
                     .collect();
                 Kind::Numeric {
-                    answer,
+                    answer: answer?,
                     tolerance,
                     unit: t.string("unit"),
                     mistakes,
@@ -632,7 +645,7 @@ impl Cx<'_> {
                         format!("{what} needs at least two items to order"),
                     );
                 }
-                self.unique(&items, "item", what);
+                self.unique(&items, "item", what, "each item must be unique");
                 Kind::Ordering {
                     items: items.into_iter().map(|(s, _)| s).collect(),
                     partial_credit: policy_of(),
@@ -653,9 +666,9 @@ impl Cx<'_> {
                         .collect()
                 };
                 let (lefts, rights) = (side("left"), side("right"));
-                let one_to_one = "matching must be one-to-one";
-                self.unique(&lefts, &format!("left side ({one_to_one})"), what);
-                self.unique(&rights, &format!("right side ({one_to_one})"), what);
+                let one_to_one = "pairs must match one-to-one";
+                self.unique(&lefts, "left side", what, one_to_one);
+                self.unique(&rights, "right side", what, one_to_one);
                 let pairs = lefts
                     .into_iter()
                     .zip(rights)
@@ -718,18 +731,15 @@ impl Cx<'_> {
             let at = t.get("options").map_or(t.span.0, |v| v.span().start);
             self.err(at, format!("{what} needs at least two options"));
         }
-        self.unique(&spans, "option", what);
+        self.unique(&spans, "option", what, "each option must be unique");
         options
     }
 
     /// Reports every repeated value after its first use.
-    fn unique(&mut self, values: &[(String, Range<usize>)], noun: &str, what: &str) {
+    fn unique(&mut self, values: &[(String, Range<usize>)], noun: &str, what: &str, why: &str) {
         for (i, (v, span)) in values.iter().enumerate() {
             if values[..i].iter().any(|(w, _)| w == v) {
-                self.err(
-                    span.start,
-                    format!("{what} repeats the {noun} \"{v}\"; each must be unique"),
-                );
+                self.err(span.start, format!("{what} repeats the {noun} \"{v}\"; {why}"));
             }
         }
     }

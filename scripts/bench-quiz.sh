@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Measures what mdbook-quiz 0.5.0 (the best mdBook quiz plugin today) ships to a learner for a quiz
+# equivalent to quizzes/lambda-basics.toml: the JS and CSS it loads on every quiz page and the quiz
+# data it embeds in the chapter, raw and gzip -9. The lead appends cloudbook's own numbers.
+#
+# Usage: scripts/bench-quiz.sh            (installs mdbook-quiz into target/tools on first run, ~2-5 min)
+# Prints `name bytes gzip9-bytes` lines; a script, not a timed test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+tools=$repo/target/tools
+quiz_bin=$tools/bin/mdbook-quiz
+if ! [ -x "$quiz_bin" ]; then
+    # --locked: the crate's own lockfile; crates.io ships the prebuilt JS, so no Node is needed.
+    cargo install mdbook-quiz --locked --version 0.5.0 --root "$tools"
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/src" "$work/quizzes"
+
+# The same two questions in mdbook-quiz's format. It has no per-option feedback, hints or partial
+# credit, so those parts of our quiz have no counterpart here (the explanation becomes `context`).
+cat > "$work/quizzes/lambda-basics.toml" <<'QUIZ'
+[[questions]]
+id = "lambda-basics-default-timeout"
+type = "MultipleChoice"
+prompt.prompt = """
+You create a Lambda function and leave its timeout at the default.
+How long may one invocation run before Lambda stops it?
+"""
+prompt.distractors = ["1 second", "60 seconds", "900 seconds (15 minutes)"]
+answer.answer = "3 seconds"
+context = """
+A new function gets a timeout of **3 seconds**.
+You can set it anywhere from 1 second to 900 seconds (15 minutes).
+When an invocation runs longer, Lambda stops it and logs `Task timed out after 3.00 seconds`.
+"""
+
+[[questions]]
+id = "lambda-basics-trigger-sources"
+type = "MultipleChoice"
+prompt.prompt = "The notes name three services that commonly start a Lambda function. Which are they?"
+prompt.distractors = ["Amazon EC2 Auto Scaling"]
+answer.answer = ["Amazon API Gateway", "Amazon S3", "Amazon EventBridge"]
+context = """
+**API Gateway** turns an HTTP request into an event and returns the function's response to the caller.
+**S3** invokes the function when an object is stored in a bucket, passing the bucket and key as JSON.
+**EventBridge** runs the function on a schedule, for example every day at 9:00.
+"""
+QUIZ
+
+chapter='# Lambda basics
+
+{{#quiz ../quizzes/lambda-basics.toml}}
+'
+# mdBook's preprocessor protocol: [context, book] on stdin, the processed book on stdout.
+python3 - "$work" "$chapter" > "$work/input.json" <<'PY'
+import json, sys
+root, chapter = sys.argv[1], sys.argv[2]
+ctx = {"root": root, "config": {"book": {"title": "bench", "src": "src"}, "preprocessor": {"quiz": {}}},
+       "renderer": "html", "mdbook_version": "0.5.4"}
+book = {"items": [{"Chapter": {"name": "Lambda basics", "content": chapter, "number": [1], "sub_items": [],
+                               "path": "basics.md", "source_path": "basics.md", "parent_names": []}}]}
+print(json.dumps([ctx, book]))
+PY
+(cd "$work" && "$quiz_bin" < input.json > output.json)
+python3 - "$work/output.json" "$chapter" > "$work/added.html" <<'PY'
+import json, sys
+out = json.load(open(sys.argv[1]))
+content = out["items"][0]["Chapter"]["content"]
+# What the preprocessor put into the page in place of (and after) the directive.
+sys.stdout.write(content.replace("# Lambda basics\n\n", "", 1))
+PY
+
+size() { printf '%-34s %9d %9d\n' "$1" "$(wc -c < "$2")" "$(gzip -9 -c "$2" | wc -c)"; }
+echo "mdbook-quiz $("$quiz_bin" --version 2>/dev/null | awk '{print $NF}') (lambda-basics equivalent)"
+printf '%-34s %9s %9s\n' "file" "bytes" "gzip-9"
+js=$(find "$work/src" -name 'quiz-embed.iife.js' | head -1)
+css=$(find "$work/src" -name 'style.css' | head -1)
+size "quiz-embed.iife.js (every quiz page)" "$js"
+size "style.css" "$css"
+size "chapter markup + quiz data" "$work/added.html"
+cat "$js" "$css" "$work/added.html" > "$work/total"
+size "total first quiz page" "$work/total"
