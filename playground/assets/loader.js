@@ -22,7 +22,8 @@
   }
 
   function start(mod, name, nodes) {
-    return import(root + "playground/" + mod)
+    // import() in a classic script resolves against the script's URL, not the page's: make it absolute.
+    return import(new URL(root + "playground/" + mod, document.baseURI).href)
       .then(function (m) { return m.default(); })
       .catch(function (e) { fail(nodes, "the " + name + " module failed to load (" + e + ")"); });
   }

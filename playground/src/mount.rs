@@ -17,7 +17,8 @@ const MODULE_ATTR: &str = "data-cloudbook-module";
 
 /// Installs the panic hook for the module called `module` (`widgets` or `lab`).
 pub fn install_panic_hook(module: &'static str) {
-    std::panic::set_hook(Box::new(move |info| {
+    // Through yew: its renderer installs its own hook unless a custom one is set.
+    yew::set_custom_panic_hook(Box::new(move |info| {
         let message = info
             .payload()
             .downcast_ref::<&str>()

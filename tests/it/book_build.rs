@@ -66,8 +66,12 @@ fn external_preprocessor_gives_identical_chapter_html() {
     let ours = build(dir.path(), "site-inprocess");
     // What a stock `mdbook build` does: load the book and run `[preprocessor.cloudbook] command`
     // as a child process speaking the JSON protocol.
+    // The fixture's book.toml names `cloudbook preprocess`; point it at the binary under test.
+    let toml_path = dir.path().join("book.toml");
+    let config = std::fs::read_to_string(&toml_path).expect("book.toml");
+    let config = config.replace("command = \"cloudbook preprocess\"", &format!("command = \"{BIN} preprocess\""));
+    std::fs::write(&toml_path, config).expect("book.toml written");
     let mut md = MDBook::load(dir.path()).expect("fixture loads");
-    md.config.set("preprocessor.cloudbook.command", format!("{BIN} preprocess")).expect("config key");
     md.config.build.build_dir = dir.path().join("site-external");
     md.build().expect("the book builds through the external preprocessor");
     for page in ["chapter.html", "progress.html"] {

@@ -114,6 +114,7 @@ fn crlf_line_endings_are_kept_around_placeholders() {
 
             <cloudbook-quiz/>
 
+
             Outro
             ---
         "#]],
@@ -144,6 +145,11 @@ fn bad_input_names_the_chapter_line_column_and_fix() {
             [function
             ```
             ---
+            book/ch.md:12:1: error: unknown field `memroy_size`, expected one of `name`, `handler`, `handler_file`, `memory_size`, `timeout`, `architecture`, `ephemeral_storage`, `environment`, `reserved_concurrency`, `policies`, `triggers` (in a ```lab block; see the lab format in the book's reference)
+            book/ch.md:17:10: error: unclosed table, expected `]` (in a ```lab block; see the lab format in the book's reference)
+            book/ch.md:1:6: error: a {{#quiz}} directive must stand on a line of its own: put a blank line before and after it
+            book/ch.md:3:9: error: no such quiz file "quizzes/missing.toml"
+            book/ch.md:5:1: error: {{#quiz}} needs a file: write {{#quiz quizzes/<chapter>.toml}}
         "#]],
     );
 }
