@@ -513,6 +513,11 @@ impl Pool {
             if n.check(needs) == Verdict::Fits && constraints.iter().all(|c| c.allows(n, needs)) {
                 tie_key = Some(free);
                 ties.push(i);
+                // With no strategy after binpack the lowest index wins a tie, and the index walks
+                // ties in index order: the first fit is the answer, no need to see the others.
+                if rest.is_empty() {
+                    break;
+                }
             }
         }
         if ties.is_empty() {
