@@ -250,6 +250,8 @@ pub enum Record {
         compatibility: LaunchType,
         cpu: u32,
         memory: u32,
+        /// `name` or `name=host path`, for the book to show where data outlives a task.
+        volumes: Vec<String>,
     },
     TaskDefinitionRejected {
         family: String,
@@ -365,11 +367,16 @@ impl fmt::Display for Record {
                 compatibility,
                 cpu,
                 memory,
+                volumes,
             } => {
                 write!(
                     f,
                     "taskdef {name} registered compatibility={compatibility} cpu={cpu} memory={memory}MiB"
-                )
+                )?;
+                if !volumes.is_empty() {
+                    write!(f, " volumes={}", volumes.join(","))?;
+                }
+                Ok(())
             }
             Record::TaskDefinitionRejected { family, error } => {
                 write!(f, "taskdef {family} rejected: {error}")
@@ -628,6 +635,14 @@ impl Ecs {
                             compatibility: def.compatibility,
                             cpu: def.cpu_units(),
                             memory: def.memory_mib(),
+                            volumes: def
+                                .volumes
+                                .iter()
+                                .map(|v| match &v.host_path {
+                                    Some(p) => format!("{}={p}", v.name),
+                                    None => v.name.clone(),
+                                })
+                                .collect(),
                         });
                         self.defs.push(def);
                         self.fargate_sizes.push(size);

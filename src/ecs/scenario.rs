@@ -20,7 +20,7 @@ use super::model::{
 use super::placement::{Constraint, Strategy};
 use super::query;
 use super::registry::{LifecycleRule, TagMutability};
-use super::taskdef::{ContainerDef, LaunchType, NetworkMode, TaskDef};
+use super::taskdef::{ContainerDef, LaunchType, NetworkMode, TaskDef, Volume};
 use crate::diag::Diagnostic;
 use crate::sim::{DEFAULT_SEED, Engine, SimDuration, SimTime, Trace};
 
@@ -170,6 +170,8 @@ struct TaskDefIn {
     #[serde(default = "latest")]
     platform_version: String,
     ephemeral_storage_gib: Option<u32>,
+    #[serde(default)]
+    volume: Vec<Volume>,
     container: Vec<ContainerDef>,
 }
 
@@ -455,6 +457,7 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
             arch: td.arch,
             platform_version: td.platform_version,
             ephemeral_storage_gib: td.ephemeral_storage_gib,
+            volumes: td.volume,
         };
         actions.push((SimTime::ZERO, Action::RegisterTaskDefinition(def)));
     }

@@ -72,6 +72,26 @@ pub struct ContainerDef {
     pub exits_after: Option<SimDuration>,
     #[serde(default)]
     pub exit_code: i32,
+    /// `mountPoints`: task volumes mounted into this container.
+    #[serde(default)]
+    pub mount_points: Vec<MountPoint>,
+}
+
+/// A `volumes` entry: a bind mount, on the host at `host_path` (EC2 only) or, without it, in
+/// storage Docker (or Fargate's ephemeral storage) manages for the task.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Volume {
+    pub name: String,
+    #[serde(default)]
+    pub host_path: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MountPoint {
+    pub source_volume: String,
+    pub container_path: String,
 }
 
 fn yes() -> bool {
@@ -95,6 +115,7 @@ pub struct TaskDef {
     pub arch: Arch,
     pub platform_version: String,
     pub ephemeral_storage_gib: Option<u32>,
+    pub volumes: Vec<Volume>,
 }
 
 /// Why RegisterTaskDefinition refused a definition, worded as the API words it.
@@ -105,6 +126,8 @@ pub enum RegisterError {
     MemoryMissing(String),
     ReservationAboveHardLimit(String),
     ContainerMemoryAboveTask(String),
+    UnknownVolume { container: String, volume: String },
+    FargateSourcePath,
 }
 
 impl fmt::Display for RegisterError {
@@ -123,6 +146,17 @@ impl fmt::Display for RegisterError {
                 f,
                 "{op} Invalid 'memory' setting for container '{c}'. The 'memory' value must be greater than the 'memoryReservation' value."
             ),
+            // Our wording: AWS's exact text for a missing volume was not found.
+            RegisterError::UnknownVolume { container, volume } => write!(
+                f,
+                "{op} Invalid 'mountPoints' setting for container '{container}': volume '{volume}' is not declared in the task definition's volumes."
+            ),
+            RegisterError::FargateSourcePath => {
+                write!(
+                    f,
+                    "{op} Fargate compatible task definitions do not support sourcePath"
+                )
+            }
             RegisterError::ContainerMemoryAboveTask(c) => {
                 write!(
                     f,
@@ -156,8 +190,23 @@ impl TaskDef {
                 return Err(RegisterError::ContainerMemoryAboveTask(c.name.clone()));
             }
         }
+        for c in &self.containers {
+            if let Some(m) = c
+                .mount_points
+                .iter()
+                .find(|m| !self.volumes.iter().any(|v| v.name == m.source_volume))
+            {
+                return Err(RegisterError::UnknownVolume {
+                    container: c.name.clone(),
+                    volume: m.source_volume.clone(),
+                });
+            }
+        }
         if self.compatibility != LaunchType::Fargate {
             return Ok(None);
+        }
+        if self.volumes.iter().any(|v| v.host_path.is_some()) {
+            return Err(RegisterError::FargateSourcePath);
         }
         if self.network_mode != NetworkMode::Awsvpc {
             return Err(RegisterError::FargateNeedsAwsvpc);

@@ -516,11 +516,13 @@ mod properties {
                 image_size_mb: 10,
                 exits_after: None,
                 exit_code: 0,
+                mount_points: vec![],
             }],
             os: Os::Linux,
             arch: Arch::X86_64,
             platform_version: "LATEST".into(),
             ephemeral_storage_gib: None,
+            volumes: vec![],
         }
     }
 
@@ -841,6 +843,16 @@ fn the_book_schema_matches_the_parser() {
             "[[repository]]\nlifecycle = [{ zzz = 1 }]\n".into(),
         ),
         ("image", &defs["image"], "[[image]]\nzzz = 1\n".into()),
+        (
+            "volume",
+            &defs["volume"],
+            format!("{td}[[task_definition.volume]]\nzzz = 1\n"),
+        ),
+        (
+            "mount_point",
+            &defs["container"]["properties"]["mount_points"]["items"],
+            format!("{td}[[task_definition.container]]\nmount_points = [{{ zzz = 1 }}]\n"),
+        ),
     ];
     for (name, def, src) in cases {
         assert_eq!(keys(def), expected(&src), "{name}");
@@ -1029,4 +1041,34 @@ mod robustness {
             prop_assert_eq!(other.get("x:1").map(|i| i.digest()), Some(a.digest()));
         }
     }
+}
+
+#[test]
+fn volumes_are_checked_at_registration() {
+    let def = |family: &str, compat: &str, volume: &str, mount: &str| {
+        format!(
+            "[[task_definition]]\nfamily = \"{family}\"\nrequires_compatibilities = \"{compat}\"\ncpu = 256\nmemory = 512\n\
+             [[task_definition.volume]]\n{volume}\n[[task_definition.container]]\nname = \"app\"\nimage = \"a:1\"\n\
+             mount_points = [{{ source_volume = \"{mount}\", container_path = \"/data\" }}]\n"
+        )
+    };
+    let src = [
+        def("ec2", "EC2", "name = \"data\"\nhost_path = \"/ecs/data\"", "data"),
+        def("scratch", "FARGATE", "name = \"scratch\"", "scratch"),
+        def("typo", "EC2", "name = \"data\"", "dta"),
+        def(
+            "hostpath",
+            "FARGATE",
+            "name = \"data\"\nhost_path = \"/ecs/data\"",
+            "data",
+        ),
+    ]
+    .concat();
+    expect![[r#"
+        t=00:00:00.000 taskdef ec2:1 registered compatibility=EC2 cpu=256 memory=512MiB volumes=data=/ecs/data
+        t=00:00:00.000 taskdef scratch:1 registered compatibility=FARGATE cpu=256 memory=512MiB volumes=scratch
+        t=00:00:00.000 taskdef typo rejected: An error occurred (ClientException) when calling the RegisterTaskDefinition operation: Invalid 'mountPoints' setting for container 'app': volume 'dta' is not declared in the task definition's volumes.
+        t=00:00:00.000 taskdef hostpath rejected: An error occurred (ClientException) when calling the RegisterTaskDefinition operation: Fargate compatible task definitions do not support sourcePath
+        ---
+    "#]].assert_eq(&trace(&src));
 }
