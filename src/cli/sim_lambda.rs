@@ -260,8 +260,13 @@ fn read_event(path: &Option<PathBuf>) -> anyhow::Result<Value> {
 }
 
 fn print_json(v: &impl serde::Serialize) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(v)?);
-    Ok(())
+    use std::io::Write as _;
+    let text = serde_json::to_string_pretty(v)?;
+    // A closed pipe (`| head`) is the reader's choice, not an error worth a panic.
+    match writeln!(std::io::stdout().lock(), "{text}") {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
 
 pub fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {

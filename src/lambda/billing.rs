@@ -131,8 +131,12 @@ pub fn price(memory_mb: u32, billed_ms: u64, invocations: u64, arch: Architectur
     price_usage(&usage, free_tier)
 }
 
-/// Dollars to the cent, as the book prints them.
+/// Dollars to the cent, as the book prints them; amounts under a cent keep six decimals so a
+/// single run's cost does not show as $0.00.
 pub fn usd(x: f64) -> String {
+    if x > 0.0 && x < 0.005 {
+        return format!("${x:.6}");
+    }
     format!("${:.2}", (x * 100.0).round() / 100.0)
 }
 

@@ -646,7 +646,8 @@ fn load_metrics_per_minute() {
     expect![[r#"
         minute 0 inv=291 err=0 thr=0 p50=691ms p99=824ms max_conc=7 success=100%
         minute 1 inv=300 err=0 thr=0 p50=695ms p99=825ms max_conc=10 success=100%
-        cold starts 10, cost 0.00097362 USD, monthly $14.16"#]].assert_eq(&format!(
+        cold starts 10, cost 0.00097362 USD, monthly $14.16"#]]
+    .assert_eq(&format!(
         "{}\ncold starts {}, cost {:.8} USD, monthly {}",
         rows.join("\n"),
         report.cold_starts,
