@@ -109,6 +109,8 @@ pub struct Timing {
     pub eni_detach: SimDuration,
     pub scaling_period: SimDuration,
     pub scale_in_cooldown: SimDuration,
+    /// How long a container that uses more than its hard limit runs before the OOM killer.
+    pub oom_after: SimDuration,
 }
 
 impl Default for Timing {
@@ -124,6 +126,7 @@ impl Default for Timing {
             eni_detach: SimDuration::from_secs(2),
             scaling_period: SimDuration::from_mins(1),
             scale_in_cooldown: SimDuration::from_mins(5),
+            oom_after: SimDuration::from_secs(5),
         }
     }
 }
@@ -226,6 +229,8 @@ pub enum Event {
     /// Move a task on from `from`; ignored if the task has moved on already (a stop overtook it).
     Advance(TaskId, TaskStatus),
     Exit(TaskId),
+    /// The kernel's OOM killer ends a container that went over its hard limit.
+    OomKill(TaskId),
     Reconcile(usize),
     ScaleTick(usize),
 }
@@ -1097,6 +1102,9 @@ impl Ecs {
                 if let Some((after, _)) = self.defs[t.def].exits_after() {
                     cx.schedule(after, Event::Exit(id));
                 }
+                if self.defs[t.def].exceeds_hard_limit() {
+                    cx.schedule(self.timing.oom_after, Event::OomKill(id));
+                }
                 if let Some(s) = t.service {
                     self.queue_reconcile(s, cx);
                 }
@@ -1560,6 +1568,16 @@ impl Model for Ecs {
                     self.stop(
                         id,
                         format!("Essential container in task exited (exit code {code})"),
+                        cx,
+                    );
+                }
+            }
+            Event::OomKill(id) => {
+                if self.tasks[id.0 as usize].last_status == TaskStatus::Running {
+                    // ECS's stoppedReason for a container the OOM killer ended (exit code 137).
+                    self.stop(
+                        id,
+                        "OutOfMemoryError: Container killed due to memory usage".into(),
                         cx,
                     );
                 }

@@ -72,6 +72,10 @@ pub struct ContainerDef {
     pub exits_after: Option<SimDuration>,
     #[serde(default)]
     pub exit_code: i32,
+    /// How much memory (MiB) the process ends up using: above the hard limit (the container's
+    /// `memory`, else the task's) the container is killed; above the soft limit it just borrows.
+    #[serde(default)]
+    pub uses_memory: Option<u32>,
     /// `mountPoints`: task volumes mounted into this container.
     #[serde(default)]
     pub mount_points: Vec<MountPoint>,
@@ -272,6 +276,18 @@ impl TaskDef {
             .filter(|c| c.essential)
             .filter_map(|c| c.exits_after.map(|d| (d, c.exit_code)))
             .min_by_key(|(d, _)| *d)
+    }
+
+    /// Whether some container will use more memory than its hard limit allows.
+    pub fn exceeds_hard_limit(&self) -> bool {
+        let total: u32 = self
+            .containers
+            .iter()
+            .fold(0u32, |a, c| a.saturating_add(c.uses_memory.unwrap_or(0)));
+        self.containers
+            .iter()
+            .any(|c| matches!((c.uses_memory, c.memory), (Some(u), Some(hard)) if u > hard))
+            || self.memory.is_some_and(|m| total > m)
     }
 
     pub fn image_size_mb(&self) -> u32 {

@@ -517,6 +517,7 @@ mod properties {
                 exits_after: None,
                 exit_code: 0,
                 mount_points: vec![],
+                uses_memory: None,
             }],
             os: Os::Linux,
             arch: Arch::X86_64,
@@ -1071,4 +1072,53 @@ fn volumes_are_checked_at_registration() {
         t=00:00:00.000 taskdef hostpath rejected: An error occurred (ClientException) when calling the RegisterTaskDefinition operation: Fargate compatible task definitions do not support sourcePath
         ---
     "#]].assert_eq(&trace(&src));
+}
+
+#[test]
+fn a_container_over_its_hard_limit_is_oom_killed_and_the_service_replaces_it() {
+    let src = r#"duration = "40s"
+[[instance]]
+name = "i-a"
+type = "t3.medium"
+az = "us-east-1a"
+[[task_definition]]
+family = "leaky"
+[[task_definition.container]]
+name = "app"
+image = "leaky:1"
+image_size_mb = 0
+memory = 256
+memory_reservation = 128
+uses_memory = 300
+[[service]]
+name = "leaky"
+task_definition = "leaky"
+desired_count = 1
+"#;
+    let t = trace(src);
+    let lines: String = t
+        .lines()
+        .filter(|l| l.contains("STOPPED") || l.contains("event:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    expect![[r#"
+        t=00:00:00.000 service leaky event: (service leaky) has started 1 tasks: (task t1).
+        t=00:00:01.570 service leaky event: (service leaky) has reached a steady state.
+        t=00:00:06.570 task t1 RUNNING -> DEACTIVATING desiredStatus=STOPPED
+        t=00:00:08.570 task t1 DEPROVISIONING -> STOPPED stoppedReason="OutOfMemoryError: Container killed due to memory usage"
+        t=00:00:08.570 service leaky event: (service leaky) has started 1 tasks: (task t2).
+        t=00:00:15.140 task t2 RUNNING -> DEACTIVATING desiredStatus=STOPPED
+        t=00:00:17.140 task t2 DEPROVISIONING -> STOPPED stoppedReason="OutOfMemoryError: Container killed due to memory usage"
+        t=00:00:17.140 service leaky event: (service leaky) has started 1 tasks: (task t3).
+        t=00:00:23.710 task t3 RUNNING -> DEACTIVATING desiredStatus=STOPPED
+        t=00:00:25.710 task t3 DEPROVISIONING -> STOPPED stoppedReason="OutOfMemoryError: Container killed due to memory usage"
+        t=00:00:25.710 service leaky event: (service leaky) has started 1 tasks: (task t4).
+        t=00:00:32.280 task t4 RUNNING -> DEACTIVATING desiredStatus=STOPPED
+        t=00:00:34.280 task t4 DEPROVISIONING -> STOPPED stoppedReason="OutOfMemoryError: Container killed due to memory usage"
+        t=00:00:34.280 service leaky event: (service leaky) has started 1 tasks: (task t5).
+        task t1 leaky:1 EC2 on i-a last=STOPPED desired=Stopped path=PROVISIONING>PENDING>ACTIVATING>RUNNING>DEACTIVATING>STOPPING>DEPROVISIONING>STOPPED
+        task t2 leaky:1 EC2 on i-a last=STOPPED desired=Stopped path=PROVISIONING>PENDING>ACTIVATING>RUNNING>DEACTIVATING>STOPPING>DEPROVISIONING>STOPPED
+        task t3 leaky:1 EC2 on i-a last=STOPPED desired=Stopped path=PROVISIONING>PENDING>ACTIVATING>RUNNING>DEACTIVATING>STOPPING>DEPROVISIONING>STOPPED
+        task t4 leaky:1 EC2 on i-a last=STOPPED desired=Stopped path=PROVISIONING>PENDING>ACTIVATING>RUNNING>DEACTIVATING>STOPPING>DEPROVISIONING>STOPPED
+    "#]].assert_eq(&lines);
 }
