@@ -1122,3 +1122,33 @@ desired_count = 1
         task t4 leaky:1 EC2 on i-a last=STOPPED desired=Stopped path=PROVISIONING>PENDING>ACTIVATING>RUNNING>DEACTIVATING>STOPPING>DEPROVISIONING>STOPPED
     "#]].assert_eq(&lines);
 }
+
+/// Every TOML example in the scenario-file reference parses, and the complete one runs to a
+/// finished rolling deployment, so the page cannot drift from the parser.
+#[test]
+fn the_reference_page_examples_parse_and_run() {
+    let page = include_str!("../../book/reference/scenario-file.md");
+    let blocks: Vec<&str> = page
+        .split("```toml\n")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .collect();
+    assert!(blocks.len() >= 2, "the page lost its examples");
+    for b in &blocks {
+        if let Err(d) = scenario::parse("scenario-file.md", b) {
+            panic!("{}\n{b}", crate::diag::render_all(&d));
+        }
+    }
+    let complete = blocks
+        .iter()
+        .find(|b| b.starts_with("seed"))
+        .expect("the complete example");
+    let events = events(complete);
+    assert!(events.contains("has reached a steady state"), "{events}");
+    assert!(
+        events
+            .lines()
+            .any(|l| l.contains("00:01:") && l.contains("has started 4 tasks")),
+        "{events}"
+    );
+}
