@@ -1053,7 +1053,17 @@ impl Ecs {
             TaskStatus::Activating => self.timing.activate,
             TaskStatus::Running => return None,
             TaskStatus::Deactivating => self.timing.deactivate,
-            TaskStatus::Stopping => self.timing.sigterm_exit,
+            // SIGTERM first; a process that ignores it gets SIGKILL when `stopTimeout` runs out.
+            TaskStatus::Stopping => match def
+                .containers
+                .iter()
+                .filter(|c| c.ignores_sigterm)
+                .map(|c| c.stop_timeout)
+                .max()
+            {
+                Some(timeout) => SimDuration::from_secs(u64::from(timeout)),
+                None => self.timing.sigterm_exit,
+            },
             TaskStatus::Deprovisioning if awsvpc => self.timing.eni_detach,
             TaskStatus::Deprovisioning => SimDuration::ZERO,
             TaskStatus::Stopped => return None,

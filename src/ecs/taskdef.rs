@@ -76,6 +76,12 @@ pub struct ContainerDef {
     /// `memory`, else the task's) the container is killed; above the soft limit it just borrows.
     #[serde(default)]
     pub uses_memory: Option<u32>,
+    /// A process that ignores SIGTERM is killed (SIGKILL) after `stop_timeout` seconds.
+    #[serde(default)]
+    pub ignores_sigterm: bool,
+    /// `stopTimeout` in seconds (ECS's default is 30).
+    #[serde(default = "default_stop_timeout")]
+    pub stop_timeout: u32,
     /// `mountPoints`: task volumes mounted into this container.
     #[serde(default)]
     pub mount_points: Vec<MountPoint>,
@@ -100,6 +106,9 @@ pub struct MountPoint {
 
 fn yes() -> bool {
     true
+}
+fn default_stop_timeout() -> u32 {
+    30
 }
 fn default_image_mb() -> u32 {
     100

@@ -518,6 +518,8 @@ mod properties {
                 exit_code: 0,
                 mount_points: vec![],
                 uses_memory: None,
+                ignores_sigterm: false,
+                stop_timeout: 30,
             }],
             os: Os::Linux,
             arch: Arch::X86_64,
@@ -1151,4 +1153,32 @@ fn the_reference_page_examples_parse_and_run() {
             .any(|l| l.contains("00:01:") && l.contains("has started 4 tasks")),
         "{events}"
     );
+}
+
+#[test]
+fn stopping_waits_for_sigkill_when_the_process_ignores_sigterm() {
+    let src = |ignores: bool| {
+        format!(
+            "duration = \"2m\"\n[[instance]]\nname = \"i\"\ntype = \"t3.small\"\naz = \"a\"\n\
+             [[task_definition]]\nfamily = \"w\"\n[[task_definition.container]]\nname = \"app\"\nimage = \"w:1\"\n\
+             memory = 128\nignores_sigterm = {ignores}\nstop_timeout = 10\n\
+             [[timeline]]\nat = \"0s\"\naction = \"run_task\"\ntask_definition = \"w\"\n\
+             [[timeline]]\nat = \"1m\"\naction = \"stop_task\"\ntask = \"t1\"\n"
+        )
+    };
+    let stopping = |ignores| -> String {
+        trace(&src(ignores))
+            .lines()
+            .filter(|l| l.contains("STOPPING"))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    };
+    expect![[r#"
+        t=00:01:01.000 task t1 DEACTIVATING -> STOPPING
+        t=00:01:02.000 task t1 STOPPING -> DEPROVISIONING
+        task t1 w:1 EC2 on i last=STOPPED desired=Stopped path=PROVISIONING>PENDING>ACTIVATING>RUNNING>DEACTIVATING>STOPPING>DEPROVISIONING>STOPPED
+        t=00:01:01.000 task t1 DEACTIVATING -> STOPPING
+        t=00:01:11.000 task t1 STOPPING -> DEPROVISIONING
+        task t1 w:1 EC2 on i last=STOPPED desired=Stopped path=PROVISIONING>PENDING>ACTIVATING>RUNNING>DEACTIVATING>STOPPING>DEPROVISIONING>STOPPED
+    "#]].assert_eq(&format!("{}{}", stopping(false), stopping(true)));
 }
