@@ -348,3 +348,148 @@ async fn widgets_follow_all_five_mdbook_themes() {
     assert!(seen.len() >= 4, "the themes really changed the page: {seen:?}");
     b.close().await;
 }
+
+/// Answers question `q` of the quiz shown in `scope` with its right answer, through the page's
+/// own controls (radio buttons, checkboxes, text fields, up/down buttons, selects).
+async fn answer_right(b: &Browser, scope: &str, dom: &str, q: &cloudbook::quiz::Question) {
+    use cloudbook::quiz::Kind;
+    let id = format!("{dom}-{}", q.id);
+    match &q.kind {
+        Kind::SingleChoice { answer, .. } => b.click(&format!("#{id}-o{answer}")).await,
+        Kind::MultipleChoice { answers, .. } => {
+            for a in answers {
+                b.click(&format!("#{id}-o{a}")).await;
+            }
+        }
+        Kind::TrueFalse { answer, .. } => b.click(&format!("#{id}-{}", if *answer { "t" } else { "f" })).await,
+        Kind::ShortAnswer { answer, .. } => b.set_value(&format!("#{id}-input"), answer).await,
+        Kind::Numeric { answer, .. } => b.set_value(&format!("#{id}-input"), &answer.to_string()).await,
+        Kind::Ordering { items, .. } => {
+            // Move each item up until it stands at its written position.
+            for target in 0..items.len() {
+                loop {
+                    let order = b.js(&format!(
+                        "return [...document.querySelectorAll('#{id} li[data-item]')].map(li => +li.dataset.item)"
+                    ))
+                    .await;
+                    let order: Vec<usize> = serde_json::from_value(order).expect("item indices");
+                    let at = order.iter().position(|&i| i == target).expect("every item is listed");
+                    if at == target {
+                        break;
+                    }
+                    b.click(&format!("#{id} li[data-item='{target}'] button:first-of-type")).await;
+                }
+            }
+        }
+        Kind::Matching { pairs, .. } => {
+            for left in 0..pairs.len() {
+                b.client
+                    .execute(
+                        "const s = document.querySelector(arguments[0]); s.value = arguments[1];
+                         s.dispatchEvent(new Event('change', { bubbles: true }));",
+                        vec![json!(format!("#{id}-m{left}")), json!(left.to_string())],
+                    )
+                    .await
+                    .expect("select a match");
+            }
+        }
+        Kind::LabGraded { .. } => {}
+    }
+    let _ = scope;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_question_type_is_answerable_and_graded_in_the_page() {
+    let b = Browser::start().await;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Chapters whose quizzes together use every type a learner can type or click.
+    for (page, file) in [
+        ("lambda/triggers.html", "quizzes/lambda-triggers.toml"),
+        ("containers/orchestration.html", "quizzes/containers.toml"),
+        ("ecs/kubernetes-eks.html", "quizzes/ecs-fargate.toml"),
+        ("services/outposts.html", "quizzes/no-server-services.toml"),
+    ] {
+        let text = std::fs::read_to_string(root.join(file)).expect("quiz file");
+        let quiz = cloudbook::quiz::parse_quiz(file, &text).expect("the course's quizzes are valid");
+        b.open(page).await;
+        b.wait_ready(".cloudbook-quiz").await;
+        let dom = format!("cb-quiz-{}", quiz.id);
+        for (i, q) in quiz.questions.iter().enumerate() {
+            answer_right(&b, ".cloudbook-quiz", &dom, q).await;
+            b.click(".cloudbook-quiz .cb-submit").await;
+            let verdict = b.text(&format!("#{dom}-{} .cb-verdict", q.id)).await;
+            assert!(verdict.starts_with("Correct"), "{file} {} ({}): {verdict}", q.id, q.type_name());
+            if i + 1 < quiz.questions.len() {
+                b.click(".cloudbook-quiz .cb-next").await;
+            }
+        }
+        let score = b.text(".cloudbook-quiz .cb-score").await;
+        assert!(score.contains(&format!("{} / {}", quiz.points(), quiz.points())), "{file}: {score}");
+    }
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wrong_answers_get_feedback_retry_and_reveal() {
+    let b = Browser::start().await;
+    b.open("lambda/first-function.html").await;
+    b.wait_ready(".cloudbook-quiz").await;
+    b.click_label(".cloudbook-quiz", "900 seconds").await;
+    b.click(".cloudbook-quiz .cb-submit").await;
+    assert!(b.text(".cloudbook-quiz .cb-verdict").await.starts_with("Not quite"));
+    let feedback = b.text(".cloudbook-quiz .cb-option-feedback").await;
+    assert!(feedback.contains("maximum"), "the chosen option's own feedback is shown: {feedback}");
+    b.click(".cloudbook-quiz .cb-reveal").await;
+    let right = b.js("return [...document.querySelectorAll('.cloudbook-quiz .cb-right')].map(e => e.textContent)").await;
+    assert!(right.to_string().contains("3 seconds"), "reveal marks the right option: {right}");
+    assert!(b.text(".cloudbook-quiz .cb-explanation").await.contains("3 seconds"));
+    b.click(".cloudbook-quiz .cb-retry").await;
+    b.click_label(".cloudbook-quiz", "3 seconds").await;
+    b.click(".cloudbook-quiz .cb-submit").await;
+    assert!(b.text(".cloudbook-quiz .cb-verdict").await.starts_with("Correct"));
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn quiz_only_pages_never_load_the_lab_module() {
+    let b = Browser::start().await;
+    b.open("lambda/triggers.html").await;
+    b.wait_ready(".cloudbook-quiz").await;
+    let loaded = b
+        .js("return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/playground/'))")
+        .await
+        .to_string();
+    assert!(loaded.contains("widgets_bg.wasm"), "{loaded}");
+    assert!(!loaded.contains("lab"), "a quiz-only page loaded the lab module: {loaded}");
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn progress_page_resets_and_imports() {
+    let b = Browser::start().await;
+    b.open("lambda/first-function.html").await;
+    b.wait_ready(".cloudbook-quiz").await;
+    b.click_label(".cloudbook-quiz", "3 seconds").await;
+    b.click(".cloudbook-quiz .cb-submit").await;
+    b.open("progress.html").await;
+    b.wait_ready(".cloudbook-progress").await;
+    assert!(b.text("[data-quiz-id='lambda-basics']").await.contains("1 / 2"));
+    // Export is what the page would download; import it back after a reset.
+    let export = b.js("return JSON.stringify({format: 'cloudbook-progress', version: 1, entries: Object.keys(localStorage).filter(k => k.startsWith('cloudbook:v1:')).sort().map(k => [k, localStorage.getItem(k)])})").await;
+    b.js("window.confirm = () => true;").await;
+    b.click(".cb-reset-all").await;
+    assert!(b.text("[data-quiz-id='lambda-basics']").await.contains("not started"));
+    let file = std::env::temp_dir().join(format!("cloudbook-export-{}.json", std::process::id()));
+    std::fs::write(&file, export.as_str().expect("export text")).expect("export file");
+    let input = b.client.find(Locator::Css(".cb-import input")).await.expect("import control");
+    input.send_keys(&file.to_string_lossy()).await.expect("choose the file");
+    b.client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath("//*[contains(@class,'cb-notice') and contains(., 'Imported')]"))
+        .await
+        .expect("import reported");
+    assert!(b.text("[data-quiz-id='lambda-basics']").await.contains("1 / 2"));
+    let _ = std::fs::remove_file(file);
+    b.close().await;
+}

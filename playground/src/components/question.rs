@@ -223,7 +223,7 @@ fn ordering(p: &QuestionProps, items: &[String]) -> Html {
                 let (mark, _) = verdict_of(p, pos as u32).map_or((None, None), |(m, f)| (Some(m), f));
                 let text = items.get(item as usize).map(String::as_str).unwrap_or("");
                 html! {
-                    <li class={mark_class(mark, p.revealed)}>
+                    <li class={mark_class(mark, p.revealed)} data-item={item.to_string()}>
                         <span class="cb-item">{ md(text) }</span>
                         <span class="cb-sr-only">{ mark_label(mark, p.revealed) }</span>
                         <button type="button" aria-label={format!("{}: {}", t(Msg::MoveUp), strip_tags(text))} disabled={pos == 0} onclick={mv(-1)}>{ "↑" }</button>
