@@ -55,23 +55,23 @@ pub fn validate_book(quizzes: &[QuizOnPage<'_>]) -> Vec<Diagnostic> {
             }
         }
         for q in &page.quiz.questions {
-            if let Kind::LabGraded { lab, lab_at } = &q.kind {
-                if !page.labs_on_page.iter().any(|l| l == lab) {
-                    let labs = if page.labs_on_page.is_empty() {
-                        "this page has no lab; add one or change the question type".to_string()
-                    } else {
-                        format!("labs on this page: {}", page.labs_on_page.join(", "))
-                    };
-                    diags.push(Diagnostic::error(
-                        page.path,
-                        lab_at.line,
-                        lab_at.col,
-                        format!(
-                            "question \"{}\" names lab \"{lab}\", which is not on the page ({labs})",
-                            q.id
-                        ),
-                    ));
-                }
+            if let Kind::LabGraded { lab, lab_at } = &q.kind
+                && !page.labs_on_page.iter().any(|l| l == lab)
+            {
+                let labs = if page.labs_on_page.is_empty() {
+                    "this page has no lab; add one or change the question type".to_string()
+                } else {
+                    format!("labs on this page: {}", page.labs_on_page.join(", "))
+                };
+                diags.push(Diagnostic::error(
+                    page.path,
+                    lab_at.line,
+                    lab_at.col,
+                    format!(
+                        "question \"{}\" names lab \"{lab}\", which is not on the page ({labs})",
+                        q.id
+                    ),
+                ));
             }
         }
     }

@@ -532,20 +532,20 @@ impl Cx<'_> {
                     self.err(at_of("answer"), format!("{what} has an empty answer"));
                 }
                 let regex = t.string("regex");
-                if let Some(re) = &regex {
-                    if let Err(e) = regex_lite::Regex::new(re) {
-                        let first = e
-                            .to_string()
-                            .lines()
-                            .last()
-                            .unwrap_or_default()
-                            .trim()
-                            .to_string();
-                        self.err(
-                            at_of("regex"),
-                            format!("invalid regex: {first} (regex-lite syntax, like Rust's regex crate)"),
-                        );
-                    }
+                if let Some(re) = &regex
+                    && let Err(e) = regex_lite::Regex::new(re)
+                {
+                    let first = e
+                        .to_string()
+                        .lines()
+                        .last()
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string();
+                    self.err(
+                        at_of("regex"),
+                        format!("invalid regex: {first} (regex-lite syntax, like Rust's regex crate)"),
+                    );
                 }
                 let case_sensitive = t.bool("case_sensitive").unwrap_or(false);
                 let alternatives: Vec<String> =
