@@ -82,3 +82,33 @@ size "style.css" "$css"
 size "chapter markup + quiz data" "$work/added.html"
 cat "$js" "$css" "$work/added.html" > "$work/total"
 size "total first quiz page" "$work/total"
+theirs=$(gzip -9 -c "$work/total" | wc -c)
+
+# cloudbook: what a quiz-only page loads — the loader, the CSS, the manifest, the widgets module
+# (JS glue + wasm) and the quiz placeholder of the same two questions. Built by the real command.
+site="$work/site"
+cargo run --quiet --release -- build --out "$site" >/dev/null 2>"$work/build.log" || { cat "$work/build.log"; exit 1; }
+python3 - "$site" "$work/ours-quiz.html" <<'PY'
+import re, sys, html
+site, out = sys.argv[1], sys.argv[2]
+page = open(f"{site}/lambda/first-function.html", encoding="utf-8").read()
+m = re.search(r'<div class="cloudbook-quiz".*?</div>', page, re.S)
+open(out, "w", encoding="utf-8").write(m.group(0))
+PY
+ver=$(python3 -c "import json,sys; print(json.load(open('$site/playground/manifest.json'))['version'])")
+loader=$(find "$site/playground/assets" -name 'loader*.js' | head -1)
+ccss=$(find "$site/playground/assets" -name 'cloudbook*.css' | head -1)
+echo
+echo "cloudbook (quizzes/lambda-basics.toml, quiz-only page)"
+printf '%-34s %9s %9s\n' "file" "bytes" "gzip-9"
+size "loader.js" "$loader"
+size "cloudbook.css" "$ccss"
+size "manifest.json" "$site/playground/manifest.json"
+size "widgets.js" "$site/playground/$ver/widgets.js"
+size "widgets_bg.wasm" "$site/playground/$ver/widgets_bg.wasm"
+size "quiz placeholder + data" "$work/ours-quiz.html"
+cat "$loader" "$ccss" "$site/playground/manifest.json" "$site/playground/$ver/widgets.js" \
+    "$site/playground/$ver/widgets_bg.wasm" "$work/ours-quiz.html" > "$work/ours"
+size "total first quiz page" "$work/ours"
+ours=$(gzip -9 -c "$work/ours" | wc -c)
+python3 -c "print(f'ratio cloudbook / mdbook-quiz (gzip -9): {$ours / $theirs:.3f}   (target <= 0.15)')"

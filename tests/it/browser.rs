@@ -493,3 +493,16 @@ async fn progress_page_resets_and_imports() {
     let _ = std::fs::remove_file(file);
     b.close().await;
 }
+
+#[test]
+fn a_second_build_with_nothing_changed_skips_the_wasm_compile() {
+    site();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let o = Command::new(BIN).arg("build").arg("--out").arg(out.path()).current_dir(root).output().expect("runs");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(stderr.contains("playground and core unchanged: skipping the wasm compile"), "{stderr}");
+    assert!(stderr.contains("quiz-only page"), "the size report is printed: {stderr}");
+    assert!(out.path().join("playground/manifest.json").is_file());
+}
