@@ -81,6 +81,11 @@ fn verdict_of(p: &QuestionProps, index: u32) -> Option<(Mark, Option<String>)> {
     g.verdicts.iter().find(|v| v.index == index).map(|v| (v.mark, v.feedback.clone()))
 }
 
+/// The feedback of a right option the learner missed would give the answer away: it waits for reveal.
+fn shown_feedback(mark: Option<Mark>, feedback: Option<String>, revealed: bool) -> Option<String> {
+    if mark == Some(Mark::Missed) && !revealed { None } else { feedback }
+}
+
 fn mark_class(mark: Option<Mark>, revealed: bool) -> &'static str {
     match mark {
         Some(Mark::Correct) => "cb-option cb-right",
@@ -126,6 +131,7 @@ fn choice_list(p: &QuestionProps, texts: Vec<&str>, multiple: bool) -> Html {
                     })
                 };
                 let (mark, feedback) = verdict_of(p, i).map_or((None, None), |(m, f)| (Some(m), f));
+                let feedback = shown_feedback(mark, feedback, p.revealed);
                 html! {
                     <>
                     <div class={mark_class(mark, p.revealed)}>
@@ -155,6 +161,7 @@ fn true_false(p: &QuestionProps) -> Html {
                     Callback::from(move |_: Event| ondraft.emit(Answer::Bool(value)))
                 };
                 let (mark, feedback) = verdict_of(p, index).map_or((None, None), |(m, f)| (Some(m), f));
+                let feedback = shown_feedback(mark, feedback, p.revealed);
                 html! {
                     <>
                     <div class={mark_class(mark, p.revealed)}>
