@@ -99,6 +99,9 @@ pub enum EventCmd {
 
 #[derive(Args)]
 pub struct HttpArgs {
+    /// Accepted for symmetry with the other commands: events are always printed as JSON.
+    #[arg(long = "json")]
+    _json: bool,
     #[arg(long, default_value = "GET")]
     method: String,
     #[arg(long, default_value = "/hello/world")]
@@ -120,6 +123,9 @@ pub struct HttpArgs {
 
 #[derive(Args)]
 pub struct S3Args {
+    /// Accepted for symmetry with the other commands: events are always printed as JSON.
+    #[arg(long = "json")]
+    _json: bool,
     #[arg(long, default_value = "example-bucket")]
     bucket: String,
     #[arg(long, default_value = "test/key")]
@@ -134,6 +140,9 @@ pub struct S3Args {
 
 #[derive(Args)]
 pub struct ScheduledArgs {
+    /// Accepted for symmetry with the other commands: events are always printed as JSON.
+    #[arg(long = "json")]
+    _json: bool,
     #[arg(long, default_value = "my-schedule")]
     rule: String,
     #[arg(long, default_value = "us-east-1")]

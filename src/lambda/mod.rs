@@ -58,7 +58,7 @@ pub struct Invocation {
     pub request_id: String,
     /// The invocation alone at on-demand rates, no free tier: requests + GB-seconds.
     pub cost_usd: f64,
-    /// Side effects that happened after the function returned (S3 notifications, async invokes).
+    /// The CloudWatch Logs group the lines belong to: `/aws/lambda/<name>`.
     pub log_group: String,
 }
 

@@ -361,6 +361,7 @@ fn sample_events_deserialise_into_the_aws_lambda_events_types() {
         "photos",
         "--key",
         "red flower.jpg",
+        "--json",
     ]);
     let s3: S3Event = serde_json::from_slice(&o.stdout).expect("an S3 event");
     let r = &s3.records[0];
