@@ -128,7 +128,7 @@ fn parse_statement(v: &Value) -> Result<Statement, PolicyError> {
         match k.as_str() {
             "Sid" | "Effect" | "Action" | "NotAction" | "Resource" | "NotResource" | "Condition" => {}
             "Principal" | "NotPrincipal" => {
-                return err(format!("Policy document should not specify a principal."));
+                return err("Policy document should not specify a principal.");
             }
             other => {
                 return err(format!(
@@ -504,7 +504,13 @@ mod tests {
     #[test]
     fn decision_table() {
         let p = vec![Policy::parse(POLICY).unwrap()];
-        let rows: &[(&str, &str, &[(&str, &str)])] = &[
+        // (action, resource, request context)
+        type Row = (
+            &'static str,
+            &'static str,
+            &'static [(&'static str, &'static str)],
+        );
+        let rows: &[Row] = &[
             ("s3:GetObject", "arn:aws:s3:::photos/cat.jpg", &[]),
             ("S3:getobject", "arn:aws:s3:::photos/cat.jpg", &[]),
             ("s3:GetObject", "arn:aws:s3:::photos/secret/x", &[]),
@@ -580,7 +586,7 @@ mod tests {
         let base = Request::new("p", "s3:PutObject", "x");
         assert!(
             evaluate(
-                &[p.clone()],
+                std::slice::from_ref(&p),
                 &base
                     .clone()
                     .with("s3:max-keys", "7")
@@ -590,21 +596,21 @@ mod tests {
         );
         assert!(
             !evaluate(
-                &[p.clone()],
+                std::slice::from_ref(&p),
                 &base.clone().with("s3:max-keys", "11").with("s3:prefix", "home/a")
             )
             .allowed()
         );
         assert!(
             evaluate(
-                &[p.clone()],
+                std::slice::from_ref(&p),
                 &base.clone().with("s3:max-keys", "1").with("s3:prefix", "tmp/z")
             )
             .allowed()
         );
         assert!(
             !evaluate(
-                &[p.clone()],
+                std::slice::from_ref(&p),
                 &base.clone().with("s3:max-keys", "1").with("s3:prefix", "tmp/zz")
             )
             .allowed()

@@ -3,6 +3,9 @@
 //! the `aws_lambda_events` types so their shape is AWS's, not ours. The model itself is tested in
 //! the library (`src/lambda/tests.rs`).
 
+// These tests write function files and events to temp dirs, which the core may not do.
+#![allow(clippy::disallowed_methods)]
+
 use std::path::Path;
 use std::process::{Command, Output};
 
