@@ -248,7 +248,7 @@ pub struct Ec2Bill {
 }
 
 pub fn ec2_bill(ty: &InstanceType, cpu: u32, memory: u32, tasks: u32, secs: u64) -> Option<Ec2Bill> {
-    let by_cpu = if cpu == 0 { u32::MAX } else { ty.cpu_units() / cpu };
+    let by_cpu = ty.cpu_units().checked_div(cpu).unwrap_or(u32::MAX);
     let by_mem = ty.registered_memory_mib(0) / memory.max(1);
     let per = by_cpu.min(by_mem);
     if per == 0 {

@@ -1514,9 +1514,8 @@ impl Ecs {
         let cooled = svc
             .last_scale_in
             .is_none_or(|t| cx.now().since(t) >= self.timing.scale_in_cooldown);
-        let to = if wanted > from {
-            wanted
-        } else if wanted < from && cooled {
+        // Scale out at once; scale in only after the cooldown since the last scale-in.
+        let to = if wanted > from || (wanted < from && cooled) {
             wanted
         } else {
             from
@@ -1675,7 +1674,7 @@ impl Ecs {
 impl fmt::Display for Snapshot {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for i in &self.instances {
-            let pct = |u: u32, t: u32| if t == 0 { 0 } else { u * 100 / t };
+            let pct = |u: u32, t: u32| (u * 100).checked_div(t).unwrap_or(0);
             writeln!(
                 f,
                 "instance {} cluster={} status={:?} cpu={}/{} ({}%) memory={}/{}MiB ({}%) tasks={}",

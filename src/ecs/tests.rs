@@ -680,7 +680,7 @@ mod properties {
             // every strategy then fits them, since any instance that fits one fits it.
             let fits: u32 = instances.iter().map(|(ty, _)| {
                 let t = &CATALOG[*ty];
-                let by_cpu = if cpu == 0 { u32::MAX } else { t.cpu_units() / cpu };
+                let by_cpu = t.cpu_units().checked_div(cpu).unwrap_or(u32::MAX);
                 by_cpu.min(t.registered_memory_mib(0) / mem)
             }).sum();
             prop_assume!(fits >= desired);

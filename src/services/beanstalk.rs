@@ -120,7 +120,7 @@ pub fn simulate(d: &Deployment) -> Trace<Record> {
     let mut phases: Vec<(SimDuration, Record)> = vec![];
     let mut push = |dur: SimDuration, phase: String, old: u32, new: u32, out: u32, new_traffic: u32| {
         let serving = old + new;
-        let cap = if n == 0 { 0 } else { serving * 100 / n };
+        let cap = (serving * 100).checked_div(n).unwrap_or(0);
         // Requests fail when nothing serves, or when an unhealthy new version gets traffic.
         let bad_new = if d.healthy { 0 } else { new_traffic };
         let errors = if serving == 0 { 100 } else { bad_new };
@@ -139,13 +139,7 @@ pub fn simulate(d: &Deployment) -> Trace<Record> {
     };
     let step = d.deploy + d.health_check;
     let launch = d.launch + d.health_check;
-    let share = |new: u32, old: u32| {
-        if new + old == 0 {
-            0
-        } else {
-            new * 100 / (new + old)
-        }
-    };
+    let share = |new: u32, old: u32| (new * 100).checked_div(new + old).unwrap_or(0);
     match d.policy {
         Policy::AllAtOnce => {
             push(

@@ -2,6 +2,8 @@
 //! `cloudbook sim price fargate|ec2|apprunner|lightsail`, on scenario files written to a temp dir.
 //! The model itself is tested in the library (`src/ecs/tests.rs`); these check the wiring, the
 //! exit codes, `--json` and that bad files fail with located diagnostics.
+// Writing fixture files to a temp dir is the point here, so the core's no-I/O lint does not apply.
+#![allow(clippy::disallowed_methods)]
 
 use std::path::Path;
 use std::process::{Command, Output};
