@@ -212,6 +212,8 @@ struct Function {
     tokens: f64,
     tokens_at: SimTime,
     schedules: Vec<schedule::Schedule>,
+    /// Idle environment ids, most recently freed last (may hold reclaimed ones, skipped lazily).
+    idle: Vec<u32>,
 }
 
 /// A constant-rate load: `rps` arrivals per second (jittered) until `until`.
@@ -288,6 +290,7 @@ impl Account {
             envs: Vec::new(),
             busy: 0,
             schedules,
+            idle: Vec::new(),
         });
         id
     }
@@ -416,12 +419,18 @@ impl Account {
         };
         // 2. An idle environment, most recently used first.
         let idle = {
-            let f = &self.functions[fid.0 as usize];
-            f.envs
-                .iter()
-                .filter(|e| e.phase == EnvPhase::Idle)
-                .max_by_key(|e| (e.since, e.id))
-                .map(|e| (e.id, e.since))
+            let f = &mut self.functions[fid.0 as usize];
+            // The stack's top is the most recently freed environment; reclaimed ones are dropped
+            // lazily when they surface, so the lookup is O(1) however many environments exist.
+            loop {
+                match f.idle.last() {
+                    Some(&id) if f.envs[(id - 1) as usize].phase != EnvPhase::Idle => {
+                        f.idle.pop();
+                    }
+                    Some(&id) => break Some((id, f.envs[(id - 1) as usize].since)),
+                    None => break None,
+                }
+            }
         };
         // 3. A new environment needs scaling headroom.
         let throttle = throttle.or_else(|| {
@@ -544,6 +553,10 @@ impl Account {
         };
         let f = &mut self.functions[fid.0 as usize];
         let env_idx = (env_id - 1) as usize;
+        if start_kind == StartKind::Warm {
+            let top = f.idle.pop();
+            debug_assert_eq!(top, Some(env_id), "a warm start takes the top of the idle stack");
+        }
         f.envs[env_idx].phase = EnvPhase::Busy;
         f.busy += 1;
         self.busy_total += 1;
@@ -828,6 +841,7 @@ impl Account {
                         generation: env.generation,
                     },
                 );
+                f.idle.push(env_id);
             }
         }
         if let Some(again) = retry {
