@@ -196,7 +196,6 @@ enum EnvPhase {
 }
 
 struct Env {
-    id: u32,
     phase: EnvPhase,
     since: SimTime,
     generation: u32,
@@ -536,7 +535,6 @@ impl Account {
                     SimDuration::from_micros(init_us)
                 )));
                 f.envs.push(Env {
-                    id,
                     phase: EnvPhase::Busy,
                     since: now,
                     generation: 0,
