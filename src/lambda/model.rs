@@ -624,7 +624,16 @@ impl Account {
 
         // Log lines, in the order CloudWatch shows them.
         let epoch_ms = |t: SimTime| clock::unix_millis(epoch, t);
+        // Log lines cost string formatting; long load runs that keep no records skip them.
+        let keep = self.config.keep_records;
         let mut lines = Vec::new();
+        macro_rules! log {
+            ($line:expr) => {
+                if keep {
+                    lines.push($line)
+                }
+            };
+        }
         if let (
             Some(_),
             Err(Failure::Error {
@@ -635,7 +644,7 @@ impl Account {
         ) = (init_us, &result)
             && elapsed_us == 0
         {
-            lines.push(logs::runtime_line(
+            log!(logs::runtime_line(
                 epoch_ms(now),
                 "undefined",
                 "ERROR",
@@ -645,9 +654,9 @@ impl Account {
                 ),
             ));
         }
-        lines.push(logs::start_line(&request_id));
+        log!(logs::start_line(&request_id));
         for (off, level, msg) in &phase_logs {
-            lines.push(logs::runtime_line(
+            log!(logs::runtime_line(
                 epoch_ms(handler_start + SimDuration::from_micros(*off)),
                 &request_id,
                 level,
@@ -669,7 +678,7 @@ impl Account {
                 trace,
             }) => {
                 if elapsed_us > 0 || init_us.is_none() {
-                    lines.push(logs::runtime_line(
+                    log!(logs::runtime_line(
                         epoch_ms(end),
                         &request_id,
                         "ERROR",
@@ -709,8 +718,8 @@ impl Account {
                 Some("the runtime was killed for exceeding its memory"),
             ),
         };
-        lines.push(logs::end_line(&request_id));
-        lines.push(logs::report_line(
+        log!(logs::end_line(&request_id));
+        log!(logs::report_line(
             &request_id,
             duration_us,
             billed_ms,
@@ -720,13 +729,13 @@ impl Account {
         ));
         match &result {
             Err(Failure::Timeout) => {
-                lines.push(logs::timeout_line(epoch_ms(end), &request_id, cfg.timeout_s))
+                log!(logs::timeout_line(epoch_ms(end), &request_id, cfg.timeout_s))
             }
             Err(Failure::OutOfMemory) => {
-                lines.push(format!(
+                log!(format!(
                     "RequestId: {request_id} Error: Runtime exited with error: signal: killed"
                 ));
-                lines.push("Runtime.ExitError".into());
+                log!("Runtime.ExitError".into());
             }
             _ => {}
         }
