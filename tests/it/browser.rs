@@ -205,7 +205,7 @@ async fn first_function_page_quiz_lab_and_reload() {
     b.wait_ready(".cloudbook-lab").await;
 
     // Question 1 of 2 (one at a time): single choice.
-    assert!(b.text(".cb-position").await.contains("Question 1 of 2"));
+    assert!(b.text(".cb-position").await.contains("Question 1 of 3"));
     b.click_label(".cloudbook-quiz", "3 seconds").await;
     b.click(".cloudbook-quiz .cb-submit").await;
     assert!(b.text(".cloudbook-quiz .cb-verdict").await.starts_with("Correct"), "single choice graded right");
@@ -222,7 +222,11 @@ async fn first_function_page_quiz_lab_and_reload() {
     b.click_label(".cloudbook-quiz", "EventBridge").await;
     b.click(".cloudbook-quiz .cb-submit").await;
     assert!(b.text(".cloudbook-quiz .cb-verdict").await.starts_with("Correct"));
-    assert!(b.text(".cloudbook-quiz .cb-score").await.contains("2 / 2"));
+    assert!(b.text(".cloudbook-quiz .cb-score").await.contains("2 / 3"));
+
+    // Question 3 is lab-graded: it waits for the lab on the page.
+    b.click(".cloudbook-quiz .cb-next").await;
+    assert!(b.text(".cloudbook-quiz .cb-lab-graded").await.contains("Reach the goals"));
 
     // The lab: run the starting code (goal not reached), fix it, run again.
     b.click(".cloudbook-lab .cb-run").await;
@@ -234,6 +238,12 @@ async fn first_function_page_quiz_lab_and_reload() {
     let logs = b.text(".cloudbook-lab .cb-logs").await;
     assert!(logs.contains("START RequestId:") && logs.contains("REPORT RequestId:"), "{logs}");
     assert!(logs.contains("Greeting cloudbook"), "{logs}");
+
+    // The lab told the quiz: question 3 now passes.
+    assert!(b.text(".cloudbook-quiz .cb-lab-graded").await.contains("You reached the goals"));
+    b.click(".cloudbook-quiz .cb-submit").await;
+    assert!(b.text(".cloudbook-quiz .cb-verdict").await.starts_with("Correct"));
+    assert!(b.text(".cloudbook-quiz .cb-score").await.contains("3 / 3"));
 
     // The same run natively gives the same trace: determinism across native and wasm.
     let wasm_hash = b.js("return document.querySelector('.cb-run-output').dataset.traceHash").await;
@@ -248,7 +258,7 @@ async fn first_function_page_quiz_lab_and_reload() {
     b.client.refresh().await.expect("reload");
     b.wait_ready(".cloudbook-quiz").await;
     b.wait_ready(".cloudbook-lab").await;
-    assert!(b.text(".cloudbook-quiz .cb-score").await.contains("2 / 2"), "the score survives a reload");
+    assert!(b.text(".cloudbook-quiz .cb-score").await.contains("3 / 3"), "the score survives a reload");
     let code = b.js("return document.querySelector('.cloudbook-lab textarea').value").await;
     assert_eq!(code, json!(FIXED_HANDLER), "the learner's code survives a reload");
     assert!(b.text(".cloudbook-lab .cb-goal-box").await.contains("All goals reached"));
@@ -257,7 +267,7 @@ async fn first_function_page_quiz_lab_and_reload() {
     b.open("progress.html").await;
     b.wait_ready(".cloudbook-progress").await;
     let progress = b.text(".cloudbook-progress").await;
-    assert!(progress.contains("2 / 2"), "{progress}");
+    assert!(progress.contains("3 / 3"), "{progress}");
     assert!(progress.contains("goals reached"), "{progress}");
     b.close().await;
 }
@@ -473,7 +483,7 @@ async fn progress_page_resets_and_imports() {
     b.click(".cloudbook-quiz .cb-submit").await;
     b.open("progress.html").await;
     b.wait_ready(".cloudbook-progress").await;
-    assert!(b.text("[data-quiz-id='lambda-basics']").await.contains("1 / 2"));
+    assert!(b.text("[data-quiz-id='lambda-basics']").await.contains("1 / 3"));
     // Export is what the page would download; import it back after a reset.
     let export = b.js("return JSON.stringify({format: 'cloudbook-progress', version: 1, entries: Object.keys(localStorage).filter(k => k.startsWith('cloudbook:v1:')).sort().map(k => [k, localStorage.getItem(k)])})").await;
     b.js("window.confirm = () => true;").await;
@@ -489,7 +499,7 @@ async fn progress_page_resets_and_imports() {
         .for_element(Locator::XPath("//*[contains(@class,'cb-notice') and contains(., 'Imported')]"))
         .await
         .expect("import reported");
-    assert!(b.text("[data-quiz-id='lambda-basics']").await.contains("1 / 2"));
+    assert!(b.text("[data-quiz-id='lambda-basics']").await.contains("1 / 3"));
     let _ = std::fs::remove_file(file);
     b.close().await;
 }

@@ -139,11 +139,12 @@ fn grade_prints_per_question_scores_feedback_and_the_total() {
           option "Amazon S3" chosen, right: Yes: storing an object in a bucket can invoke the function with the bucket and object key.
           option "Amazon EventBridge" missed, right: Yes: an EventBridge schedule runs the function periodically, at the times you choose.
           right answer: "Amazon API Gateway", "Amazon S3", "Amazon EventBridge"
-        total: 0.75/2 (37.5%)
+        lambda-basics-hello-lab: not answered, 0/1
+        total: 0.75/3 (25%)
     "#]].assert_eq(&report);
     let json = grade_report("quizzes/lambda-basics.toml", &text, ANSWERS, true).expect("valid input");
     let v: serde_json::Value = serde_json::from_str(&json).expect("JSON output");
-    assert_eq!(v["points_possible"], 2);
+    assert_eq!(v["points_possible"], 3);
     assert_eq!(v["grades"][1]["score"], 0.75);
     let bad = grade_report(
         "q.toml",
@@ -167,7 +168,7 @@ fn the_grade_command_runs_end_to_end() {
         .output()
         .expect("cloudbook runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).ends_with("total: 0.75/2 (37.5%)\n"));
+    assert!(String::from_utf8_lossy(&out.stdout).ends_with("total: 0.75/3 (25%)\n"));
     let broken = Command::new(env!("CARGO_BIN_EXE_cloudbook"))
         .current_dir(root())
         .args(["quiz", "grade", "tests/fixtures/quiz/broken/keys.toml"])
