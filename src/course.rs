@@ -36,7 +36,9 @@ pub struct LabEntry {
 /// rendered `.html` file.
 pub fn relative_href(from: &str, to: &str) -> String {
     let depth = from.matches('/').count();
-    let target = to.strip_suffix(".md").map_or_else(|| to.to_string(), |s| format!("{s}.html"));
+    let target = to
+        .strip_suffix(".md")
+        .map_or_else(|| to.to_string(), |s| format!("{s}.html"));
     let target = if target.ends_with("README.html") {
         target.replace("README.html", "index.html")
     } else {
@@ -49,7 +51,13 @@ pub fn relative_href(from: &str, to: &str) -> String {
 mod tests {
     #[test]
     fn hrefs_climb_out_of_the_page_folder() {
-        assert_eq!(super::relative_href("progress.md", "lambda/intro.md"), "lambda/intro.html");
-        assert_eq!(super::relative_href("a/b/p.md", "lambda/README.md"), "../../lambda/index.html");
+        assert_eq!(
+            super::relative_href("progress.md", "lambda/intro.md"),
+            "lambda/intro.html"
+        );
+        assert_eq!(
+            super::relative_href("a/b/p.md", "lambda/README.md"),
+            "../../lambda/index.html"
+        );
     }
 }

@@ -27,7 +27,13 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(path: impl Into<String>, line: u32, col: u32, message: impl Into<String>) -> Self {
-        Diagnostic { path: path.into(), line, col, severity: Severity::Error, message: message.into() }
+        Diagnostic {
+            path: path.into(),
+            line,
+            col,
+            severity: Severity::Error,
+            message: message.into(),
+        }
     }
     /// An error at a byte offset of `text`.
     pub fn at_offset(path: &str, text: &str, offset: usize, message: impl Into<String>) -> Self {
@@ -52,7 +58,11 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}:{}:{}: {sev}: {}", self.path, self.line, self.col, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {sev}: {}",
+            self.path, self.line, self.col, self.message
+        )
     }
 }
 
@@ -87,6 +97,9 @@ mod tests {
         assert_eq!(line_col(t, 999), (3, 2));
         let d = Diagnostic::at_offset("q.toml", t, 4, "unknown key \"x\"");
         assert_eq!(d.to_string(), "q.toml:2:2: error: unknown key \"x\"");
-        assert_eq!(d.shifted("ch.md", 10, 1).to_string(), "ch.md:11:2: error: unknown key \"x\"");
+        assert_eq!(
+            d.shifted("ch.md", 10, 1).to_string(),
+            "ch.md:11:2: error: unknown key \"x\""
+        );
     }
 }

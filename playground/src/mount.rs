@@ -25,12 +25,21 @@ pub fn install_panic_hook(module: &'static str) {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown error".into());
-        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
         web_sys::console::error_1(&format!("cloudbook {module}: panic: {message}{place}").into());
-        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-        let Ok(nodes) = doc.query_selector_all(&format!("[{MODULE_ATTR}=\"{module}\"]")) else { return };
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Ok(nodes) = doc.query_selector_all(&format!("[{MODULE_ATTR}=\"{module}\"]")) else {
+            return;
+        };
         for i in 0..nodes.length() {
-            let Some(el) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
+            let Some(el) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+                continue;
+            };
             let _ = el.set_attribute(READY_ATTR, "false");
             el.set_inner_html("");
             if let Ok(box_) = doc.create_element("div") {
@@ -48,14 +57,23 @@ pub fn install_panic_hook(module: &'static str) {
 
 /// Mounts `C` on every element matching `selector` that is not mounted yet. `props` turns the
 /// element's data into properties; when it fails, the element shows an error box instead.
-pub fn mount_all<C>(module: &'static str, selector: &str, props: impl Fn(&Element) -> Result<C::Properties, String>)
-where
+pub fn mount_all<C>(
+    module: &'static str,
+    selector: &str,
+    props: impl Fn(&Element) -> Result<C::Properties, String>,
+) where
     C: BaseComponent,
 {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-    let Ok(nodes) = doc.query_selector_all(selector) else { return };
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(nodes) = doc.query_selector_all(selector) else {
+        return;
+    };
     for i in 0..nodes.length() {
-        let Some(el) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
+        let Some(el) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+            continue;
+        };
         if el.has_attribute(MODULE_ATTR) {
             continue;
         }
@@ -80,7 +98,9 @@ where
 
 /// Reads and parses the JSON in attribute `attr` of `el`.
 pub fn data<T: serde::de::DeserializeOwned>(el: &Element, attr: &str) -> Result<T, String> {
-    let raw = el.get_attribute(attr).ok_or_else(|| format!("the page has no {attr} attribute here"))?;
+    let raw = el
+        .get_attribute(attr)
+        .ok_or_else(|| format!("the page has no {attr} attribute here"))?;
     serde_json::from_str(&raw).map_err(|e| format!("its data is not valid ({e}); rebuild the book"))
 }
 
@@ -95,9 +115,14 @@ pub fn mark_ready(root: &Element) {
 pub fn panic_if_asked(module: &'static str) {
     let asked = web_sys::window()
         .and_then(|w| w.location().search().ok())
-        .is_some_and(|q| q.split(['?', '&']).any(|kv| kv == format!("cloudbook-panic={module}")));
+        .is_some_and(|q| {
+            q.split(['?', '&'])
+                .any(|kv| kv == format!("cloudbook-panic={module}"))
+        });
     if asked {
-        gloo::timers::callback::Timeout::new(0, move || panic!("test panic requested for the {module} module"))
-            .forget();
+        gloo::timers::callback::Timeout::new(0, move || {
+            panic!("test panic requested for the {module} module")
+        })
+        .forget();
     }
 }

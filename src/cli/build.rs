@@ -87,7 +87,8 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildReport> {
     };
     md.config.build.build_dir = out.clone();
     if opts.live_reload {
-        md.config.set("output.html.live-reload-endpoint", "__livereload")?;
+        md.config
+            .set("output.html.live-reload-endpoint", "__livereload")?;
     }
     md.with_preprocessor(CloudbookPreprocessor);
     md.build().context("mdBook could not build the book")?;
@@ -108,26 +109,44 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildReport> {
             "widgets": format!("{hash}/widgets.js"),
             "lab": format!("{hash}/lab.js"),
         });
-        fs::write(out.join("playground/manifest.json"), serde_json::to_vec_pretty(&manifest)?)?;
+        fs::write(
+            out.join("playground/manifest.json"),
+            serde_json::to_vec_pretty(&manifest)?,
+        )?;
         sizes = measure(&dest)?;
         version = Some(hash.clone());
     }
-    eprintln!("built {} in {:.1} s", out.display(), started.elapsed().as_secs_f64());
+    eprintln!(
+        "built {} in {:.1} s",
+        out.display(),
+        started.elapsed().as_secs_f64()
+    );
     if !sizes.is_empty() {
         eprint!("{}", size_table(&sizes));
     }
-    Ok(BuildReport { out, playground_version: version, sizes, wasm_compiled })
+    Ok(BuildReport {
+        out,
+        playground_version: version,
+        sizes,
+        wasm_compiled,
+    })
 }
 
 fn absolute(p: &Path) -> anyhow::Result<PathBuf> {
-    Ok(if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir()?.join(p) })
+    Ok(if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(p)
+    })
 }
 
 /// The target dir for wasm builds: separate from the host's so a `cargo test` or `cargo run`
 /// holding the host target dir's lock never waits on it.
 pub fn wasm_target_dir(ws: &Path) -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(d) => absolute(Path::new(&d)).unwrap_or_else(|_| PathBuf::from(d)).join("wasm"),
+        Some(d) => absolute(Path::new(&d))
+            .unwrap_or_else(|_| PathBuf::from(d))
+            .join("wasm"),
         None => ws.join("target/wasm"),
     }
 }
@@ -162,7 +181,9 @@ fn compile_playground(ws: &Path) -> anyhow::Result<bool> {
     let target_dir = wasm_target_dir(ws);
     let stamp = target_dir.join("cloudbook-inputs.fingerprint");
     let fingerprint = format!("{:016x}", inputs_fingerprint(ws)?);
-    let outputs_exist = ENTRY_POINTS.iter().all(|(bin, _)| wasm_output(&target_dir, bin).is_file());
+    let outputs_exist = ENTRY_POINTS
+        .iter()
+        .all(|(bin, _)| wasm_output(&target_dir, bin).is_file());
     if outputs_exist && fs::read_to_string(&stamp).ok().as_deref() == Some(fingerprint.as_str()) {
         eprintln!("      playground and core unchanged: skipping the wasm compile");
         return Ok(false);
@@ -172,7 +193,16 @@ fn compile_playground(ws: &Path) -> anyhow::Result<bool> {
     let status = Command::new(cargo)
         .current_dir(ws)
         .env("CARGO_TARGET_DIR", &target_dir)
-        .args(["build", "-p", "cloudbook-playground", "--bins", "--target", WASM_TARGET, "--profile", WASM_PROFILE])
+        .args([
+            "build",
+            "-p",
+            "cloudbook-playground",
+            "--bins",
+            "--target",
+            WASM_TARGET,
+            "--profile",
+            WASM_PROFILE,
+        ])
         .status()
         .context("starting cargo to compile the playground")?;
     if !status.success() {
@@ -184,7 +214,10 @@ fn compile_playground(ws: &Path) -> anyhow::Result<bool> {
 }
 
 fn wasm_output(target_dir: &Path, bin: &str) -> PathBuf {
-    target_dir.join(WASM_TARGET).join(WASM_PROFILE).join(format!("{bin}.wasm"))
+    target_dir
+        .join(WASM_TARGET)
+        .join(WASM_PROFILE)
+        .join(format!("{bin}.wasm"))
 }
 
 /// A hash of every file the wasm depends on: the core's and the playground's sources and the
@@ -194,7 +227,12 @@ pub fn inputs_fingerprint(ws: &Path) -> anyhow::Result<u64> {
     for dir in ["src", "playground/src", "playground/assets"] {
         collect_files(&ws.join(dir), &mut files)?;
     }
-    for f in ["Cargo.toml", "Cargo.lock", "playground/Cargo.toml", "rust-toolchain.toml"] {
+    for f in [
+        "Cargo.toml",
+        "Cargo.lock",
+        "playground/Cargo.toml",
+        "rust-toolchain.toml",
+    ] {
         if ws.join(f).is_file() {
             files.push(ws.join(f));
         }
@@ -288,7 +326,10 @@ pub fn size_table(sizes: &[FileSize]) -> String {
         s += &format!("{:<22} {:>12} {:>12}\n", f.name, f.raw, f.gzip);
     }
     let group = |pred: &dyn Fn(&str) -> bool| -> (u64, u64) {
-        sizes.iter().filter(|f| pred(&f.name)).fold((0, 0), |(r, g), f| (r + f.raw, g + f.gzip))
+        sizes
+            .iter()
+            .filter(|f| pred(&f.name))
+            .fold((0, 0), |(r, g), f| (r + f.raw, g + f.gzip))
     };
     let (qr, qg) = group(&|n| n.starts_with("widgets"));
     let (lr, lg) = group(&|n| n.starts_with("lab"));

@@ -25,7 +25,9 @@ pub fn check(root: &Path) -> anyhow::Result<ExitCode> {
         let label = src.join(source).to_string_lossy().replace('\\', "/");
         let t = transform_chapter(&label, &ch.content, &mut |p| {
             std::fs::read_to_string(root.join(p)).map_err(|e| {
-                format!("cannot read quiz file \"{p}\" ({e}): quiz paths are relative to the folder of book.toml")
+                format!(
+                    "cannot read quiz file \"{p}\" ({e}): quiz paths are relative to the folder of book.toml"
+                )
             })
         });
         for e in &t.embeds {

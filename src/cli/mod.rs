@@ -87,12 +87,27 @@ enum Supports {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Build { out, no_wasm, root } => {
-            build::build(&build::BuildOptions { root, out, wasm: !no_wasm, live_reload: false })
-                .map(|_| ExitCode::SUCCESS)
-        }
-        Command::Serve { port, out, no_wasm, no_watch, no_build, root } => serve::serve(serve::ServeOptions {
-            build: build::BuildOptions { root, out, wasm: !no_wasm, live_reload: true },
+        Command::Build { out, no_wasm, root } => build::build(&build::BuildOptions {
+            root,
+            out,
+            wasm: !no_wasm,
+            live_reload: false,
+        })
+        .map(|_| ExitCode::SUCCESS),
+        Command::Serve {
+            port,
+            out,
+            no_wasm,
+            no_watch,
+            no_build,
+            root,
+        } => serve::serve(serve::ServeOptions {
+            build: build::BuildOptions {
+                root,
+                out,
+                wasm: !no_wasm,
+                live_reload: true,
+            },
             port,
             watch: !no_watch && !no_build,
             build_first: !no_build,

@@ -77,7 +77,10 @@ pub fn transform_chapter(
                     match lab::parse_lab(chapter, &body) {
                         Ok(mut spec) => {
                             spec.render_markdown(&mut render_markdown);
-                            edits.push((range.clone(), placeholder(LAB_CLASS, "data-lab", &spec, "lab", newline(content))));
+                            edits.push((
+                                range.clone(),
+                                placeholder(LAB_CLASS, "data-lab", &spec, "lab", newline(content)),
+                            ));
                             out.embeds.push(Embed::Lab(Box::new(spec)));
                         }
                         // Every line of a fenced block in a list item carries the item's indent.
@@ -97,7 +100,10 @@ pub fn transform_chapter(
     }
 
     for m in find_directives(content) {
-        if protected.iter().any(|p| p.start <= m.range.start && m.range.start < p.end) {
+        if protected
+            .iter()
+            .any(|p| p.start <= m.range.start && m.range.start < p.end)
+        {
             continue;
         }
         let (line, col) = line_col(content, m.range.start);
@@ -126,15 +132,22 @@ pub fn transform_chapter(
         let text = match read_quiz(path) {
             Ok(t) => t,
             Err(why) => {
-                out.diagnostics.push(Diagnostic::error(chapter, line, col + 8, why));
+                out.diagnostics
+                    .push(Diagnostic::error(chapter, line, col + 8, why));
                 continue;
             }
         };
         match quiz::parse_quiz(path, &text) {
             Ok(mut q) => {
                 q.render_markdown(&mut render_markdown);
-                edits.push((m.range.clone(), placeholder(QUIZ_CLASS, "data-quiz", &q, "quiz", newline(content))));
-                out.embeds.push(Embed::Quiz { source: path.to_string(), quiz: Box::new(q) });
+                edits.push((
+                    m.range.clone(),
+                    placeholder(QUIZ_CLASS, "data-quiz", &q, "quiz", newline(content)),
+                ));
+                out.embeds.push(Embed::Quiz {
+                    source: path.to_string(),
+                    quiz: Box::new(q),
+                });
             }
             Err(diags) => out.diagnostics.extend(diags),
         }
@@ -225,13 +238,19 @@ fn find_directives(text: &str) -> Vec<Directive<'_>> {
         if start > 0 && text.as_bytes()[start - 1] == b'\\' {
             continue;
         }
-        let Some(close) = text[start..].find("}}") else { break };
+        let Some(close) = text[start..].find("}}") else {
+            break;
+        };
         let inner = &text[start + 3..start + close];
         if inner.contains('\n') {
             continue;
         }
         let (kind, arg) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
-        found.push(Directive { range: start..start + close + 2, kind, arg });
+        found.push(Directive {
+            range: start..start + close + 2,
+            kind,
+            arg,
+        });
         from = start + close + 2;
     }
     found
@@ -252,7 +271,9 @@ impl Preprocessor for CloudbookPreprocessor {
         let mut chapters = Vec::new();
         book.for_each_mut(|item| {
             let BookItem::Chapter(ch) = item else { return };
-            let Some(source) = ch.source_path.clone() else { return };
+            let Some(source) = ch.source_path.clone() else {
+                return;
+            };
             let label = display_path(&src_dir.join(&source));
             let t = transform_chapter(&label, &ch.content, &mut |p| read_quiz_file(&ctx.root, p));
             ch.content = t.content;
@@ -305,9 +326,11 @@ pub fn cross_check(pages: &[(String, Vec<Embed>)]) -> Vec<Diagnostic> {
     for ((page, embeds), labs) in pages.iter().zip(&labs_per_page) {
         for e in embeds {
             match e {
-                Embed::Quiz { source, quiz } => {
-                    on_page.push(quiz::QuizOnPage { path: source, quiz, labs_on_page: labs })
-                }
+                Embed::Quiz { source, quiz } => on_page.push(quiz::QuizOnPage {
+                    path: source,
+                    quiz,
+                    labs_on_page: labs,
+                }),
                 Embed::Lab(l) => {
                     if let Some(first) = lab_ids.insert(&l.id, page) {
                         diags.push(Diagnostic::error(
@@ -352,9 +375,10 @@ pub fn catalog(here: &str, chapters: &[(String, String)], pages: &[(String, Vec<
             labs: embeds
                 .iter()
                 .filter_map(|e| match e {
-                    Embed::Lab(l) => {
-                        Some(LabEntry { id: l.id.clone(), title: l.title.clone().unwrap_or_else(|| l.id.clone()) })
-                    }
+                    Embed::Lab(l) => Some(LabEntry {
+                        id: l.id.clone(),
+                        title: l.title.clone().unwrap_or_else(|| l.id.clone()),
+                    }),
                     Embed::Quiz { .. } => None,
                 })
                 .collect(),
@@ -367,18 +391,31 @@ pub fn catalog(here: &str, chapters: &[(String, String)], pages: &[(String, Vec<
 fn expand_progress(content: &str, catalog: &Catalog) -> String {
     let mut protected = Vec::new();
     for (event, range) in new_cmark_parser(content, &MarkdownOptions::default()).into_offset_iter() {
-        if matches!(event, Event::Start(Tag::CodeBlock(_)) | Event::Code(_) | Event::Html(_) | Event::InlineHtml(_)) {
+        if matches!(
+            event,
+            Event::Start(Tag::CodeBlock(_)) | Event::Code(_) | Event::Html(_) | Event::InlineHtml(_)
+        ) {
             protected.push(range);
         }
     }
     let mut out = String::with_capacity(content.len());
     let mut last = 0;
     for d in find_directives(content) {
-        if d.kind != "progress" || protected.iter().any(|p| p.start <= d.range.start && d.range.start < p.end) {
+        if d.kind != "progress"
+            || protected
+                .iter()
+                .any(|p| p.start <= d.range.start && d.range.start < p.end)
+        {
             continue;
         }
         out.push_str(&content[last..d.range.start]);
-        out.push_str(&placeholder(PROGRESS_CLASS, "data-progress", catalog, "progress page", newline(content)));
+        out.push_str(&placeholder(
+            PROGRESS_CLASS,
+            "data-progress",
+            catalog,
+            "progress page",
+            newline(content),
+        ));
         last = d.range.end;
     }
     out.push_str(&content[last..]);
@@ -406,7 +443,9 @@ pub fn run_protocol(supports: Option<String>) -> anyhow::Result<ExitCode> {
         return Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE });
     }
     let mut input = String::new();
-    io::stdin().read_to_string(&mut input).context("reading the book from standard input")?;
+    io::stdin()
+        .read_to_string(&mut input)
+        .context("reading the book from standard input")?;
     let (ctx, book) = mdbook_preprocessor::parse_input(input.as_bytes())
         .context("parsing mdBook's preprocessor input (is this mdBook 0.5?)")?;
     if ctx.mdbook_version != mdbook_preprocessor::MDBOOK_VERSION {
@@ -425,7 +464,9 @@ pub fn run_protocol(supports: Option<String>) -> anyhow::Result<ExitCode> {
 
 /// The book root: the folder holding `book.toml`, searched upwards from `start`.
 pub fn find_book_root(start: &Path) -> anyhow::Result<PathBuf> {
-    let start = start.canonicalize().with_context(|| format!("opening {}", start.display()))?;
+    let start = start
+        .canonicalize()
+        .with_context(|| format!("opening {}", start.display()))?;
     start
         .ancestors()
         .find(|d| d.join("book.toml").is_file())

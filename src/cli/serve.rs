@@ -36,12 +36,22 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     let site = if opts.build_first {
         build(&build_opts)?.out
     } else {
-        let out = build_opts.out.clone().context("--no-build needs --out: the folder of a built site")?;
-        anyhow::ensure!(out.join("index.html").is_file(), "{} holds no built site (no index.html)", out.display());
+        let out = build_opts
+            .out
+            .clone()
+            .context("--no-build needs --out: the folder of a built site")?;
+        anyhow::ensure!(
+            out.join("index.html").is_file(),
+            "{} holds no built site (no index.html)",
+            out.display()
+        );
         out
     };
     let listener = TcpListener::bind(("127.0.0.1", opts.port)).with_context(|| {
-        format!("cannot listen on 127.0.0.1:{}; is another server using it? try --port", opts.port)
+        format!(
+            "cannot listen on 127.0.0.1:{}; is another server using it? try --port",
+            opts.port
+        )
     })?;
     let addr = listener.local_addr()?;
     println!("serving the book at http://{addr}/ (Ctrl-C to stop)");
@@ -82,7 +92,9 @@ fn watch(root: &Path, opts: &BuildOptions, clients: &Clients) {
         eprintln!("change detected: rebuilding");
         match build(opts) {
             Ok(_) => {
-                let mut list = clients.lock().expect("no thread panics while holding the client list");
+                let mut list = clients
+                    .lock()
+                    .expect("no thread panics while holding the client list");
                 list.retain_mut(|ws| ws.send(Message::text("reload")).is_ok());
                 eprintln!("rebuilt; reloaded {} page(s)", list.len());
             }
@@ -120,7 +132,10 @@ fn handle(stream: TcpStream, site: &Path, clients: &Clients) -> anyhow::Result<(
     let first = String::from_utf8_lossy(&head[..n]);
     if first.starts_with("GET /__livereload") {
         let ws = tungstenite::accept(stream).map_err(|e| anyhow::anyhow!("websocket handshake: {e}"))?;
-        clients.lock().expect("no thread panics while holding the client list").push(ws);
+        clients
+            .lock()
+            .expect("no thread panics while holding the client list")
+            .push(ws);
         return Ok(());
     }
     let mut reader = BufReader::new(stream.try_clone()?);
@@ -137,12 +152,24 @@ fn handle(stream: TcpStream, site: &Path, clients: &Clients) -> anyhow::Result<(
     let target = parts.next().unwrap_or("/");
     let mut stream = stream;
     if method != "GET" && method != "HEAD" {
-        return respond(&mut stream, 405, "text/plain", b"only GET and HEAD are served\n", method == "HEAD");
+        return respond(
+            &mut stream,
+            405,
+            "text/plain",
+            b"only GET and HEAD are served\n",
+            method == "HEAD",
+        );
     }
     let path = target.split(['?', '#']).next().unwrap_or("/");
     let Some(file) = resolve(site, &percent_decode(path)) else {
         let body = std::fs::read(site.join("404.html")).unwrap_or_else(|_| b"not found\n".to_vec());
-        return respond(&mut stream, 404, "text/html; charset=utf-8", &body, method == "HEAD");
+        return respond(
+            &mut stream,
+            404,
+            "text/html; charset=utf-8",
+            &body,
+            method == "HEAD",
+        );
     };
     let mut body = Vec::new();
     std::fs::File::open(&file)?.read_to_end(&mut body)?;
@@ -200,7 +227,13 @@ fn content_type(p: &Path) -> &'static str {
     }
 }
 
-fn respond(stream: &mut TcpStream, status: u16, ctype: &str, body: &[u8], head_only: bool) -> anyhow::Result<()> {
+fn respond(
+    stream: &mut TcpStream,
+    status: u16,
+    ctype: &str,
+    body: &[u8],
+    head_only: bool,
+) -> anyhow::Result<()> {
     let reason = match status {
         200 => "OK",
         404 => "Not Found",

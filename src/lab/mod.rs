@@ -77,21 +77,37 @@ pub fn parse_lab(path: &str, text: &str) -> Result<LabSpec, Vec<Diagnostic>> {
     })?;
     let mut diags = Vec::new();
     let at = |key: &str| {
-        let offset = text.find(&format!("{key} ")).or_else(|| text.find(key)).unwrap_or(0);
+        let offset = text
+            .find(&format!("{key} "))
+            .or_else(|| text.find(key))
+            .unwrap_or(0);
         crate::diag::line_col(text, offset)
     };
-    if spec.id.trim().is_empty() || !spec.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    if spec.id.trim().is_empty()
+        || !spec
+            .id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
         let (l, c) = at("id");
         diags.push(Diagnostic::error(
             path,
             l,
             c,
-            format!("lab id \"{}\" must be non-empty and use only letters, digits, '-' and '_'", spec.id),
+            format!(
+                "lab id \"{}\" must be non-empty and use only letters, digits, '-' and '_'",
+                spec.id
+            ),
         ));
     }
     if let Err(e) = lambda::validate(&spec.function) {
         let (l, c) = at("[function]");
-        diags.push(Diagnostic::error(path, l, c, format!("the lab's function is invalid: {e}")));
+        diags.push(Diagnostic::error(
+            path,
+            l,
+            c,
+            format!("the lab's function is invalid: {e}"),
+        ));
     }
     if diags.is_empty() { Ok(spec) } else { Err(diags) }
 }
@@ -118,8 +134,16 @@ impl LabSpec {
         let seed = self.seed.unwrap_or(crate::sim::DEFAULT_SEED);
         let invocation = lambda::invoke_once(&function, &self.event, seed).map_err(|e| e.to_string())?;
         let goals: Vec<GoalResult> = self.goals.iter().map(|g| g.check(&invocation)).collect();
-        let passed = if goals.is_empty() { invocation.error.is_none() } else { goals.iter().all(|g| g.passed) };
-        Ok(LabRun { invocation, goals, passed })
+        let passed = if goals.is_empty() {
+            invocation.error.is_none()
+        } else {
+            goals.iter().all(|g| g.passed)
+        };
+        Ok(LabRun {
+            invocation,
+            goals,
+            passed,
+        })
     }
 }
 
@@ -148,6 +172,9 @@ impl Goal {
                 .is_some_and(|s| s == u64::from(*value)),
             Goal::MaxBilledMs { value } => inv.error.is_none() && inv.billed_ms <= *value,
         };
-        GoalResult { description: self.describe(), passed }
+        GoalResult {
+            description: self.describe(),
+            passed,
+        }
     }
 }

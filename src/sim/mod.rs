@@ -50,7 +50,11 @@ impl<E, R> Context<'_, E, R> {
     }
     /// Schedules `event` at an absolute time, which must not lie in the past.
     pub fn schedule_at(&mut self, at: SimTime, event: E) {
-        assert!(at >= self.now, "a model scheduled an event in the past: {at} < {}", self.now);
+        assert!(
+            at >= self.now,
+            "a model scheduled an event in the past: {at} < {}",
+            self.now
+        );
         self.queue.push(at, event);
     }
     pub fn rng(&mut self) -> &mut Rng {
@@ -115,7 +119,11 @@ impl<M: Model> Engine<M> {
     }
     /// Schedules an event from outside the model (a scenario's timeline, a button in the page).
     pub fn schedule_at(&mut self, at: SimTime, event: M::Event) {
-        assert!(at >= self.now, "scheduled an event in the past: {at} < {}", self.now);
+        assert!(
+            at >= self.now,
+            "scheduled an event in the past: {at} < {}",
+            self.now
+        );
         self.queue.push(at, event);
     }
     /// Lets the caller act on the model with a context at the current time, e.g. to submit work.
@@ -163,7 +171,11 @@ impl<M: Model> Engine<M> {
                 return RunEnd::Idle;
             }
         }
-        if self.queue.is_empty() { RunEnd::Idle } else { RunEnd::StepLimit }
+        if self.queue.is_empty() {
+            RunEnd::Idle
+        } else {
+            RunEnd::StepLimit
+        }
     }
 }
 

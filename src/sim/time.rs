@@ -77,7 +77,11 @@ impl SimDuration {
 impl Add<SimDuration> for SimTime {
     type Output = SimTime;
     fn add(self, d: SimDuration) -> SimTime {
-        SimTime(self.0.checked_add(d.0).expect("simulated time overflowed u64 microseconds"))
+        SimTime(
+            self.0
+                .checked_add(d.0)
+                .expect("simulated time overflowed u64 microseconds"),
+        )
     }
 }
 impl AddAssign<SimDuration> for SimTime {
@@ -88,7 +92,11 @@ impl AddAssign<SimDuration> for SimTime {
 impl Sub<SimTime> for SimTime {
     type Output = SimDuration;
     fn sub(self, earlier: SimTime) -> SimDuration {
-        SimDuration(self.0.checked_sub(earlier.0).expect("subtracted a later time from an earlier one"))
+        SimDuration(
+            self.0
+                .checked_sub(earlier.0)
+                .expect("subtracted a later time from an earlier one"),
+        )
     }
 }
 impl Add for SimDuration {

@@ -37,7 +37,10 @@ impl<R> Trace<R> {
         Self::default()
     }
     pub fn push(&mut self, at: SimTime, record: R) {
-        debug_assert!(self.entries.last().is_none_or(|e| e.at <= at), "trace time went backwards");
+        debug_assert!(
+            self.entries.last().is_none_or(|e| e.at <= at),
+            "trace time went backwards"
+        );
         self.entries.push(TraceEntry { at, record });
     }
     pub fn entries(&self) -> &[TraceEntry<R>] {

@@ -11,7 +11,12 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_cloudbook");
 /// Copies `tests/fixtures/<name>` into a fresh temporary folder.
 pub fn fixture(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name), dir.path());
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+        dir.path(),
+    );
     dir
 }
 
@@ -29,11 +34,19 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 pub fn cloudbook(args: &[&str], cwd: &Path) -> Output {
-    Command::new(BIN).args(args).current_dir(cwd).output().expect("the cloudbook binary runs")
+    Command::new(BIN)
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("the cloudbook binary runs")
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 fn build(root: &Path, out: &str) -> PathBuf {
@@ -47,17 +60,29 @@ fn fixture_book_gets_placeholders_and_keeps_everything_else() {
     let dir = fixture("book-min");
     let site = build(dir.path(), "site");
     let html = std::fs::read_to_string(site.join("chapter.html")).expect("chapter page");
-    assert!(html.contains("<div class=\"cloudbook-quiz\" data-quiz=\"{&quot;id&quot;:&quot;mini&quot;"), "{html}");
+    assert!(
+        html.contains("<div class=\"cloudbook-quiz\" data-quiz=\"{&quot;id&quot;:&quot;mini&quot;"),
+        "{html}"
+    );
     assert!(html.contains("<div class=\"cloudbook-lab\" data-lab=\"{&quot;id&quot;:&quot;mini-lab&quot;"));
     // Quiz Markdown was rendered at build time.
-    assert!(html.contains("default&lt;/strong&gt;"), "the prompt's **default** is HTML inside the JSON");
+    assert!(
+        html.contains("default&lt;/strong&gt;"),
+        "the prompt's **default** is HTML inside the JSON"
+    );
     // Everything else is mdBook's own rendering of the author's text.
     assert!(html.contains("Some <em>text</em> before."));
-    assert!(html.contains("{{#quiz quizzes/missing.toml}}"), "a directive inside code is left alone");
+    assert!(
+        html.contains("{{#quiz quizzes/missing.toml}}"),
+        "a directive inside code is left alone"
+    );
     assert!(html.contains("<code>{{#quiz inline-code.toml}}</code>"));
     let progress = std::fs::read_to_string(site.join("progress.html")).expect("progress page");
     assert!(progress.contains("class=\"cloudbook-progress\""));
-    assert!(progress.contains("&quot;href&quot;:&quot;chapter.html&quot;"), "{progress}");
+    assert!(
+        progress.contains("&quot;href&quot;:&quot;chapter.html&quot;"),
+        "{progress}"
+    );
 }
 
 #[test]
@@ -69,23 +94,38 @@ fn external_preprocessor_gives_identical_chapter_html() {
     // The fixture's book.toml names `cloudbook preprocess`; point it at the binary under test.
     let toml_path = dir.path().join("book.toml");
     let config = std::fs::read_to_string(&toml_path).expect("book.toml");
-    let config = config.replace("command = \"cloudbook preprocess\"", &format!("command = \"{BIN} preprocess\""));
+    let config = config.replace(
+        "command = \"cloudbook preprocess\"",
+        &format!("command = \"{BIN} preprocess\""),
+    );
     std::fs::write(&toml_path, config).expect("book.toml written");
     let mut md = MDBook::load(dir.path()).expect("fixture loads");
     md.config.build.build_dir = dir.path().join("site-external");
-    md.build().expect("the book builds through the external preprocessor");
+    md.build()
+        .expect("the book builds through the external preprocessor");
     for page in ["chapter.html", "progress.html"] {
         let a = std::fs::read_to_string(ours.join(page)).expect("in-process page");
         let b = std::fs::read_to_string(dir.path().join("site-external").join(page)).expect("external page");
-        assert_eq!(a, b, "{page} differs between in-process and external preprocessing");
+        assert_eq!(
+            a, b,
+            "{page} differs between in-process and external preprocessing"
+        );
     }
 }
 
 #[test]
 fn preprocessor_supports_only_html() {
     let dir = fixture("book-min");
-    assert!(cloudbook(&["preprocess", "supports", "html"], dir.path()).status.success());
-    assert!(!cloudbook(&["preprocess", "supports", "epub"], dir.path()).status.success());
+    assert!(
+        cloudbook(&["preprocess", "supports", "html"], dir.path())
+            .status
+            .success()
+    );
+    assert!(
+        !cloudbook(&["preprocess", "supports", "epub"], dir.path())
+            .status
+            .success()
+    );
 }
 
 #[test]
@@ -93,19 +133,30 @@ fn missing_quiz_and_broken_lab_fail_the_build_with_positions() {
     let dir = fixture("book-min");
     let chapter = dir.path().join("book/chapter.md");
     let md = std::fs::read_to_string(&chapter).unwrap();
-    let md = md.replace("quizzes/mini.toml", "quizzes/nope.toml").replace("title = \"Mini\"", "titel = \"Mini\"");
+    let md = md
+        .replace("quizzes/mini.toml", "quizzes/nope.toml")
+        .replace("title = \"Mini\"", "titel = \"Mini\"");
     std::fs::write(&chapter, md).unwrap();
 
     let o = cloudbook(&["build", "--no-wasm", "--out", "site"], dir.path());
     assert!(!o.status.success());
     let all = text(&o);
-    assert!(all.contains("book/chapter.md:5:9: error: cannot read quiz file \"quizzes/nope.toml\""), "{all}");
-    assert!(all.contains("book/chapter.md:11:3: error: unknown field `titel`"), "{all}");
+    assert!(
+        all.contains("book/chapter.md:5:9: error: cannot read quiz file \"quizzes/nope.toml\""),
+        "{all}"
+    );
+    assert!(
+        all.contains("book/chapter.md:11:3: error: unknown field `titel`"),
+        "{all}"
+    );
 
     let o = cloudbook(&["check"], dir.path());
     assert_eq!(o.status.code(), Some(1));
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("book/chapter.md:5:9: error: cannot read quiz file"), "{out}");
+    assert!(
+        out.contains("book/chapter.md:5:9: error: cannot read quiz file"),
+        "{out}"
+    );
     assert!(out.contains("2 problem(s)"), "{out}");
 }
 
@@ -114,5 +165,7 @@ fn check_passes_on_a_good_book() {
     let dir = fixture("book-min");
     let o = cloudbook(&["check"], dir.path());
     assert!(o.status.success(), "{}", text(&o));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("checked 2 chapters, 1 quizzes and 1 labs: no problems"));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("checked 2 chapters, 1 quizzes and 1 labs: no problems")
+    );
 }

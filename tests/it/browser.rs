@@ -56,7 +56,10 @@ pub struct Browser {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free loopback port").port()
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free loopback port")
+        .port()
 }
 
 impl Browser {
@@ -80,7 +83,9 @@ impl Browser {
         let server = Guard(server);
 
         let driver_bin = which("chromedriver").unwrap_or_else(|| {
-            panic!("chromedriver is not installed: run scripts/test, or apt-get install chromium chromium-driver")
+            panic!(
+                "chromedriver is not installed: run scripts/test, or apt-get install chromium chromium-driver"
+            )
         });
         let chromium = which("chromium").unwrap_or_else(|| {
             panic!("chromium is not installed: run scripts/test, or apt-get install chromium chromium-driver")
@@ -112,7 +117,14 @@ impl Browser {
                 .connect(&url)
                 .await
             {
-                Ok(client) => return Browser { client, base, _server: server, _driver: driver },
+                Ok(client) => {
+                    return Browser {
+                        client,
+                        base,
+                        _server: server,
+                        _driver: driver,
+                    };
+                }
                 Err(e) => {
                     last_err = Some(e);
                     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -123,7 +135,10 @@ impl Browser {
     }
 
     pub async fn open(&self, page: &str) {
-        self.client.goto(&format!("{}{page}", self.base)).await.expect("page opens");
+        self.client
+            .goto(&format!("{}{page}", self.base))
+            .await
+            .expect("page opens");
     }
 
     /// Waits until every widget matching `selector` is interactive.
@@ -131,22 +146,40 @@ impl Browser {
         self.client
             .wait()
             .at_most(WAIT)
-            .for_element(Locator::Css(&format!("{selector}[data-cloudbook-ready=\"true\"]")))
+            .for_element(Locator::Css(&format!(
+                "{selector}[data-cloudbook-ready=\"true\"]"
+            )))
             .await
             .unwrap_or_else(|e| panic!("{selector} never became ready: {e}"));
     }
 
     pub async fn text(&self, css: &str) -> String {
-        let el = self.client.wait().at_most(WAIT).for_element(Locator::Css(css)).await;
-        el.unwrap_or_else(|e| panic!("no element {css}: {e}")).text().await.expect("element text")
+        let el = self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await;
+        el.unwrap_or_else(|e| panic!("no element {css}: {e}"))
+            .text()
+            .await
+            .expect("element text")
     }
 
     pub async fn click(&self, css: &str) {
-        let el = self.client.wait().at_most(WAIT).for_element(Locator::Css(css)).await;
+        let el = self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await;
         let el = el.unwrap_or_else(|e| panic!("no element {css}: {e}"));
         // mdBook's menu bar sticks to the top of the window: bring the element to the middle first.
         self.client
-            .execute("arguments[0].scrollIntoView({ block: 'center' })", vec![serde_json::to_value(&el).expect("element")])
+            .execute(
+                "arguments[0].scrollIntoView({ block: 'center' })",
+                vec![serde_json::to_value(&el).expect("element")],
+            )
             .await
             .expect("scroll");
         el.click().await.expect("click");
@@ -189,7 +222,11 @@ impl Browser {
 }
 
 fn which(name: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH")?.to_str()?.split(':').map(|d| Path::new(d).join(name)).find(|p| p.is_file())
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|d| Path::new(d).join(name))
+        .find(|p| p.is_file())
 }
 
 const FIXED_HANDLER: &str = r#"fn handler(event, context) {
@@ -208,8 +245,16 @@ async fn first_function_page_quiz_lab_and_reload() {
     assert!(b.text(".cb-position").await.contains("Question 1 of 3"));
     b.click_label(".cloudbook-quiz", "3 seconds").await;
     b.click(".cloudbook-quiz .cb-submit").await;
-    assert!(b.text(".cloudbook-quiz .cb-verdict").await.starts_with("Correct"), "single choice graded right");
-    assert!(b.text(".cloudbook-quiz .cb-announce").await.starts_with("Correct"), "the result is announced");
+    assert!(
+        b.text(".cloudbook-quiz .cb-verdict").await.starts_with("Correct"),
+        "single choice graded right"
+    );
+    assert!(
+        b.text(".cloudbook-quiz .cb-announce")
+            .await
+            .starts_with("Correct"),
+        "the result is announced"
+    );
 
     // Question 2: multiple choice, one right option missing → partly correct, then retry.
     b.click(".cloudbook-quiz .cb-next").await;
@@ -226,42 +271,86 @@ async fn first_function_page_quiz_lab_and_reload() {
 
     // Question 3 is lab-graded: it waits for the lab on the page.
     b.click(".cloudbook-quiz .cb-next").await;
-    assert!(b.text(".cloudbook-quiz .cb-lab-graded").await.contains("Reach the goals"));
+    assert!(
+        b.text(".cloudbook-quiz .cb-lab-graded")
+            .await
+            .contains("Reach the goals")
+    );
 
     // The lab: run the starting code (goal not reached), fix it, run again.
     b.click(".cloudbook-lab .cb-run").await;
-    assert!(b.text(".cloudbook-lab .cb-verdict").await.contains("Not all goals"));
+    assert!(
+        b.text(".cloudbook-lab .cb-verdict")
+            .await
+            .contains("Not all goals")
+    );
     b.set_value(".cloudbook-lab textarea", FIXED_HANDLER).await;
     b.click(".cloudbook-lab .cb-run").await;
-    b.client.wait().at_most(WAIT).for_element(Locator::Css(".cloudbook-lab .cb-lab-passed")).await.expect("goals reached");
-    assert!(b.text(".cloudbook-lab .cb-response").await.contains("Hello, cloudbook!"));
+    b.client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(".cloudbook-lab .cb-lab-passed"))
+        .await
+        .expect("goals reached");
+    assert!(
+        b.text(".cloudbook-lab .cb-response")
+            .await
+            .contains("Hello, cloudbook!")
+    );
     let logs = b.text(".cloudbook-lab .cb-logs").await;
-    assert!(logs.contains("START RequestId:") && logs.contains("REPORT RequestId:"), "{logs}");
+    assert!(
+        logs.contains("START RequestId:") && logs.contains("REPORT RequestId:"),
+        "{logs}"
+    );
     assert!(logs.contains("Greeting cloudbook"), "{logs}");
 
     // The lab told the quiz: question 3 now passes.
-    assert!(b.text(".cloudbook-quiz .cb-lab-graded").await.contains("You reached the goals"));
+    assert!(
+        b.text(".cloudbook-quiz .cb-lab-graded")
+            .await
+            .contains("You reached the goals")
+    );
     b.click(".cloudbook-quiz .cb-submit").await;
     assert!(b.text(".cloudbook-quiz .cb-verdict").await.starts_with("Correct"));
     assert!(b.text(".cloudbook-quiz .cb-score").await.contains("3 / 3"));
 
     // The same run natively gives the same trace: determinism across native and wasm.
-    let wasm_hash = b.js("return document.querySelector('.cb-run-output').dataset.traceHash").await;
-    let md = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("book/lambda/first-function.md"))
-        .expect("chapter source");
-    let block = md.split("```lab\n").nth(1).and_then(|s| s.split("\n```").next()).expect("the chapter has a lab");
+    let wasm_hash = b
+        .js("return document.querySelector('.cb-run-output').dataset.traceHash")
+        .await;
+    let md =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("book/lambda/first-function.md"))
+            .expect("chapter source");
+    let block = md
+        .split("```lab\n")
+        .nth(1)
+        .and_then(|s| s.split("\n```").next())
+        .expect("the chapter has a lab");
     let spec = cloudbook::lab::parse_lab("first-function.md", block).expect("the lab parses");
     let native = spec.run(FIXED_HANDLER).expect("the lab runs natively");
-    assert_eq!(wasm_hash, json!(format!("{:016x}", native.invocation.trace_hash)), "wasm and native traces differ");
+    assert_eq!(
+        wasm_hash,
+        json!(format!("{:016x}", native.invocation.trace_hash)),
+        "wasm and native traces differ"
+    );
 
     // Reload: answers, scores and code are kept.
     b.client.refresh().await.expect("reload");
     b.wait_ready(".cloudbook-quiz").await;
     b.wait_ready(".cloudbook-lab").await;
-    assert!(b.text(".cloudbook-quiz .cb-score").await.contains("3 / 3"), "the score survives a reload");
-    let code = b.js("return document.querySelector('.cloudbook-lab textarea').value").await;
+    assert!(
+        b.text(".cloudbook-quiz .cb-score").await.contains("3 / 3"),
+        "the score survives a reload"
+    );
+    let code = b
+        .js("return document.querySelector('.cloudbook-lab textarea').value")
+        .await;
     assert_eq!(code, json!(FIXED_HANDLER), "the learner's code survives a reload");
-    assert!(b.text(".cloudbook-lab .cb-goal-box").await.contains("All goals reached"));
+    assert!(
+        b.text(".cloudbook-lab .cb-goal-box")
+            .await
+            .contains("All goals reached")
+    );
 
     // The progress page lists the quiz score and the lab.
     b.open("progress.html").await;
@@ -277,9 +366,11 @@ async fn corrupt_saved_progress_resets_with_a_notice() {
     let b = Browser::start().await;
     b.open("lambda/first-function.html").await;
     b.wait_ready(".cloudbook-quiz").await;
-    b.js("localStorage.setItem('cloudbook:v1:quiz:lambda-basics', '{not json'); \
-          localStorage.setItem('cloudbook:v1:lab:first-function-hello', '[1,2');")
-        .await;
+    b.js(
+        "localStorage.setItem('cloudbook:v1:quiz:lambda-basics', '{not json'); \
+          localStorage.setItem('cloudbook:v1:lab:first-function-hello', '[1,2');",
+    )
+    .await;
     b.client.refresh().await.expect("reload");
     b.wait_ready(".cloudbook-quiz").await;
     b.wait_ready(".cloudbook-lab").await;
@@ -300,7 +391,11 @@ async fn pages_without_widgets_load_no_playground() {
     let loaded = b
         .js("return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/playground/') && !n.includes('/assets/'))")
         .await;
-    assert_eq!(loaded, json!([]), "a page without widgets fetched playground files");
+    assert_eq!(
+        loaded,
+        json!([]),
+        "a page without widgets fetched playground files"
+    );
     b.close().await;
 }
 
@@ -317,7 +412,12 @@ async fn a_panic_shows_an_error_box_and_the_page_keeps_working() {
     b.click(".cloudbook-quiz .cb-submit").await;
     assert!(b.text(".cloudbook-quiz .cb-verdict").await.starts_with("Correct"));
     b.click("#mdbook-theme-toggle").await;
-    b.client.wait().at_most(WAIT).for_element(Locator::Css("#mdbook-theme-list")).await.expect("mdBook's menu works");
+    b.client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("#mdbook-theme-list"))
+        .await
+        .expect("mdBook's menu works");
     b.close().await;
 }
 
@@ -348,10 +448,22 @@ async fn widgets_follow_all_five_mdbook_themes() {
             )
             .await
             .expect("script runs");
-        assert_eq!(colours["quiz"], colours["page"], "{theme}: quiz text follows the theme");
-        assert_eq!(colours["buttonFg"], colours["page"], "{theme}: buttons follow the theme");
-        assert_ne!(colours["codeFg"], colours["codeBg"], "{theme}: the editor is readable");
-        assert_ne!(colours["buttonFg"], colours["buttonBg"], "{theme}: buttons are readable");
+        assert_eq!(
+            colours["quiz"], colours["page"],
+            "{theme}: quiz text follows the theme"
+        );
+        assert_eq!(
+            colours["buttonFg"], colours["page"],
+            "{theme}: buttons follow the theme"
+        );
+        assert_ne!(
+            colours["codeFg"], colours["codeBg"],
+            "{theme}: the editor is readable"
+        );
+        assert_ne!(
+            colours["buttonFg"], colours["buttonBg"],
+            "{theme}: buttons are readable"
+        );
         seen.push(colours["pageBg"].clone());
     }
     seen.dedup();
@@ -371,7 +483,10 @@ async fn answer_right(b: &Browser, scope: &str, dom: &str, q: &cloudbook::quiz::
                 b.click(&format!("#{id}-o{a}")).await;
             }
         }
-        Kind::TrueFalse { answer, .. } => b.click(&format!("#{id}-{}", if *answer { "t" } else { "f" })).await,
+        Kind::TrueFalse { answer, .. } => {
+            b.click(&format!("#{id}-{}", if *answer { "t" } else { "f" }))
+                .await
+        }
         Kind::ShortAnswer { answer, .. } => b.set_value(&format!("#{id}-input"), answer).await,
         Kind::Numeric { answer, .. } => b.set_value(&format!("#{id}-input"), &answer.to_string()).await,
         Kind::Ordering { items, .. } => {
@@ -383,11 +498,15 @@ async fn answer_right(b: &Browser, scope: &str, dom: &str, q: &cloudbook::quiz::
                     ))
                     .await;
                     let order: Vec<usize> = serde_json::from_value(order).expect("item indices");
-                    let at = order.iter().position(|&i| i == target).expect("every item is listed");
+                    let at = order
+                        .iter()
+                        .position(|&i| i == target)
+                        .expect("every item is listed");
                     if at == target {
                         break;
                     }
-                    b.click(&format!("#{id} li[data-item='{target}'] button:first-of-type")).await;
+                    b.click(&format!("#{id} li[data-item='{target}'] button:first-of-type"))
+                        .await;
                 }
             }
         }
@@ -428,13 +547,21 @@ async fn every_question_type_is_answerable_and_graded_in_the_page() {
             answer_right(&b, ".cloudbook-quiz", &dom, q).await;
             b.click(".cloudbook-quiz .cb-submit").await;
             let verdict = b.text(&format!("#{dom}-{} .cb-verdict", q.id)).await;
-            assert!(verdict.starts_with("Correct"), "{file} {} ({}): {verdict}", q.id, q.type_name());
+            assert!(
+                verdict.starts_with("Correct"),
+                "{file} {} ({}): {verdict}",
+                q.id,
+                q.type_name()
+            );
             if i + 1 < quiz.questions.len() {
                 b.click(".cloudbook-quiz .cb-next").await;
             }
         }
         let score = b.text(".cloudbook-quiz .cb-score").await;
-        assert!(score.contains(&format!("{} / {}", quiz.points(), quiz.points())), "{file}: {score}");
+        assert!(
+            score.contains(&format!("{} / {}", quiz.points(), quiz.points())),
+            "{file}: {score}"
+        );
     }
     b.close().await;
 }
@@ -446,13 +573,29 @@ async fn wrong_answers_get_feedback_retry_and_reveal() {
     b.wait_ready(".cloudbook-quiz").await;
     b.click_label(".cloudbook-quiz", "900 seconds").await;
     b.click(".cloudbook-quiz .cb-submit").await;
-    assert!(b.text(".cloudbook-quiz .cb-verdict").await.starts_with("Not quite"));
+    assert!(
+        b.text(".cloudbook-quiz .cb-verdict")
+            .await
+            .starts_with("Not quite")
+    );
     let feedback = b.text(".cloudbook-quiz .cb-option-feedback").await;
-    assert!(feedback.contains("maximum"), "the chosen option's own feedback is shown: {feedback}");
+    assert!(
+        feedback.contains("maximum"),
+        "the chosen option's own feedback is shown: {feedback}"
+    );
     b.click(".cloudbook-quiz .cb-reveal").await;
-    let right = b.js("return [...document.querySelectorAll('.cloudbook-quiz .cb-right')].map(e => e.textContent)").await;
-    assert!(right.to_string().contains("3 seconds"), "reveal marks the right option: {right}");
-    assert!(b.text(".cloudbook-quiz .cb-explanation").await.contains("3 seconds"));
+    let right = b
+        .js("return [...document.querySelectorAll('.cloudbook-quiz .cb-right')].map(e => e.textContent)")
+        .await;
+    assert!(
+        right.to_string().contains("3 seconds"),
+        "reveal marks the right option: {right}"
+    );
+    assert!(
+        b.text(".cloudbook-quiz .cb-explanation")
+            .await
+            .contains("3 seconds")
+    );
     b.click(".cloudbook-quiz .cb-retry").await;
     b.click_label(".cloudbook-quiz", "3 seconds").await;
     b.click(".cloudbook-quiz .cb-submit").await;
@@ -470,7 +613,10 @@ async fn quiz_only_pages_never_load_the_lab_module() {
         .await
         .to_string();
     assert!(loaded.contains("widgets_bg.wasm"), "{loaded}");
-    assert!(!loaded.contains("lab"), "a quiz-only page loaded the lab module: {loaded}");
+    assert!(
+        !loaded.contains("lab"),
+        "a quiz-only page loaded the lab module: {loaded}"
+    );
     b.close().await;
 }
 
@@ -488,15 +634,28 @@ async fn progress_page_resets_and_imports() {
     let export = b.js("return JSON.stringify({format: 'cloudbook-progress', version: 1, entries: Object.keys(localStorage).filter(k => k.startsWith('cloudbook:v1:')).sort().map(k => [k, localStorage.getItem(k)])})").await;
     b.js("window.confirm = () => true;").await;
     b.click(".cb-reset-all").await;
-    assert!(b.text("[data-quiz-id='lambda-basics']").await.contains("not started"));
+    assert!(
+        b.text("[data-quiz-id='lambda-basics']")
+            .await
+            .contains("not started")
+    );
     let file = std::env::temp_dir().join(format!("cloudbook-export-{}.json", std::process::id()));
     std::fs::write(&file, export.as_str().expect("export text")).expect("export file");
-    let input = b.client.find(Locator::Css(".cb-import input")).await.expect("import control");
-    input.send_keys(&file.to_string_lossy()).await.expect("choose the file");
+    let input = b
+        .client
+        .find(Locator::Css(".cb-import input"))
+        .await
+        .expect("import control");
+    input
+        .send_keys(&file.to_string_lossy())
+        .await
+        .expect("choose the file");
     b.client
         .wait()
         .at_most(WAIT)
-        .for_element(Locator::XPath("//*[contains(@class,'cb-notice') and contains(., 'Imported')]"))
+        .for_element(Locator::XPath(
+            "//*[contains(@class,'cb-notice') and contains(., 'Imported')]",
+        ))
         .await
         .expect("import reported");
     assert!(b.text("[data-quiz-id='lambda-basics']").await.contains("1 / 3"));
@@ -509,10 +668,22 @@ fn a_second_build_with_nothing_changed_skips_the_wasm_compile() {
     site();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tempfile::tempdir().expect("a temporary folder");
-    let o = Command::new(BIN).arg("build").arg("--out").arg(out.path()).current_dir(root).output().expect("runs");
+    let o = Command::new(BIN)
+        .arg("build")
+        .arg("--out")
+        .arg(out.path())
+        .current_dir(root)
+        .output()
+        .expect("runs");
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{stderr}");
-    assert!(stderr.contains("playground and core unchanged: skipping the wasm compile"), "{stderr}");
-    assert!(stderr.contains("quiz-only page"), "the size report is printed: {stderr}");
+    assert!(
+        stderr.contains("playground and core unchanged: skipping the wasm compile"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("quiz-only page"),
+        "the size report is printed: {stderr}"
+    );
     assert!(out.path().join("playground/manifest.json").is_file());
 }

@@ -18,13 +18,21 @@ answer = false
 /// placeholder shortened to its class, followed by the diagnostics.
 fn check(md: &str, expect: Expect) {
     let t = transform_chapter("book/ch.md", md, &mut |p| {
-        if p == "quizzes/q.toml" { Ok(QUIZ.to_string()) } else { Err(format!("no such quiz file \"{p}\"")) }
+        if p == "quizzes/q.toml" {
+            Ok(QUIZ.to_string())
+        } else {
+            Err(format!("no such quiz file \"{p}\""))
+        }
     });
     let mut shown = String::new();
     let mut rest = t.content.as_str();
     while let Some(i) = rest.find("<div class=\"cloudbook-") {
         shown.push_str(&rest[..i]);
-        let end = rest[i..].find("</div>").expect("a placeholder closes on its line") + i + 6;
+        let end = rest[i..]
+            .find("</div>")
+            .expect("a placeholder closes on its line")
+            + i
+            + 6;
         let class = &rest[i + 12..].split('"').next().unwrap_or_default();
         shown.push_str(&format!("<{class}/>"));
         rest = &rest[end..];

@@ -12,8 +12,20 @@ fn core_builds_for_wasm32_without_the_cli() {
     let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .current_dir(root)
         .env("CARGO_TARGET_DIR", &target)
-        .args(["check", "-p", "cloudbook", "--no-default-features", "--target", "wasm32-unknown-unknown", "--locked"])
+        .args([
+            "check",
+            "-p",
+            "cloudbook",
+            "--no-default-features",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--locked",
+        ])
         .output()
         .expect("cargo runs");
-    assert!(out.status.success(), "the core does not build for wasm32:\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "the core does not build for wasm32:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -7,6 +7,9 @@ fn main() {
     install_panic_hook("lab");
     cloudbook_playground::mount::panic_if_asked("lab");
     mount_all::<LabCell>("lab", ".cloudbook-lab", |el| {
-        Ok(LabProps { lab: std::rc::Rc::new(data(el, "data-lab")?), root: el.clone() })
+        Ok(LabProps {
+            lab: std::rc::Rc::new(data(el, "data-lab")?),
+            root: el.clone(),
+        })
     });
 }

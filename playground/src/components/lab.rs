@@ -41,7 +41,11 @@ pub fn lab_cell(props: &LabProps) -> Html {
         let key = key.clone();
         let lab_id = props.lab.id.clone();
         use_effect_with((state.code.clone(), state.passed), move |(code, passed)| {
-            let saved = SavedLab { version: crate::state::lab::SAVED_LAB_VERSION, code: code.clone(), passed: *passed };
+            let saved = SavedLab {
+                version: crate::state::lab::SAVED_LAB_VERSION,
+                code: code.clone(),
+                passed: *passed,
+            };
             if let Ok(json) = serde_json::to_string(&saved) {
                 storage::set(&key, &json);
             }
@@ -112,7 +116,11 @@ fn view_goals(lab: &LabSpec, state: &LabState) -> Html {
     if lab.goals.is_empty() {
         return html! {};
     }
-    let results = state.last.as_deref().and_then(|r| r.as_ref().ok()).map(|r| r.goals.clone());
+    let results = state
+        .last
+        .as_deref()
+        .and_then(|r| r.as_ref().ok())
+        .map(|r| r.goals.clone());
     html! {
         <div class="cb-goal-box">
             <h4>{ t(Msg::Goals) }</h4>
@@ -131,8 +139,16 @@ fn view_goals(lab: &LabSpec, state: &LabState) -> Html {
 fn view_run(run: &cloudbook::lab::LabRun) -> Html {
     let inv = &run.invocation;
     let (label, body, class) = match (&inv.error, &inv.response) {
-        (Some(err), _) => (t(Msg::Error), serde_json::to_string_pretty(err).unwrap_or_default(), "cb-response cb-fail"),
-        (None, Some(resp)) => (t(Msg::Response), serde_json::to_string_pretty(resp).unwrap_or_default(), "cb-response"),
+        (Some(err), _) => (
+            t(Msg::Error),
+            serde_json::to_string_pretty(err).unwrap_or_default(),
+            "cb-response cb-fail",
+        ),
+        (None, Some(resp)) => (
+            t(Msg::Response),
+            serde_json::to_string_pretty(resp).unwrap_or_default(),
+            "cb-response",
+        ),
         (None, None) => (t(Msg::Response), "null".to_string(), "cb-response"),
     };
     html! {

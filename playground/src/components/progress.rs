@@ -79,7 +79,10 @@ pub fn progress_page(props: &ProgressProps) -> Html {
         let (generation, message) = (generation.clone(), message.clone());
         Callback::from(move |_: MouseEvent| {
             let confirmed = web_sys::window()
-                .and_then(|w| w.confirm_with_message("Reset all quiz answers and lab code in this browser?").ok())
+                .and_then(|w| {
+                    w.confirm_with_message("Reset all quiz answers and lab code in this browser?")
+                        .ok()
+                })
                 .unwrap_or(false);
             if confirmed {
                 for (k, _) in storage::all() {
@@ -95,7 +98,11 @@ pub fn progress_page(props: &ProgressProps) -> Html {
     let onexport = {
         let message = message.clone();
         Callback::from(move |_: MouseEvent| {
-            let export = Export { format: EXPORT_FORMAT.into(), version: 1, entries: storage::all() };
+            let export = Export {
+                format: EXPORT_FORMAT.into(),
+                version: 1,
+                entries: storage::all(),
+            };
             let json = serde_json::to_string_pretty(&export).unwrap_or_default();
             if download("cloudbook-progress.json", &json) {
                 message.set("Your progress was exported to cloudbook-progress.json.".into());
@@ -108,13 +115,19 @@ pub fn progress_page(props: &ProgressProps) -> Html {
         let (generation, message) = (generation.clone(), message.clone());
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
             let (generation, message) = (generation.clone(), message.clone());
             let reader = gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |text| {
                 match text.ok().and_then(|t| serde_json::from_str::<Export>(&t).ok()) {
                     Some(export) if export.format == EXPORT_FORMAT => {
                         let mut n = 0;
-                        for (k, v) in export.entries.iter().filter(|(k, _)| k.starts_with("cloudbook:v1:")) {
+                        for (k, v) in export
+                            .entries
+                            .iter()
+                            .filter(|(k, _)| k.starts_with("cloudbook:v1:"))
+                        {
                             if storage::set(k, v) {
                                 n += 1;
                             }
@@ -122,7 +135,8 @@ pub fn progress_page(props: &ProgressProps) -> Html {
                         message.set(format!("Imported {n} saved item(s)."));
                         generation.set(*generation + 1);
                     }
-                    _ => message.set("That file is not a cloudbook progress export; nothing was changed.".into()),
+                    _ => message
+                        .set("That file is not a cloudbook progress export; nothing was changed.".into()),
                 }
             });
             // The read finishes after this callback returns; keep the reader alive until then.
@@ -148,12 +162,18 @@ pub fn progress_page(props: &ProgressProps) -> Html {
 
 /// Offers `text` as a file download through a temporary object URL.
 fn download(name: &str, text: &str) -> bool {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return false };
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type("application/json");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else { return false };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return false };
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return false;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return false;
+    };
     let ok = doc
         .create_element("a")
         .ok()

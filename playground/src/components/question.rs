@@ -37,7 +37,9 @@ pub fn question_view(p: &QuestionProps) -> Html {
     let locked = p.grade.is_some();
     let legend_id = format!("{}-prompt", p.dom_id);
     let body = match &q.kind {
-        Kind::SingleChoice { options, .. } => choice_list(p, options.iter().map(|o| o.text.as_str()).collect(), false),
+        Kind::SingleChoice { options, .. } => {
+            choice_list(p, options.iter().map(|o| o.text.as_str()).collect(), false)
+        }
         Kind::MultipleChoice { options, .. } => {
             choice_list(p, options.iter().map(|o| o.text.as_str()).collect(), true)
         }
@@ -78,12 +80,19 @@ pub fn question_view(p: &QuestionProps) -> Html {
 
 fn verdict_of(p: &QuestionProps, index: u32) -> Option<(Mark, Option<String>)> {
     let g = p.grade.as_ref()?;
-    g.verdicts.iter().find(|v| v.index == index).map(|v| (v.mark, v.feedback.clone()))
+    g.verdicts
+        .iter()
+        .find(|v| v.index == index)
+        .map(|v| (v.mark, v.feedback.clone()))
 }
 
 /// The feedback of a right option the learner missed would give the answer away: it waits for reveal.
 fn shown_feedback(mark: Option<Mark>, feedback: Option<String>, revealed: bool) -> Option<String> {
-    if mark == Some(Mark::Missed) && !revealed { None } else { feedback }
+    if mark == Some(Mark::Missed) && !revealed {
+        None
+    } else {
+        feedback
+    }
 }
 
 fn mark_class(mark: Option<Mark>, revealed: bool) -> &'static str {
@@ -293,11 +302,20 @@ pub fn strip_tags(html: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").trim().to_string()
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .trim()
+        .to_string()
 }
 
 fn graded(p: &QuestionProps, g: &Grade) -> Html {
-    let class = if g.correct { "cb-verdict cb-pass" } else { "cb-verdict cb-fail" };
+    let class = if g.correct {
+        "cb-verdict cb-pass"
+    } else {
+        "cb-verdict cb-fail"
+    };
     html! {
         <div class="cb-graded">
             <p class={class}>{ verdict_sentence(g) }</p>
@@ -317,11 +335,20 @@ fn right_answer(p: &QuestionProps) -> Html {
     let text = match (&q.kind, q.correct_answer()) {
         (Kind::TrueFalse { .. }, Answer::Bool(b)) => t(if b { Msg::True } else { Msg::False }).to_string(),
         (Kind::ShortAnswer { answer, .. }, _) => answer.clone(),
-        (Kind::Numeric { answer, unit, .. }, _) => format!("{answer}{}", unit.as_ref().map(|u| format!(" {u}")).unwrap_or_default()),
-        (Kind::Ordering { items, .. }, _) => items.iter().map(|i| strip_tags(i)).collect::<Vec<_>>().join(" → "),
-        (Kind::Matching { pairs, .. }, _) => {
-            pairs.iter().map(|x| format!("{} = {}", strip_tags(&x.left), strip_tags(&x.right))).collect::<Vec<_>>().join("; ")
-        }
+        (Kind::Numeric { answer, unit, .. }, _) => format!(
+            "{answer}{}",
+            unit.as_ref().map(|u| format!(" {u}")).unwrap_or_default()
+        ),
+        (Kind::Ordering { items, .. }, _) => items
+            .iter()
+            .map(|i| strip_tags(i))
+            .collect::<Vec<_>>()
+            .join(" → "),
+        (Kind::Matching { pairs, .. }, _) => pairs
+            .iter()
+            .map(|x| format!("{} = {}", strip_tags(&x.left), strip_tags(&x.right)))
+            .collect::<Vec<_>>()
+            .join("; "),
         // Choice questions show the right options marked in place.
         _ => return html! {},
     };

@@ -40,8 +40,9 @@ pub fn quiz_widget(props: &QuizProps) -> Html {
         let (state, quiz, root) = (state.clone(), props.quiz.clone(), props.root.clone());
         use_effect_with((), move |_| {
             let key = storage::quiz_key(&quiz.id);
-            let drafts: BTreeMap<String, Answer> =
-                storage::get(&draft_key(&quiz.id)).and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
+            let drafts: BTreeMap<String, Answer> = storage::get(&draft_key(&quiz.id))
+                .and_then(|s| serde_json::from_str(&s).ok())
+                .unwrap_or_default();
             let labs: Vec<String> = quiz
                 .questions
                 .iter()
@@ -80,7 +81,10 @@ pub fn quiz_widget(props: &QuizProps) -> Html {
             let listener = web_sys::window().map(|w| {
                 let state = state.clone();
                 EventListener::new(&w, "cloudbook:lab", move |e| {
-                    if let Some(id) = e.dyn_ref::<web_sys::CustomEvent>().and_then(|c| c.detail().as_string()) {
+                    if let Some(id) = e
+                        .dyn_ref::<web_sys::CustomEvent>()
+                        .and_then(|c| c.detail().as_string())
+                    {
                         if labs.contains(&id) {
                             state.dispatch(QuizAction::LabPassed(id));
                         }
@@ -93,14 +97,17 @@ pub fn quiz_widget(props: &QuizProps) -> Html {
     // Save after every change of answers or drafts.
     {
         let quiz_id = props.quiz.id.clone();
-        use_effect_with((state.progress.clone(), state.drafts.clone()), move |(progress, drafts)| {
-            if !progress.answers.is_empty() || storage::get(&storage::quiz_key(&quiz_id)).is_some() {
-                storage::set(&storage::quiz_key(&quiz_id), &progress.to_json());
-            }
-            if let Ok(json) = serde_json::to_string(drafts) {
-                storage::set(&draft_key(&quiz_id), &json);
-            }
-        });
+        use_effect_with(
+            (state.progress.clone(), state.drafts.clone()),
+            move |(progress, drafts)| {
+                if !progress.answers.is_empty() || storage::get(&storage::quiz_key(&quiz_id)).is_some() {
+                    storage::set(&storage::quiz_key(&quiz_id), &progress.to_json());
+                }
+                if let Ok(json) = serde_json::to_string(drafts) {
+                    storage::set(&draft_key(&quiz_id), &json);
+                }
+            },
+        );
     }
 
     let quiz = &props.quiz;
@@ -119,13 +126,20 @@ pub fn quiz_widget(props: &QuizProps) -> Html {
     let onreveal = dispatch(|| QuizAction::Reveal);
     let onreset = dispatch(|| QuizAction::Reset);
 
-    let current_id = quiz.questions.get(visible.first().copied().unwrap_or(0)).map(|q| q.id.clone());
+    let current_id = quiz
+        .questions
+        .get(visible.first().copied().unwrap_or(0))
+        .map(|q| q.id.clone());
     let onsubmit = {
         let state = state.clone();
         let mode = quiz.mode;
         let current_id = current_id.clone();
         Callback::from(move |_: MouseEvent| {
-            state.dispatch(QuizAction::Submit(if mode == Mode::OneAtATime { current_id.clone() } else { None }))
+            state.dispatch(QuizAction::Submit(if mode == Mode::OneAtATime {
+                current_id.clone()
+            } else {
+                None
+            }))
         })
     };
     let go = |to: usize| {
@@ -133,7 +147,9 @@ pub fn quiz_widget(props: &QuizProps) -> Html {
         Callback::from(move |_: MouseEvent| state.dispatch(QuizAction::Go(to)))
     };
 
-    let current_graded = current_id.as_ref().is_some_and(|id| state.graded.contains_key(id));
+    let current_graded = current_id
+        .as_ref()
+        .is_some_and(|id| state.graded.contains_key(id));
     let can_submit = match quiz.mode {
         Mode::OneAtATime => !current_graded,
         Mode::AllAtOnce => !state.all_graded(),

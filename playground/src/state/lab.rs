@@ -49,11 +49,20 @@ pub enum LabAction {
 impl LabState {
     pub fn new(spec: Rc<LabSpec>) -> Self {
         let code = spec.function.handler.clone().unwrap_or_default();
-        LabState { spec, code, last: None, passed: false }
+        LabState {
+            spec,
+            code,
+            last: None,
+            passed: false,
+        }
     }
 
     pub fn saved(&self) -> SavedLab {
-        SavedLab { version: SAVED_LAB_VERSION, code: self.code.clone(), passed: self.passed }
+        SavedLab {
+            version: SAVED_LAB_VERSION,
+            code: self.code.clone(),
+            passed: self.passed,
+        }
     }
 }
 

@@ -32,13 +32,20 @@ pub struct QuizState {
 }
 
 pub enum QuizAction {
-    Draft { question: String, answer: Answer },
+    Draft {
+        question: String,
+        answer: Answer,
+    },
     /// Submit one question, or all answered questions when `None`.
     Submit(Option<String>),
     RetryWrong,
     Reveal,
     Go(usize),
-    Restore { progress: QuizProgress, notice: Option<String>, drafts: BTreeMap<String, Answer> },
+    Restore {
+        progress: QuizProgress,
+        notice: Option<String>,
+        drafts: BTreeMap<String, Answer>,
+    },
     LabPassed(String),
     Reset,
 }
@@ -68,7 +75,10 @@ impl QuizState {
 
     /// The display order of a question's options, items or right sides.
     pub fn display_order(&self, question_id: &str, n: usize) -> Vec<u32> {
-        self.order.get(question_id).cloned().unwrap_or_else(|| (0..n as u32).collect())
+        self.order
+            .get(question_id)
+            .cloned()
+            .unwrap_or_else(|| (0..n as u32).collect())
     }
 
     /// The answer to submit for a question: the draft, or for lab-graded questions whether the lab passed.
@@ -89,7 +99,10 @@ impl QuizState {
     }
 
     pub fn all_graded(&self) -> bool {
-        self.quiz.questions.iter().all(|q| self.graded.contains_key(&q.id))
+        self.quiz
+            .questions
+            .iter()
+            .all(|q| self.graded.contains_key(&q.id))
     }
 
     pub fn any_wrong(&self) -> bool {
@@ -139,7 +152,11 @@ pub fn verdict_sentence(g: &Grade) -> String {
     } else {
         t(Msg::Incorrect)
     };
-    format!("{word} ({} / {} points)", fmt_points(g.points_earned), g.points_possible)
+    format!(
+        "{word} ({} / {} points)",
+        fmt_points(g.points_earned),
+        g.points_possible
+    )
 }
 
 pub fn fmt_points(p: f64) -> String {
@@ -160,11 +177,22 @@ impl Reducible for QuizState {
             }
             QuizAction::Submit(Some(id)) => s.submit(vec![id]),
             QuizAction::Submit(None) => {
-                let ids = s.quiz.questions.iter().map(|q| q.id.clone()).filter(|id| !s.graded.contains_key(id)).collect();
+                let ids = s
+                    .quiz
+                    .questions
+                    .iter()
+                    .map(|q| q.id.clone())
+                    .filter(|id| !s.graded.contains_key(id))
+                    .collect();
                 s.submit(ids);
             }
             QuizAction::RetryWrong => {
-                let wrong: Vec<String> = s.graded.iter().filter(|(_, g)| !g.correct).map(|(id, _)| id.clone()).collect();
+                let wrong: Vec<String> = s
+                    .graded
+                    .iter()
+                    .filter(|(_, g)| !g.correct)
+                    .map(|(id, _)| id.clone())
+                    .collect();
                 for id in &wrong {
                     s.graded.remove(id);
                 }
@@ -184,7 +212,11 @@ impl Reducible for QuizState {
                     s.announcement = crate::i18n::question_of(i + 1, s.quiz.questions.len());
                 }
             }
-            QuizAction::Restore { progress, notice, drafts } => {
+            QuizAction::Restore {
+                progress,
+                notice,
+                drafts,
+            } => {
                 s.graded = s
                     .quiz
                     .questions
@@ -197,7 +229,12 @@ impl Reducible for QuizState {
                 }
                 s.progress = progress;
                 s.notice = notice;
-                s.current = s.quiz.questions.iter().position(|q| !s.graded.contains_key(&q.id)).unwrap_or(0);
+                s.current = s
+                    .quiz
+                    .questions
+                    .iter()
+                    .position(|q| !s.graded.contains_key(&q.id))
+                    .unwrap_or(0);
             }
             QuizAction::LabPassed(lab) => {
                 s.labs_passed.insert(lab);
@@ -245,19 +282,43 @@ answer = true
     #[test]
     fn submit_grades_drafts_and_retry_reopens_only_wrong_ones() {
         let s = Rc::new(QuizState::new(quiz(), 7));
-        let s = act(s, QuizAction::Draft { question: "t-one".into(), answer: Answer::Choice(0) });
-        let s = act(s, QuizAction::Draft { question: "t-two".into(), answer: Answer::Bool(true) });
+        let s = act(
+            s,
+            QuizAction::Draft {
+                question: "t-one".into(),
+                answer: Answer::Choice(0),
+            },
+        );
+        let s = act(
+            s,
+            QuizAction::Draft {
+                question: "t-two".into(),
+                answer: Answer::Bool(true),
+            },
+        );
         let s = act(s, QuizAction::Submit(None));
         assert!(!s.graded["t-one"].correct);
         assert!(s.graded["t-two"].correct);
         assert_eq!(s.announcement, "Score: 1 / 2");
         // A graded question ignores further drafts until it is retried.
-        let s = act(s, QuizAction::Draft { question: "t-one".into(), answer: Answer::Choice(1) });
+        let s = act(
+            s,
+            QuizAction::Draft {
+                question: "t-one".into(),
+                answer: Answer::Choice(1),
+            },
+        );
         assert_eq!(s.drafts["t-one"], Answer::Choice(0));
         let s = act(s, QuizAction::RetryWrong);
         assert!(!s.graded.contains_key("t-one"));
         assert!(s.graded.contains_key("t-two"));
-        let s = act(s, QuizAction::Draft { question: "t-one".into(), answer: Answer::Choice(1) });
+        let s = act(
+            s,
+            QuizAction::Draft {
+                question: "t-one".into(),
+                answer: Answer::Choice(1),
+            },
+        );
         let s = act(s, QuizAction::Submit(None));
         assert!(s.all_graded() && !s.any_wrong());
         assert_eq!(s.progress.attempts["t-one"], 2);
@@ -271,7 +332,11 @@ answer = true
         let s = Rc::new(QuizState::new(q, 7));
         let s = act(
             s,
-            QuizAction::Restore { progress: p, notice: Some("n".into()), drafts: BTreeMap::new() },
+            QuizAction::Restore {
+                progress: p,
+                notice: Some("n".into()),
+                drafts: BTreeMap::new(),
+            },
         );
         assert!(!s.graded["t-two"].correct);
         assert_eq!(s.current, 0, "the first unanswered question is current");
