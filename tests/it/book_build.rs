@@ -2,55 +2,13 @@
 //! HTML through the external preprocessor protocol, and bad input failing with path:line:col.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use mdbook_driver::MDBook;
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_cloudbook");
-
-/// Copies `tests/fixtures/<name>` into a fresh temporary folder.
-pub fn fixture(name: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-        dir.path(),
-    );
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create fixture folder");
-    for entry in std::fs::read_dir(from).expect("fixture exists") {
-        let entry = entry.expect("fixture entry");
-        let dest = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &dest);
-        } else {
-            std::fs::copy(entry.path(), dest).expect("copy fixture file");
-        }
-    }
-}
-
-pub fn cloudbook(args: &[&str], cwd: &Path) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("the cloudbook binary runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use super::support::{BIN, cloudbook_in, fixture, text};
 
 fn build(root: &Path, out: &str) -> PathBuf {
-    let o = cloudbook(&["build", "--no-wasm", "--out", out], root);
+    let o = cloudbook_in(&["build", "--no-wasm", "--out", out], root);
     assert!(o.status.success(), "build failed:\n{}", text(&o));
     root.join(out)
 }
@@ -117,12 +75,12 @@ fn external_preprocessor_gives_identical_chapter_html() {
 fn preprocessor_supports_only_html() {
     let dir = fixture("book-min");
     assert!(
-        cloudbook(&["preprocess", "supports", "html"], dir.path())
+        cloudbook_in(&["preprocess", "supports", "html"], dir.path())
             .status
             .success()
     );
     assert!(
-        !cloudbook(&["preprocess", "supports", "epub"], dir.path())
+        !cloudbook_in(&["preprocess", "supports", "epub"], dir.path())
             .status
             .success()
     );
@@ -138,7 +96,7 @@ fn missing_quiz_and_broken_lab_fail_the_build_with_positions() {
         .replace("title = \"Mini\"", "titel = \"Mini\"");
     std::fs::write(&chapter, md).unwrap();
 
-    let o = cloudbook(&["build", "--no-wasm", "--out", "site"], dir.path());
+    let o = cloudbook_in(&["build", "--no-wasm", "--out", "site"], dir.path());
     assert!(!o.status.success());
     let all = text(&o);
     assert!(
@@ -150,7 +108,7 @@ fn missing_quiz_and_broken_lab_fail_the_build_with_positions() {
         "{all}"
     );
 
-    let o = cloudbook(&["check"], dir.path());
+    let o = cloudbook_in(&["check"], dir.path());
     assert_eq!(o.status.code(), Some(1));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
@@ -163,7 +121,7 @@ fn missing_quiz_and_broken_lab_fail_the_build_with_positions() {
 #[test]
 fn check_passes_on_a_good_book() {
     let dir = fixture("book-min");
-    let o = cloudbook(&["check"], dir.path());
+    let o = cloudbook_in(&["check"], dir.path());
     assert!(o.status.success(), "{}", text(&o));
     assert!(
         String::from_utf8_lossy(&o.stdout).contains("checked 2 chapters, 1 quizzes and 1 labs: no problems")

@@ -12,7 +12,7 @@ use std::time::Duration;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-use super::book_build::BIN;
+use super::support::BIN;
 
 const WAIT: Duration = Duration::from_secs(90);
 

@@ -5,31 +5,9 @@
 // Writing fixture files to a temp dir is the point here, so the core's no-I/O lint does not apply.
 #![allow(clippy::disallowed_methods)]
 
-use std::path::Path;
-use std::process::{Command, Output};
-
 use expect_test::expect;
 
-fn cloudbook(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cloudbook"))
-        .args(args)
-        .output()
-        .expect("the cloudbook binary runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn write(dir: &Path, name: &str, body: &str) -> String {
-    let p = dir.join(name);
-    std::fs::write(&p, body).expect("temp dir is writable");
-    p.display().to_string()
-}
+use super::support::{cloudbook, text, write};
 
 const SCENARIO: &str = r#"seed = 3
 duration = "2m"

@@ -6,31 +6,11 @@
 // These tests write function files and events to temp dirs, which the core may not do.
 #![allow(clippy::disallowed_methods)]
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use expect_test::expect;
 
-fn cloudbook(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cloudbook"))
-        .args(args)
-        .output()
-        .expect("the cloudbook binary runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn write(dir: &Path, name: &str, body: &str) -> String {
-    let p = dir.join(name);
-    std::fs::write(&p, body).expect("temp dir is writable");
-    p.display().to_string()
-}
+use super::support::{cloudbook, text, write};
 
 fn json(o: &Output) -> serde_json::Value {
     assert!(o.status.success(), "{}", text(o));

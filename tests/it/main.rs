@@ -7,3 +7,4 @@ mod lambda;
 mod preprocess;
 mod quiz;
 mod sans_io;
+mod support;
