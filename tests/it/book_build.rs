@@ -127,3 +127,63 @@ fn check_passes_on_a_good_book() {
         String::from_utf8_lossy(&o.stdout).contains("checked 2 chapters, 1 quizzes and 1 labs: no problems")
     );
 }
+
+#[test]
+fn serve_rebuilds_on_change_and_reloads_open_pages() {
+    use std::io::{BufRead, BufReader};
+    let dir = fixture("book-min");
+    let mut server = std::process::Command::new(BIN)
+        .args(["serve", "--no-wasm", "--port", "0", "--out"])
+        .arg(dir.path().join("site"))
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("cloudbook serve starts");
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("address line");
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .expect("an address")
+        .to_string();
+    let result = std::panic::catch_unwind(|| {
+        let page = std::fs::read_to_string(dir.path().join("site/chapter.html")).expect("built page");
+        assert!(
+            page.contains("__livereload"),
+            "pages carry mdBook's live-reload script"
+        );
+        let (mut ws, _) = tungstenite::connect(format!("ws://{addr}/__livereload")).expect("websocket");
+        if let tungstenite::stream::MaybeTlsStream::Plain(s) = ws.get_ref() {
+            s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+                .expect("timeout");
+        }
+        let chapter = dir.path().join("book/chapter.md");
+        let mut md = std::fs::read_to_string(&chapter).expect("chapter");
+        md.push_str("\nA new sentence.\n");
+        std::fs::write(&chapter, md).expect("edit the chapter");
+        let msg = ws.read().expect("a message after the rebuild");
+        assert_eq!(msg.into_text().expect("text").as_str(), "reload");
+        let page = std::fs::read_to_string(dir.path().join("site/chapter.html")).expect("rebuilt page");
+        assert!(page.contains("A new sentence."));
+        // Plain HTTP: files are served, paths cannot climb out of the site.
+        let get = |path: &str| {
+            use std::io::{Read, Write};
+            let mut s = std::net::TcpStream::connect(&addr).expect("connect");
+            write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").expect("request");
+            let mut out = String::new();
+            s.read_to_string(&mut out).expect("response");
+            out
+        };
+        assert!(get("/chapter.html").starts_with("HTTP/1.1 200 OK"));
+        assert!(get("/../book.toml").starts_with("HTTP/1.1 404"));
+    });
+    let _ = server.kill();
+    let _ = server.wait();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+}
