@@ -12,6 +12,7 @@ pub mod iam;
 pub mod lab;
 pub mod lambda;
 pub mod quiz;
+pub mod selftest;
 pub mod services;
 pub mod sim;
 

@@ -126,3 +126,25 @@ pub fn panic_if_asked(module: &'static str) {
         .forget();
     }
 }
+
+/// A diagnostics switch: with `?cloudbook-selftest` the lab module runs the core's determinism
+/// self-test in wasm and shows the trace hashes in `<pre id="cloudbook-selftest">` as JSON, for
+/// comparison with the same self-test run natively.
+pub fn selftest_if_asked() {
+    let Some(window) = web_sys::window() else { return };
+    let asked = window
+        .location()
+        .search()
+        .ok()
+        .is_some_and(|q| q.split(['?', '&']).any(|kv| kv == "cloudbook-selftest"));
+    let Some(doc) = window.document() else { return };
+    if !asked {
+        return;
+    }
+    let json = serde_json::to_string(&cloudbook::selftest::determinism_hashes()).unwrap_or_default();
+    if let (Ok(pre), Some(body)) = (doc.create_element("pre"), doc.body()) {
+        pre.set_id("cloudbook-selftest");
+        pre.set_text_content(Some(&json));
+        let _ = body.append_child(&pre);
+    }
+}

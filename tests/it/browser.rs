@@ -687,3 +687,15 @@ fn a_second_build_with_nothing_changed_skips_the_wasm_compile() {
     );
     assert!(out.path().join("playground/manifest.json").is_file());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_engine_gives_the_same_trace_in_wasm_as_natively() {
+    let b = Browser::start().await;
+    b.open("lambda/first-function.html?cloudbook-selftest").await;
+    let wasm: Vec<(String, String)> =
+        serde_json::from_str(&b.text("#cloudbook-selftest").await).expect("the self-test prints JSON");
+    let native = cloudbook::selftest::determinism_hashes();
+    assert_eq!(wasm.len(), 3);
+    assert_eq!(wasm, native, "wasm and native traces differ");
+    b.close().await;
+}
