@@ -148,3 +148,31 @@ pub fn selftest_if_asked() {
         let _ = body.append_child(&pre);
     }
 }
+
+/// A benchmark switch: with `?cloudbook-bench` the lab module runs the Lambda load model of
+/// `scripts/bench-lambda.sh` (1,000 requests per second for two simulated minutes) in wasm, times
+/// it with the browser's clock and shows `{"invocations": …, "ms": …}` in `<pre id="cloudbook-bench">`.
+pub fn bench_if_asked() {
+    let Some(window) = web_sys::window() else { return };
+    let asked = window
+        .location()
+        .search()
+        .ok()
+        .is_some_and(|q| q.split(['?', '&']).any(|kv| kv == "cloudbook-bench"));
+    let Some(doc) = window.document() else { return };
+    if !asked {
+        return;
+    }
+    let start = js_sys::Date::now();
+    let report = cloudbook::lambda::bench_load(1000.0, cloudbook::sim::SimDuration::from_secs(120));
+    let ms = js_sys::Date::now() - start;
+    let text = match report {
+        Ok(r) => format!("{{\"invocations\": {}, \"ms\": {ms}}}", r.invocations),
+        Err(e) => format!("{{\"error\": {:?}}}", e.to_string()),
+    };
+    if let (Ok(pre), Some(body)) = (doc.create_element("pre"), doc.body()) {
+        pre.set_id("cloudbook-bench");
+        pre.set_text_content(Some(&text));
+        let _ = body.append_child(&pre);
+    }
+}

@@ -290,26 +290,9 @@ pub fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {
 }
 
 fn bench(rps: f64, duration_s: u64) -> anyhow::Result<ExitCode> {
-    // The same model as scripts/bench-lambda-simpy.py: 128 MB, 50 ms of work at one vCPU.
-    let spec = FunctionSpec {
-        name: "bench".into(),
-        handler: Some("fn handler(e, c) { cpu(50); 1 }".into()),
-        ..Default::default()
-    };
-    let account = AccountConfig {
-        keep_records: false,
-        ..AccountConfig::default()
-    };
     let start = std::time::Instant::now();
-    let (report, _) = lambda::simulate_load(
-        &spec,
-        rps,
-        SimDuration::from_secs(duration_s),
-        &json!({}),
-        1,
-        account,
-    )
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let report =
+        lambda::bench_load(rps, SimDuration::from_secs(duration_s)).map_err(|e| anyhow::anyhow!("{e}"))?;
     let wall = start.elapsed().as_secs_f64();
     print_json(&json!({
         "invocations": report.invocations, "throttles": report.throttles, "cold_starts": report.cold_starts,

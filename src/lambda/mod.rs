@@ -239,3 +239,19 @@ pub fn simulate_load(
 
 #[cfg(test)]
 mod tests;
+
+/// The benchmark's load model, shared by `cloudbook sim lambda-bench`, the browser's
+/// `?cloudbook-bench` switch and `scripts/bench-lambda.sh`: 128 MB, 50 ms of work at one vCPU,
+/// one seed, records and log lines off. Callers time it; the core has no clock.
+pub fn bench_load(rps: f64, duration: SimDuration) -> Result<LoadReport, InvalidFunctionConfig> {
+    let spec = FunctionSpec {
+        name: "bench".into(),
+        handler: Some("fn handler(e, c) { cpu(50); 1 }".into()),
+        ..Default::default()
+    };
+    let account = AccountConfig {
+        keep_records: false,
+        ..AccountConfig::default()
+    };
+    simulate_load(&spec, rps, duration, &serde_json::json!({}), 1, account).map(|(report, _)| report)
+}
