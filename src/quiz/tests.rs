@@ -279,12 +279,12 @@ fn lambda_basics_quiz_parses_and_its_answers_score_full_marks() {
         include_str!("../../quizzes/lambda-basics.toml"),
     )
     .unwrap_or_else(|d| panic!("{}", crate::diag::render_all(&d)));
-    assert_eq!(quiz.questions.len(), 2);
+    assert_eq!(quiz.questions.len(), 3);
     for q in &quiz.questions {
         assert!(grade(q, &q.correct_answer()).correct, "{}", q.id);
     }
     let types: Vec<_> = quiz.questions.iter().map(Question::type_name).collect();
-    assert_eq!(types, ["single-choice", "multiple-choice"]);
+    assert_eq!(types, ["single-choice", "multiple-choice", "lab-graded"]);
 }
 
 #[test]
