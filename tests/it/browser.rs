@@ -490,14 +490,17 @@ async fn answer_right(b: &Browser, scope: &str, dom: &str, q: &cloudbook::quiz::
         Kind::ShortAnswer { answer, .. } => b.set_value(&format!("#{id}-input"), answer).await,
         Kind::Numeric { answer, .. } => b.set_value(&format!("#{id}-input"), &answer.to_string()).await,
         Kind::Ordering { items, .. } => {
-            // Move each item up until it stands at its written position.
-            for target in 0..items.len() {
-                loop {
-                    let order = b.js(&format!(
-                        "return [...document.querySelectorAll('#{id} li[data-item]')].map(li => +li.dataset.item)"
-                    ))
+            let read = || async {
+                let order = b
+                    .js(&format!("return [...document.querySelectorAll('#{id} li[data-item]')].map(li => +li.dataset.item)"))
                     .await;
-                    let order: Vec<usize> = serde_json::from_value(order).expect("item indices");
+                serde_json::from_value::<Vec<usize>>(order).expect("item indices")
+            };
+            // Move each item up or down until it stands at its written position, waiting for the
+            // re-render after every click so the next decision sees the new order.
+            for target in 0..items.len() {
+                for _ in 0..(2 * items.len() + 2) {
+                    let order = read().await;
                     let at = order
                         .iter()
                         .position(|&i| i == target)
@@ -505,10 +508,26 @@ async fn answer_right(b: &Browser, scope: &str, dom: &str, q: &cloudbook::quiz::
                     if at == target {
                         break;
                     }
-                    b.click(&format!("#{id} li[data-item='{target}'] button:first-of-type"))
-                        .await;
+                    let button = if at > target {
+                        "button:first-of-type"
+                    } else {
+                        "button:last-of-type"
+                    };
+                    b.click(&format!("#{id} li[data-item='{target}'] {button}")).await;
+                    for _ in 0..100 {
+                        if read().await != order {
+                            break;
+                        }
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
                 }
             }
+            let order = read().await;
+            assert_eq!(
+                order,
+                (0..items.len()).collect::<Vec<_>>(),
+                "{id}: ordering did not reach the right order"
+            );
         }
         Kind::Matching { pairs, .. } => {
             for left in 0..pairs.len() {
