@@ -40,13 +40,12 @@ impl Diagnostic {
         let (line, col) = line_col(text, offset);
         Self::error(path, line, col, message)
     }
-    /// Moves a diagnostic found in an embedded snippet (a lab block) to its place in the file
-    /// that contains it: the snippet starts at `line`, `col` of the outer file.
-    pub fn shifted(mut self, path: &str, line: u32, col: u32) -> Self {
-        if self.line == 1 {
-            self.col += col - 1;
-        }
+    /// Moves a diagnostic found in an embedded block (a ```` ```lab ```` fence) to its place in
+    /// the file that contains it: the block's first line is `line` of the outer file, and every
+    /// line of it is indented by `indent` columns (a fence inside a list item).
+    pub fn shifted(mut self, path: &str, line: u32, indent: u32) -> Self {
         self.line += line - 1;
+        self.col += indent;
         self.path = path.to_string();
         self
     }
@@ -98,7 +97,7 @@ mod tests {
         let d = Diagnostic::at_offset("q.toml", t, 4, "unknown key \"x\"");
         assert_eq!(d.to_string(), "q.toml:2:2: error: unknown key \"x\"");
         assert_eq!(
-            d.shifted("ch.md", 10, 1).to_string(),
+            d.shifted("ch.md", 10, 0).to_string(),
             "ch.md:11:2: error: unknown key \"x\""
         );
     }

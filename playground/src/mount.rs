@@ -109,17 +109,30 @@ pub fn mark_ready(root: &Element) {
     let _ = root.set_attribute(READY_ATTR, "true");
 }
 
+/// Whether the page's query string holds `switch` (`?a&cloudbook-bench` holds `cloudbook-bench`).
+fn switch_on(switch: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .is_some_and(|q| q.split(['?', '&']).any(|kv| kv == switch))
+}
+
+/// Shows `text` in a `<pre id="{id}">` at the end of the page, for a test or script to read.
+fn show_result(id: &str, text: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let (Ok(pre), Some(body)) = (doc.create_element("pre"), doc.body()) {
+        pre.set_id(id);
+        pre.set_text_content(Some(text));
+        let _ = body.append_child(&pre);
+    }
+}
+
 /// A diagnostics switch: a page opened with `?cloudbook-panic=<module>` makes that module panic
 /// in a callback right after mounting, as a real bug would. The test suite uses it to prove that
 /// a panic shows an error box and leaves the rest of the page working.
 pub fn panic_if_asked(module: &'static str) {
-    let asked = web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .is_some_and(|q| {
-            q.split(['?', '&'])
-                .any(|kv| kv == format!("cloudbook-panic={module}"))
-        });
-    if asked {
+    if switch_on(&format!("cloudbook-panic={module}")) {
         gloo::timers::callback::Timeout::new(0, move || {
             panic!("test panic requested for the {module} module")
         })
@@ -131,21 +144,9 @@ pub fn panic_if_asked(module: &'static str) {
 /// self-test in wasm and shows the trace hashes in `<pre id="cloudbook-selftest">` as JSON, for
 /// comparison with the same self-test run natively.
 pub fn selftest_if_asked() {
-    let Some(window) = web_sys::window() else { return };
-    let asked = window
-        .location()
-        .search()
-        .ok()
-        .is_some_and(|q| q.split(['?', '&']).any(|kv| kv == "cloudbook-selftest"));
-    let Some(doc) = window.document() else { return };
-    if !asked {
-        return;
-    }
-    let json = serde_json::to_string(&cloudbook::selftest::determinism_hashes()).unwrap_or_default();
-    if let (Ok(pre), Some(body)) = (doc.create_element("pre"), doc.body()) {
-        pre.set_id("cloudbook-selftest");
-        pre.set_text_content(Some(&json));
-        let _ = body.append_child(&pre);
+    if switch_on("cloudbook-selftest") {
+        let json = serde_json::to_string(&cloudbook::selftest::determinism_hashes()).unwrap_or_default();
+        show_result("cloudbook-selftest", &json);
     }
 }
 
@@ -153,14 +154,7 @@ pub fn selftest_if_asked() {
 /// `scripts/bench-lambda.sh` (1,000 requests per second for two simulated minutes) in wasm, times
 /// it with the browser's clock and shows `{"invocations": …, "ms": …}` in `<pre id="cloudbook-bench">`.
 pub fn bench_if_asked() {
-    let Some(window) = web_sys::window() else { return };
-    let asked = window
-        .location()
-        .search()
-        .ok()
-        .is_some_and(|q| q.split(['?', '&']).any(|kv| kv == "cloudbook-bench"));
-    let Some(doc) = window.document() else { return };
-    if !asked {
+    if !switch_on("cloudbook-bench") {
         return;
     }
     let start = js_sys::Date::now();
@@ -170,9 +164,5 @@ pub fn bench_if_asked() {
         Ok(r) => format!("{{\"invocations\": {}, \"ms\": {ms}}}", r.invocations),
         Err(e) => format!("{{\"error\": {:?}}}", e.to_string()),
     };
-    if let (Ok(pre), Some(body)) = (doc.create_element("pre"), doc.body()) {
-        pre.set_id("cloudbook-bench");
-        pre.set_text_content(Some(&text));
-        let _ = body.append_child(&pre);
-    }
+    show_result("cloudbook-bench", &text);
 }

@@ -83,13 +83,11 @@ pub fn transform_chapter(
                             ));
                             out.embeds.push(Embed::Lab(Box::new(spec)));
                         }
-                        // Every line of a fenced block in a list item carries the item's indent.
-                        Err(diags) => out.diagnostics.extend(diags.into_iter().map(|mut d| {
-                            d.path = chapter.to_string();
-                            d.line += fence_line;
-                            d.col += indent;
-                            d
-                        })),
+                        Err(diags) => out.diagnostics.extend(
+                            diags
+                                .into_iter()
+                                .map(|d| d.shifted(chapter, fence_line + 1, indent)),
+                        ),
                     }
                 }
                 protected.push(range);
