@@ -13,7 +13,7 @@ mod trace;
 pub use queue::EventQueue;
 pub use rng::Rng;
 pub use time::{SimDuration, SimTime};
-pub use trace::{Trace, TraceEntry, fnv1a64};
+pub use trace::{Fnv1a64, Trace, TraceEntry, fnv1a64};
 
 /// The default seed of every scenario that does not name one.
 pub const DEFAULT_SEED: u64 = 0x000C_10DB_0000_0001;
@@ -64,6 +64,19 @@ impl<E, R> Context<'_, E, R> {
     pub fn record(&mut self, record: R) {
         self.trace.push(self.now, record);
     }
+    /// Like [`Context::record`], but builds the line only when the trace keeps lines: hot paths
+    /// use it so a switched-off trace costs no formatting.
+    pub fn record_with(&mut self, record: impl FnOnce() -> R) {
+        if self.trace.is_enabled() {
+            self.trace.push(self.now, record());
+        } else {
+            self.trace.skip();
+        }
+    }
+    /// Whether trace lines are kept (models may skip work that only feeds the trace).
+    pub fn tracing(&self) -> bool {
+        self.trace.is_enabled()
+    }
 }
 
 /// Runs a [`Model`]: `new(model, seed)`, then `step`, `run_until` or `run`.
@@ -107,6 +120,11 @@ impl<M: Model> Engine<M> {
     }
     pub fn trace(&self) -> &Trace<M::Record> {
         &self.trace
+    }
+    /// Stops keeping trace lines from now on (they are still counted); see [`Trace::off`].
+    pub fn trace_off(&mut self) {
+        let kept = std::mem::replace(&mut self.trace, Trace::off());
+        debug_assert!(kept.is_empty(), "switch the trace off before the run");
     }
     pub fn into_parts(self) -> (M, Trace<M::Record>) {
         (self.model, self.trace)

@@ -1,41 +1,46 @@
-//! The future event list: a min-heap ordered by `(time, seq)`.
+//! The future event list: earliest `(time, seq)` first.
 //!
 //! `seq` is a counter stamped at insertion, so events scheduled for the same instant come out in
-//! the order they went in (FIFO). Without it a binary heap would order ties arbitrarily and the
-//! trace would depend on heap internals.
-
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+//! the order they went in (FIFO). Without it a heap would order ties arbitrarily and the trace
+//! would depend on heap internals. Because `(time, seq)` is unique, the pop order is fully
+//! determined by the keys, whatever the queue's shape.
+//!
+//! Two levels, because a simulation's events are mostly near-future ones (the next arrival in a
+//! millisecond, a finish in a second): a wheel of `SLOTS` buckets of `2^WIDTH_BITS` µs each holds
+//! every event of the next few seconds, appended in O(1) and sorted only when the clock reaches
+//! its bucket (a handful of events); later events wait in a 4-ary heap and move into the wheel as
+//! it turns. In a ten-minute Lambda load run, `std`'s binary heap was half of the wall time; this
+//! queue cut that to a few percent.
 
 use super::SimTime;
 
 struct Entry<E> {
-    at: SimTime,
-    seq: u64,
+    /// `time << 64 | seq`: one comparison orders by time, then insertion.
+    key: u128,
     event: E,
 }
 
-impl<E> PartialEq for Entry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        (self.at, self.seq) == (other.at, other.seq)
-    }
-}
-impl<E> Eq for Entry<E> {}
-impl<E> PartialOrd for Entry<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl<E> Ord for Entry<E> {
-    // Reversed: `BinaryHeap` is a max-heap and we want the earliest first.
-    fn cmp(&self, other: &Self) -> Ordering {
-        (other.at, other.seq).cmp(&(self.at, self.seq))
+impl<E> Entry<E> {
+    fn bucket(&self) -> u64 {
+        ((self.key >> 64) as u64) >> WIDTH_BITS
     }
 }
 
+/// Bucket width: 2^10 µs, about a millisecond.
+const WIDTH_BITS: u32 = 10;
+/// Buckets in the wheel: 4,096 of them cover about 4.2 s.
+const SLOTS: u64 = 4096;
+
 /// Pending events, earliest first, FIFO among equals.
 pub struct EventQueue<E> {
-    heap: BinaryHeap<Entry<E>>,
+    /// `wheel[b % SLOTS]` holds the events of absolute bucket `b` for `cursor <= b < cursor + SLOTS`.
+    /// The cursor's own bucket is kept sorted, latest first, so its last entry is the earliest
+    /// event of the queue; the others are unsorted.
+    wheel: Vec<Vec<Entry<E>>>,
+    cursor: u64,
+    in_wheel: usize,
+    /// Events at or beyond `cursor + SLOTS`.
+    far: Heap<E>,
     next_seq: u64,
 }
 
@@ -48,32 +53,147 @@ impl<E> Default for EventQueue<E> {
 impl<E> EventQueue<E> {
     pub fn new() -> Self {
         EventQueue {
-            heap: BinaryHeap::new(),
+            wheel: Vec::new(),
+            cursor: 0,
+            in_wheel: 0,
+            far: Heap { items: Vec::new() },
             next_seq: 0,
         }
     }
     pub fn push(&mut self, at: SimTime, event: E) {
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.heap.push(Entry { at, seq, event });
+        let key = (u128::from(at.as_micros()) << 64) | u128::from(seq);
+        let entry = Entry { key, event };
+        if self.wheel.is_empty() {
+            self.wheel.resize_with(SLOTS as usize, Vec::new);
+        }
+        if self.is_empty() {
+            // Nothing pending: the wheel turns to this event directly.
+            self.cursor = entry.bucket();
+        }
+        let b = entry.bucket();
+        if b <= self.cursor {
+            // The current bucket (or, for an event in the past, before it: it is the earliest
+            // of all, so it belongs here too). Keep it sorted, latest first.
+            let bucket = &mut self.wheel[(self.cursor % SLOTS) as usize];
+            let at = bucket.partition_point(|e| e.key > key);
+            bucket.insert(at, entry);
+            self.in_wheel += 1;
+        } else if b < self.cursor + SLOTS {
+            self.wheel[(b % SLOTS) as usize].push(entry);
+            self.in_wheel += 1;
+        } else {
+            self.far.push(entry);
+        }
     }
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        self.heap.pop().map(|e| (e.at, e.event))
+        let top = self.wheel.get_mut((self.cursor % SLOTS) as usize)?.pop()?;
+        self.in_wheel -= 1;
+        self.settle();
+        Some((SimTime::from_micros((top.key >> 64) as u64), top.event))
+    }
+    /// Restores the invariant after a pop: the cursor's bucket is non-empty and sorted, unless
+    /// the queue is empty.
+    fn settle(&mut self) {
+        if !self.wheel[(self.cursor % SLOTS) as usize].is_empty() {
+            return;
+        }
+        loop {
+            if self.in_wheel == 0 {
+                match self.far.peek() {
+                    Some(e) => self.cursor = e.bucket(),
+                    None => return,
+                }
+            } else {
+                self.cursor += 1;
+            }
+            // The bucket `cursor + SLOTS - 1` just came into view: bring its far events in.
+            while self.far.peek().is_some_and(|e| e.bucket() < self.cursor + SLOTS) {
+                let e = self.far.pop().expect("peeked");
+                self.wheel[(e.bucket() % SLOTS) as usize].push(e);
+                self.in_wheel += 1;
+            }
+            let bucket = &mut self.wheel[(self.cursor % SLOTS) as usize];
+            if !bucket.is_empty() {
+                bucket.sort_unstable_by_key(|e| std::cmp::Reverse(e.key));
+                return;
+            }
+        }
     }
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.heap.peek().map(|e| e.at)
+        self.wheel
+            .get((self.cursor % SLOTS) as usize)?
+            .last()
+            .map(|e| SimTime::from_micros((e.key >> 64) as u64))
     }
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.in_wheel + self.far.items.len()
     }
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len() == 0
+    }
+}
+
+/// A 4-ary min-heap on the key: the far future, which only sees each event twice.
+struct Heap<E> {
+    items: Vec<Entry<E>>,
+}
+
+const ARITY: usize = 4;
+
+impl<E> Heap<E> {
+    fn peek(&self) -> Option<&Entry<E>> {
+        self.items.first()
+    }
+    fn push(&mut self, entry: Entry<E>) {
+        let key = entry.key;
+        self.items.push(entry);
+        let mut i = self.items.len() - 1;
+        while i > 0 {
+            let parent = (i - 1) / ARITY;
+            if self.items[parent].key <= key {
+                break;
+            }
+            self.items.swap(parent, i);
+            i = parent;
+        }
+    }
+    fn pop(&mut self) -> Option<Entry<E>> {
+        let last = self.items.pop()?;
+        if self.items.is_empty() {
+            return Some(last);
+        }
+        let top = std::mem::replace(&mut self.items[0], last);
+        let n = self.items.len();
+        let key = self.items[0].key;
+        let mut i = 0;
+        loop {
+            let first = ARITY * i + 1;
+            if first >= n {
+                break;
+            }
+            let end = (first + ARITY).min(n);
+            let mut min = first;
+            for c in first + 1..end {
+                if self.items[c].key < self.items[min].key {
+                    min = c;
+                }
+            }
+            if key <= self.items[min].key {
+                break;
+            }
+            self.items.swap(i, min);
+            i = min;
+        }
+        Some(top)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn earliest_first_and_fifo_among_ties() {
@@ -84,5 +204,38 @@ mod tests {
         q.push(SimTime::from_millis(1), "c");
         let order: Vec<_> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, ["a", "b", "c", "late"]);
+    }
+
+    proptest! {
+        /// Interleaved pushes and pops come out exactly as a sorted list of (time, insertion
+        /// number) would give them.
+        #[test]
+        fn pops_in_time_then_insertion_order(
+            ops in proptest::collection::vec((any::<bool>(), 0u64..4, 0u64..3000), 0..400)
+        ) {
+            let mut q = EventQueue::new();
+            let mut model: Vec<(u64, u32)> = Vec::new();
+            let mut now = 0;
+            for (n, (pop, scale, d)) in ops.into_iter().enumerate() {
+                if pop {
+                    model.sort();
+                    let want = (!model.is_empty()).then(|| model.remove(0));
+                    let got = q.pop().map(|(at, id)| (at.as_micros(), id));
+                    prop_assert_eq!(got, want);
+                    if let Some((t, _)) = got {
+                        now = t;
+                    }
+                } else {
+                    // Delays from zero (ties) through the current bucket, the wheel, to far
+                    // beyond it (up to about 50 minutes), never into the past, as the engine.
+                    let t = now + d * [0, 1, 1_000, 1_000_000][scale as usize];
+                    q.push(SimTime::from_micros(t), n as u32);
+                    model.push((t, n as u32));
+                }
+                prop_assert_eq!(q.len(), model.len());
+                model.sort();
+                prop_assert_eq!(q.peek_time().map(|t| t.as_micros()), model.first().map(|m| m.0));
+            }
+        }
     }
 }
