@@ -6,7 +6,7 @@ recently idle environment, a cold start (150 ms +-20% Init) when none is idle, t
 concurrency cap, a duration of work/CPU-share plus 0.3-1.5 ms of runtime overhead, and idle
 environments reclaimed after 5-15 minutes. It does not run handler scripts or build log lines,
 so it does less work per invocation than the Rust model. Prints JSON with invocations per second.
-Usage: bench-lambda-simpy.py RPS DURATION_S MEMORY_MB WORK_MS CAP
+Usage: bench-lambda-simpy.py RPS DURATION_S MEMORY_MB WORK_MS CAP [REPEAT]
 """
 import json
 import random
@@ -18,6 +18,13 @@ import simpy
 
 def main():
     rps, duration_s, memory, work_ms, cap = (float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]))
+    repeat = int(sys.argv[6]) if len(sys.argv) > 6 else 1
+    # Best of `repeat` runs, like the Rust side: the fastest run is the least disturbed one.
+    best = min((run(rps, duration_s, memory, work_ms, cap) for _ in range(repeat)), key=lambda r: r["wall_s"])
+    print(json.dumps(best))
+
+
+def run(rps, duration_s, memory, work_ms, cap):
     share = min(memory / 1769.0, 1.0)
     rng = random.Random(1)
     env = simpy.Environment()
@@ -68,8 +75,8 @@ def main():
     start = time.perf_counter()
     env.run(until=duration_s + 901)
     wall = time.perf_counter() - start
-    print(json.dumps({"invocations": stats["invocations"], "throttles": stats["throttles"], "cold_starts": stats["cold"],
-                      "wall_s": wall, "invocations_per_s": stats["invocations"] / wall}))
+    return {"invocations": stats["invocations"], "throttles": stats["throttles"], "cold_starts": stats["cold"],
+            "wall_s": wall, "invocations_per_s": stats["invocations"] / wall}
 
 
 if __name__ == "__main__":

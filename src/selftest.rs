@@ -80,7 +80,7 @@ pub fn determinism_hashes() -> Vec<(String, String)> {
             )
             .map_err(|e| e.to_string())
         })
-        .map(|(report, _)| format!("{:016x}", report.trace_hash))
+        .map(|(report, _)| format!("{:016x}", report.trace_hash.unwrap_or_default()))
         .unwrap_or_else(|e| format!("invalid: {e}"));
     out.push(("lambda-load".to_string(), load));
     out

@@ -296,7 +296,7 @@ fn bench(rps: f64, duration_s: u64) -> anyhow::Result<ExitCode> {
     let wall = start.elapsed().as_secs_f64();
     print_json(&json!({
         "invocations": report.invocations, "throttles": report.throttles, "cold_starts": report.cold_starts,
-        "steps": report.steps, "wall_s": wall, "invocations_per_s": report.invocations as f64 / wall
+        "handler_runs": report.handler_runs, "steps": report.steps, "wall_s": wall, "invocations_per_s": report.invocations as f64 / wall
     }))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -9,16 +9,34 @@ use crate::sim::Rng;
 
 /// A request id shaped like AWS's (a version-4 UUID), drawn from the simulation's RNG.
 pub fn request_id(rng: &mut Rng) -> String {
-    let a = rng.next_u64();
-    let b = rng.next_u64();
-    format!(
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0x0fff,
-        0x8000 | ((b >> 48) & 0x3fff),
-        b & 0xffff_ffff_ffff
-    )
+    RequestId::draw(rng).to_string()
+}
+
+/// A request id as drawn (two random words), formatted as a version-4 UUID only when shown, so
+/// runs that keep no text never pay for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestId(u64, u64);
+
+impl RequestId {
+    pub fn draw(rng: &mut Rng) -> Self {
+        let a = rng.next_u64();
+        RequestId(a, rng.next_u64())
+    }
+}
+
+impl std::fmt::Display for RequestId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let RequestId(a, b) = *self;
+        write!(
+            f,
+            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0x0fff,
+            0x8000 | ((b >> 48) & 0x3fff),
+            b & 0xffff_ffff_ffff
+        )
+    }
 }
 
 /// A log stream name: `2026/01/01/[$LATEST]<32 hex>`.

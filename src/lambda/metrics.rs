@@ -4,11 +4,9 @@
 //! Percentiles use the nearest-rank method on the minute's exact samples; CloudWatch estimates
 //! them, so tiny differences from a real console are expected. Nothing here formats tables.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
-use super::model::{InvocationRecord, Outcome};
+use super::model::FunctionId;
 use crate::sim::SimTime;
 
 #[derive(Debug, Clone, Default)]
@@ -20,9 +18,13 @@ struct Minute {
     max_concurrency: u32,
 }
 
+/// Per function (indexed by [`FunctionId`]), per minute since simulated zero.
 #[derive(Debug, Clone, Default)]
 pub struct Metrics {
-    by_fn: BTreeMap<String, BTreeMap<u64, Minute>>,
+    names: Vec<String>,
+    /// (minute, data) in minute order; time only moves forward, so the slot sought is almost
+    /// always the last one.
+    by_fn: Vec<Vec<(u64, Minute)>>,
 }
 
 /// One row of the per-minute table.
@@ -48,46 +50,73 @@ fn minute_of(t: SimTime) -> u64 {
 }
 
 impl Metrics {
-    fn slot(&mut self, f: &str, t: SimTime) -> &mut Minute {
-        self.by_fn
-            .entry(f.to_string())
-            .or_default()
-            .entry(minute_of(t))
-            .or_default()
+    /// Registers a function; the account calls it once per function, in id order.
+    pub fn add_function(&mut self, f: FunctionId, name: &str) {
+        debug_assert_eq!(f.0 as usize, self.names.len(), "functions are added in id order");
+        self.names.push(name.to_string());
+        self.by_fn.push(Vec::new());
     }
-    pub fn throttle(&mut self, f: &str, t: SimTime) {
+    fn slot(&mut self, f: FunctionId, t: SimTime) -> &mut Minute {
+        let m = minute_of(t);
+        let v = &mut self.by_fn[f.0 as usize];
+        let i = v.iter().rposition(|(k, _)| *k <= m);
+        let at = match i {
+            Some(i) if v[i].0 == m => i,
+            Some(i) => {
+                v.insert(i + 1, (m, Minute::default()));
+                i + 1
+            }
+            None => {
+                v.insert(0, (m, Minute::default()));
+                0
+            }
+        };
+        &mut v[at].1
+    }
+    pub fn throttle(&mut self, f: FunctionId, t: SimTime) {
         self.slot(f, t).throttles += 1;
     }
-    pub fn concurrency(&mut self, f: &str, t: SimTime, busy: u32) {
+    pub fn concurrency(&mut self, f: FunctionId, t: SimTime, busy: u32) {
         let m = self.slot(f, t);
         m.max_concurrency = m.max_concurrency.max(busy);
     }
     /// Counts a finished invocation in the minute it started, as CloudWatch does.
-    pub fn finish(&mut self, r: &InvocationRecord) {
-        let m = self.slot(&r.function, r.arrived);
+    pub fn finish(&mut self, f: FunctionId, started: SimTime, is_error: bool, duration_us: u64) {
+        let m = self.slot(f, started);
         m.invocations += 1;
-        if matches!(r.outcome, Outcome::Error(_)) {
+        if is_error {
             m.errors += 1;
         }
-        m.durations_us.push(r.duration_us);
+        m.durations_us.push(duration_us);
     }
 
+    /// Names of the functions that have data, in name order.
     pub fn functions(&self) -> impl Iterator<Item = &String> {
-        self.by_fn.keys()
+        let mut names: Vec<&String> = self
+            .names
+            .iter()
+            .zip(&self.by_fn)
+            .filter(|(_, m)| !m.is_empty())
+            .map(|(n, _)| n)
+            .collect();
+        names.sort();
+        names.into_iter()
     }
 
     /// Per-minute rows of one function, every minute from the first to the last with data.
     pub fn table(&self, f: &str) -> Vec<MinuteMetrics> {
-        let Some(minutes) = self.by_fn.get(f) else {
+        let Some(minutes) = self.names.iter().position(|n| n == f).map(|i| &self.by_fn[i]) else {
             return Vec::new();
         };
-        let (Some(first), Some(last)) = (minutes.keys().next(), minutes.keys().next_back()) else {
+        let (Some((first, _)), Some((last, _))) = (minutes.first(), minutes.last()) else {
             return Vec::new();
         };
+        let empty = Minute::default();
         (*first..=*last)
             .map(|minute| {
-                let empty = Minute::default();
-                let m = minutes.get(&minute).unwrap_or(&empty);
+                let m = minutes
+                    .binary_search_by_key(&minute, |(k, _)| *k)
+                    .map_or(&empty, |i| &minutes[i].1);
                 let mut d = m.durations_us.clone();
                 d.sort_unstable();
                 let ms = |us: u64| us as f64 / 1000.0;

@@ -181,18 +181,23 @@ pub struct LoadReport {
     pub invocations: u64,
     pub throttles: u64,
     pub cold_starts: u64,
+    /// Invocations whose handler the script engine ran; the others replayed a pure run.
+    pub handler_runs: u64,
     pub errors: u64,
     pub minutes: Vec<metrics::MinuteMetrics>,
     pub cost: billing::Price,
     /// The run's usage scaled to a 30-day month, free tier on.
     pub monthly: billing::Price,
-    pub trace_hash: u64,
+    /// The hash of the trace, when it was kept (`AccountConfig::keep_trace`).
+    pub trace_hash: Option<u64>,
+    /// Trace lines the run produced, kept or not.
     pub trace_lines: u64,
     pub steps: u64,
 }
 
 /// Drives `rps` requests per second at one function for `duration` and reports per-minute
-/// metrics, throttles, cold starts and cost. Keep `keep_trace` off for long runs.
+/// metrics, throttles, cold starts and cost. Switch `keep_records` and `keep_trace` off for long
+/// runs: the numbers are the same, only the text is not kept.
 pub fn simulate_load(
     spec: &FunctionSpec,
     rps: f64,
@@ -212,6 +217,9 @@ pub fn simulate_load(
         payload: payload.clone(),
     });
     let mut engine = Engine::new(acc, seed);
+    if !engine.model().config.keep_trace {
+        engine.trace_off();
+    }
     engine.schedule_at(SimTime::ZERO, Event::Arrival { load });
     // Let the last invocations finish (at most the 900 s timeout), without idling to reclaim.
     engine.run_until(SimTime::ZERO + duration + SimDuration::from_secs(901));
@@ -226,12 +234,13 @@ pub fn simulate_load(
         invocations: acc.finished,
         throttles: acc.throttled,
         cold_starts: acc.cold_starts,
+        handler_runs: acc.handler_runs,
         errors,
         minutes,
         cost,
         monthly,
-        trace_hash: engine.trace().hash(),
-        trace_lines: engine.trace().len() as u64,
+        trace_hash: engine.trace().hash_if_kept(),
+        trace_lines: engine.trace().lines_offered(),
         steps: engine.steps(),
     };
     Ok((report, engine))
@@ -242,7 +251,9 @@ mod tests;
 
 /// The benchmark's load model, shared by `cloudbook sim lambda-bench`, the browser's
 /// `?cloudbook-bench` switch and `scripts/bench-lambda.sh`: 128 MB, 50 ms of work at one vCPU,
-/// one seed, records and log lines off. Callers time it; the core has no clock.
+/// one seed, records, log lines and trace lines off (they are still counted). The handler is
+/// pure, so each environment runs it once and replays it after. Callers time it; the core has no
+/// clock.
 pub fn bench_load(rps: f64, duration: SimDuration) -> Result<LoadReport, InvalidFunctionConfig> {
     let spec = FunctionSpec {
         name: "bench".into(),
@@ -251,6 +262,7 @@ pub fn bench_load(rps: f64, duration: SimDuration) -> Result<LoadReport, Invalid
     };
     let account = AccountConfig {
         keep_records: false,
+        keep_trace: false,
         ..AccountConfig::default()
     };
     simulate_load(&spec, rps, duration, &serde_json::json!({}), 1, account).map(|(report, _)| report)

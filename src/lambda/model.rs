@@ -15,9 +15,9 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::config::FunctionConfig;
-use super::logs;
+use super::logs::{self, RequestId};
 use super::s3::S3Store;
-use super::script::{Effect, EnvState, Failure, PhaseInput, Program};
+use super::script::{Effect, EnvState, Failure, PhaseInput, PhaseOutcome, Program};
 use super::{clock, events, schedule};
 use crate::sim::{Context, Model, SimDuration, SimTime};
 
@@ -38,6 +38,14 @@ pub struct AccountConfig {
     pub idle_max: SimDuration,
     /// Keep every invocation's log lines and records (off for very long load runs).
     pub keep_records: bool,
+    /// Replay the recorded outcome of a handler run that was proved pure (see
+    /// [`PhaseOutcome::replayable`]) when the same event reaches the same environment again,
+    /// instead of running the script. The trace, records and metrics are identical either way
+    /// (a test runs both); only the wall time differs. On by default.
+    pub replay_pure_handlers: bool,
+    /// Keep the engine's trace lines (the "why" of every event). Load runs of millions of
+    /// invocations switch it off; they still count the lines.
+    pub keep_trace: bool,
 }
 
 impl Default for AccountConfig {
@@ -51,6 +59,8 @@ impl Default for AccountConfig {
             idle_min: SimDuration::from_mins(5),
             idle_max: SimDuration::from_mins(15),
             keep_records: true,
+            replay_pure_handlers: true,
+            keep_trace: true,
         }
     }
 }
@@ -72,16 +82,17 @@ pub enum StartKind {
     Warm,
 }
 
-/// A request to invoke a function.
+/// A request to invoke a function. Its parts are shared (`Rc`), so a load run or a retry copies
+/// a request without copying its payload.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InvokeRequest {
-    pub function: String,
-    pub payload: Value,
+    pub function: Rc<str>,
+    pub payload: Rc<Value>,
     pub mode: Mode,
     /// Who invoked: `cli`, `load`, `s3:<bucket>`, `schedule:<rule>`, `function:<name>`.
-    pub source: String,
+    pub source: Rc<str>,
     pub attempt: u32,
-    pub request_id: Option<String>,
+    pub request_id: Option<RequestId>,
     pub first_arrival: Option<SimTime>,
 }
 
@@ -89,7 +100,7 @@ impl InvokeRequest {
     pub fn new(function: &str, payload: Value, mode: Mode, source: &str) -> Self {
         InvokeRequest {
             function: function.into(),
-            payload,
+            payload: Rc::new(payload),
             mode,
             source: source.into(),
             attempt: 1,
@@ -99,29 +110,58 @@ impl InvokeRequest {
     }
 }
 
+/// What a finished invocation hands to its `Finish` event: the numbers every run needs, and the
+/// full record only when records are kept.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    f: FunctionId,
+    env: u32,
+    request_id: RequestId,
+    mode: Mode,
+    started: SimTime,
+    duration_us: u64,
+    billed_ms: u64,
+    memory_mb: u32,
+    ended: Ended,
+    record: Option<Box<InvocationRecord>>,
+    retry: Option<Box<InvokeRequest>>,
+    /// Why the environment must be reset, if it must.
+    reset: Option<&'static str>,
+}
+
+/// How the handler phase ended, for the trace line announced at the end.
+#[derive(Debug, Clone)]
+enum Ended {
+    Succeeded,
+    Failed(String),
+    TimedOut(u32),
+    OutOfMemory(u32),
+}
+
+impl Ended {
+    fn is_error(&self) -> bool {
+        !matches!(self, Ended::Succeeded)
+    }
+    fn line(&self, env: u32, duration_us: u64) -> String {
+        let d = SimDuration::from_micros(duration_us);
+        match self {
+            Ended::Succeeded => format!("Succeeded env={env} duration={d}"),
+            Ended::Failed(t) => format!("Failed env={env} errorType={t} duration={d}"),
+            Ended::TimedOut(s) => format!("TimedOut env={env} duration={d} timeout={s}s"),
+            Ended::OutOfMemory(mb) => format!("OutOfMemory env={env} memory={mb}MB duration={d}"),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum Event {
     Invoke(Box<InvokeRequest>),
-    Finish {
-        f: FunctionId,
-        env: u32,
-        record: Box<InvocationRecord>,
-        retry: Option<Box<InvokeRequest>>,
-        /// The trace line announced at the end, and why the environment must be reset, if it must.
-        what: String,
-        reset: Option<&'static str>,
-    },
-    Reclaim {
-        f: FunctionId,
-        env: u32,
-        generation: u32,
-    },
-    S3Put {
-        bucket: String,
-        key: String,
-        body: String,
-        by: String,
-    },
+    Finish(Box<Finished>),
+    /// An idle deadline may be due: reclaim every environment idle past its deadline.
+    ReclaimDue,
+    /// Boxed, like every large variant, so a queue entry stays small (the queue moves entries
+    /// around on every push and pop).
+    S3Put(Box<S3PutEvent>),
     ScheduleFire {
         f: FunctionId,
         rule: u32,
@@ -129,6 +169,15 @@ pub enum Event {
     Arrival {
         load: u32,
     },
+}
+
+/// A simulated PutObject, applied at its moment inside the invocation that made it.
+#[derive(Debug, Clone)]
+pub struct S3PutEvent {
+    bucket: String,
+    key: String,
+    body: String,
+    by: String,
 }
 
 /// How an invocation ended.
@@ -198,12 +247,21 @@ enum EnvPhase {
 struct Env {
     phase: EnvPhase,
     since: SimTime,
-    generation: u32,
+    /// When an idle environment is reclaimed unless it is used before.
+    deadline: SimTime,
     state: EnvState,
     stream: String,
+    /// The last handler run on this environment, when it was pure: replayed for the same event.
+    memo: Option<Memo>,
+}
+
+struct Memo {
+    payload: Rc<Value>,
+    outcome: Rc<PhaseOutcome>,
 }
 
 struct Function {
+    name: Rc<str>,
     config: FunctionConfig,
     program: Result<Program, Failure>,
     envs: Vec<Env>,
@@ -233,12 +291,20 @@ pub struct Account {
     /// Log group name → (unix ms, stream, message).
     log_groups: BTreeMap<String, Vec<(i64, String, String)>>,
     pub metrics: super::metrics::Metrics,
-    loads: Vec<Load>,
+    /// Each load and the request its arrivals send.
+    loads: Vec<(Load, InvokeRequest)>,
+    /// The earliest pending `ReclaimDue` event. It is never later than the earliest idle
+    /// deadline, so every reclaim happens exactly at its deadline; it may be earlier (the
+    /// environment it was armed for was used again), and then the check finds nothing due.
+    next_check: Option<SimTime>,
     busy_total: u32,
     /// Finished invocations (records may be dropped when `keep_records` is off).
     pub finished: u64,
     pub throttled: u64,
     pub cold_starts: u64,
+    /// Handler phases the script engine actually ran; the other invocations replayed a pure run
+    /// (`AccountConfig::replay_pure_handlers`) or failed in Init.
+    pub handler_runs: u64,
     pub billing: super::billing::Usage,
 }
 
@@ -253,10 +319,12 @@ impl Account {
             log_groups: BTreeMap::new(),
             metrics: Default::default(),
             loads: Vec::new(),
+            next_check: None,
             busy_total: 0,
             finished: 0,
             throttled: 0,
             cold_starts: 0,
+            handler_runs: 0,
             billing: Default::default(),
         }
     }
@@ -281,7 +349,9 @@ impl Account {
             .filter_map(|s| schedule::Schedule::parse(&s.expression).ok())
             .collect();
         self.by_name.insert(config.name.clone(), id);
+        self.metrics.add_function(id, &config.name);
         self.functions.push(Function {
+            name: config.name.as_str().into(),
             tokens: f64::from(self.config.scaling_per_10s),
             tokens_at: SimTime::ZERO,
             config,
@@ -309,7 +379,8 @@ impl Account {
             .map_or(&[], |v| v.as_slice())
     }
     pub fn add_load(&mut self, load: Load) -> u32 {
-        self.loads.push(load);
+        let req = InvokeRequest::new(&load.function, load.payload.clone(), Mode::Sync, "load");
+        self.loads.push((load, req));
         (self.loads.len() - 1) as u32
     }
     /// Concurrent executions right now, across the account.
@@ -367,27 +438,24 @@ impl Account {
 
     fn invoke(&mut self, mut req: InvokeRequest, cx: &mut Cx<'_>) {
         let now = cx.now();
-        let request_id = req
-            .request_id
-            .clone()
-            .unwrap_or_else(|| logs::request_id(cx.rng()));
-        req.request_id = Some(request_id.clone());
+        let request_id = *req.request_id.get_or_insert_with(|| RequestId::draw(cx.rng()));
         let arrived = *req.first_arrival.get_or_insert(now);
         let Some(fid) = self.function_id(&req.function) else {
-            cx.record(Record {
-                function: Some(req.function.clone()),
-                request: Some(request_id.clone()),
+            let (region, account) = (&self.config.region, &self.config.account_id);
+            cx.record_with(|| Record {
+                function: Some(req.function.to_string()),
+                request: Some(request_id.to_string()),
                 what: format!(
-                    "ResourceNotFound reason=\"Function not found: arn:aws:lambda:{}:{}:function:{}\"",
-                    self.config.region, self.config.account_id, req.function
+                    "ResourceNotFound reason=\"Function not found: arn:aws:lambda:{region}:{account}:function:{}\"",
+                    req.function
                 ),
             });
             return;
         };
-        let name = req.function.clone();
+        let name = self.functions[fid.0 as usize].name.clone();
         let rec = |what: String| Record {
-            function: Some(name.clone()),
-            request: Some(request_id.clone()),
+            function: Some(name.to_string()),
+            request: Some(request_id.to_string()),
             what,
         };
 
@@ -398,22 +466,13 @@ impl Account {
             (f.busy, f.config.reserved_concurrency)
         };
         let throttle = match reserved {
-            Some(0) => Some((
-                "ReservedFunctionConcurrentInvocationLimitExceeded",
-                "reserved concurrency is 0 (the function is turned off)".to_string(),
-            )),
-            Some(r) if busy_fn >= r => Some((
-                "ReservedFunctionConcurrentInvocationLimitExceeded",
-                format!("reserved concurrency {r} reached ({busy_fn} busy)"),
-            )),
-            None if self.unreserved_busy() >= cap => Some((
-                "ConcurrentInvocationLimitExceeded",
-                format!(
-                    "account concurrency {} reached ({} busy in the unreserved pool of {cap})",
-                    self.config.concurrency_limit,
-                    self.unreserved_busy()
-                ),
-            )),
+            Some(0) => Some(Throttle::ReservedOff),
+            Some(r) if busy_fn >= r => Some(Throttle::Reserved { r, busy: busy_fn }),
+            None if self.unreserved_busy() >= cap => Some(Throttle::Account {
+                limit: self.config.concurrency_limit,
+                busy: self.unreserved_busy(),
+                cap,
+            }),
             _ => None,
         };
         // 2. An idle environment, most recently used first.
@@ -442,52 +501,52 @@ impl Account {
             f.tokens = (f.tokens + refill).min(per10);
             f.tokens_at = now;
             if f.tokens < 1.0 {
-                Some((
-                    "FunctionInvocationRateLimitExceeded",
-                    format!(
-                        "scaling rate reached: {} new environments per 10s already started",
-                        self.config.scaling_per_10s
-                    ),
-                ))
+                Some(Throttle::Scaling {
+                    per_10s: self.config.scaling_per_10s,
+                })
             } else {
                 f.tokens -= 1.0;
                 None
             }
         });
-        if let Some((reason, why)) = throttle {
+        if let Some(t) = throttle {
             self.throttled += 1;
-            self.metrics.throttle(&name, now);
-            cx.record(rec(format!("Throttled status=429 reason=\"{why}\"")));
-            let body = json!({"errorType": "TooManyRequestsException", "errorMessage": "Rate Exceeded.", "Reason": reason, "Type": "User", "statusCode": 429});
+            self.metrics.throttle(fid, now);
+            cx.record_with(|| rec(format!("Throttled status=429 reason=\"{}\"", t.why())));
             if req.mode == Mode::Async && now.since(arrived) < SimDuration::from_secs(6 * 3600) {
                 // Lambda keeps throttled events in its queue and retries them with backoff.
                 let n = req.attempt.min(9);
                 let delay = SimDuration::from_secs((1u64 << n).min(300));
-                cx.record(rec(format!(
-                    "RetryScheduled in={delay} reason=\"throttled; async events are retried for up to 6h\""
-                )));
+                cx.record_with(|| {
+                    rec(format!(
+                        "RetryScheduled in={delay} reason=\"throttled; async events are retried for up to 6h\""
+                    ))
+                });
                 let mut again = req.clone();
                 again.attempt += 1;
                 cx.schedule(delay, Event::Invoke(Box::new(again)));
             }
-            self.push_record(InvocationRecord {
-                request_id: request_id.clone(),
-                function: name.clone(),
-                source: req.source.clone(),
-                mode: req.mode,
-                attempt: req.attempt,
-                arrived: now,
-                ended: now,
-                start: None,
-                env: None,
-                init_us: None,
-                duration_us: 0,
-                billed_ms: 0,
-                memory_mb: self.functions[fid.0 as usize].config.memory_mb,
-                max_memory_mb: 0,
-                outcome: Outcome::Throttled(body),
-                logs: Vec::new(),
-            });
+            if self.config.keep_records {
+                let body = json!({"errorType": "TooManyRequestsException", "errorMessage": "Rate Exceeded.", "Reason": t.reason(), "Type": "User", "statusCode": 429});
+                self.records.push(InvocationRecord {
+                    request_id: request_id.to_string(),
+                    function: name.to_string(),
+                    source: req.source.to_string(),
+                    mode: req.mode,
+                    attempt: req.attempt,
+                    arrived: now,
+                    ended: now,
+                    start: None,
+                    env: None,
+                    init_us: None,
+                    duration_us: 0,
+                    billed_ms: 0,
+                    memory_mb: self.functions[fid.0 as usize].config.memory_mb,
+                    max_memory_mb: 0,
+                    outcome: Outcome::Throttled(body),
+                    logs: Vec::new(),
+                });
+            }
             return;
         }
 
@@ -495,9 +554,14 @@ impl Account {
         let epoch = self.config.epoch_unix;
         let (env_id, start_kind, init) = match idle {
             Some((id, since)) => {
-                cx.record(rec(format!(
-                    "WarmStart env={id} reason=\"reused env {id}, idle since {since}\""
-                )));
+                cx.record_with(|| {
+                    rec(format!(
+                        "WarmStart env={id} reason=\"reused env {id}, idle since {since}\""
+                    ))
+                });
+                let f = &mut self.functions[fid.0 as usize];
+                let top = f.idle.pop();
+                debug_assert_eq!(top, Some(id), "a warm start takes the top of the idle stack");
                 (id, StartKind::Warm, None)
             }
             None => {
@@ -515,7 +579,7 @@ impl Account {
                 let (init_outcome, state) = match &f.program {
                     Ok(p) => {
                         let (o, s) = p.init(&PhaseInput {
-                            request_id: &request_id,
+                            request_id: &request_id.to_string(),
                             budget_us: 10_000_000,
                             seed: cx.rng().next_u64(),
                         });
@@ -524,22 +588,27 @@ impl Account {
                     Err(_) => (None, EnvState::default()),
                 };
                 let init_us = runtime_us + init_outcome.as_ref().map_or(0, |o| o.elapsed_us);
-                let gone = f.envs.iter().filter(|e| e.phase == EnvPhase::Gone).count();
-                let reason = match (f.envs.is_empty(), gone) {
-                    (true, _) => "first request: no environment exists yet".to_string(),
-                    (false, 0) => format!("no idle environment ({} busy)", f.busy),
-                    (false, g) => format!("no idle environment ({} busy, {g} reclaimed or reset)", f.busy),
-                };
-                cx.record(rec(format!(
-                    "ColdStart env={id} init={} reason=\"{reason}\"",
-                    SimDuration::from_micros(init_us)
-                )));
+                cx.record_with(|| {
+                    let gone = f.envs.iter().filter(|e| e.phase == EnvPhase::Gone).count();
+                    let reason = match (f.envs.is_empty(), gone) {
+                        (true, _) => "first request: no environment exists yet".to_string(),
+                        (false, 0) => format!("no idle environment ({} busy)", f.busy),
+                        (false, g) => {
+                            format!("no idle environment ({} busy, {g} reclaimed or reset)", f.busy)
+                        }
+                    };
+                    rec(format!(
+                        "ColdStart env={id} init={} reason=\"{reason}\"",
+                        SimDuration::from_micros(init_us)
+                    ))
+                });
                 f.envs.push(Env {
                     phase: EnvPhase::Busy,
                     since: now,
-                    generation: 0,
+                    deadline: now,
                     state,
                     stream,
+                    memo: None,
                 });
                 let init_failure = match (&f.program, init_outcome) {
                     (Err(e), _) => Some(e.clone()),
@@ -549,287 +618,298 @@ impl Account {
                 (id, StartKind::Cold, Some((init_us, init_failure)))
             }
         };
+        let replay = self.config.replay_pure_handlers;
         let f = &mut self.functions[fid.0 as usize];
         let env_idx = (env_id - 1) as usize;
-        if start_kind == StartKind::Warm {
-            let top = f.idle.pop();
-            debug_assert_eq!(top, Some(env_id), "a warm start takes the top of the idle stack");
-        }
         f.envs[env_idx].phase = EnvPhase::Busy;
         f.busy += 1;
         self.busy_total += 1;
         let fn_busy = f.busy;
-        self.metrics.concurrency(&name, now, fn_busy);
+        self.metrics.concurrency(fid, now, fn_busy);
 
         let init_us = init.as_ref().map(|(us, _)| *us);
         let handler_start = now + SimDuration::from_micros(init_us.unwrap_or(0));
-        let cfg = f.config.clone();
-        let budget_us = u64::from(cfg.timeout_s) * 1_000_000;
+        let (memory_mb, timeout_s, architecture) =
+            (f.config.memory_mb, f.config.timeout_s, f.config.architecture);
+        let budget_us = u64::from(timeout_s) * 1_000_000;
         let seed = cx.rng().next_u64();
 
-        let outcome = match init.and_then(|(_, failure)| failure) {
-            Some(failure) => None.ok_or(failure),
+        // The handler phase: replayed when this environment already ran this event purely.
+        let phase: Result<Rc<PhaseOutcome>, Failure> = match init.and_then(|(_, failure)| failure) {
+            Some(failure) => Err(failure),
             None => {
-                let program = f
-                    .program
-                    .as_ref()
-                    .expect("init succeeded, so the program compiled");
                 let env = &mut f.envs[env_idx];
-                Ok(program.invoke(
-                    &mut env.state,
-                    &req.payload,
-                    &PhaseInput {
-                        request_id: &request_id,
-                        budget_us,
-                        seed,
-                    },
-                ))
+                match &env.memo {
+                    Some(m)
+                        if replay && (Rc::ptr_eq(&m.payload, &req.payload) || m.payload == req.payload) =>
+                    {
+                        Ok(m.outcome.clone())
+                    }
+                    _ => {
+                        self.handler_runs += 1;
+                        let program = f
+                            .program
+                            .as_ref()
+                            .expect("init succeeded, so the program compiled");
+                        let o = Rc::new(program.invoke(
+                            &mut env.state,
+                            &req.payload,
+                            &PhaseInput {
+                                request_id: &request_id.to_string(),
+                                budget_us,
+                                seed,
+                            },
+                        ));
+                        env.memo = (replay && o.replayable).then(|| Memo {
+                            payload: req.payload.clone(),
+                            outcome: o.clone(),
+                        });
+                        Ok(o)
+                    }
+                }
             }
         };
         // Duration = runtime overhead + the phase's own time.
         let overhead_us = 300 + cx.rng().below(1200);
-        let (result, elapsed_us, phase_logs, effects, max_mem, denials) = match outcome {
+        let init_failed: Result<Value, Failure>;
+        let (result, elapsed_us, phase_logs, effects, max_mem, denials) = match &phase {
             Ok(o) => (
-                o.result,
+                &o.result,
                 o.elapsed_us,
-                o.logs,
-                o.effects,
+                &o.logs[..],
+                &o.effects[..],
                 o.max_memory_mb,
-                o.denials,
+                &o.denials[..],
             ),
-            Err(failure) => (
-                Err(failure),
-                0,
-                Vec::new(),
-                Vec::new(),
-                super::script::RUNTIME_BASELINE_MB,
-                Vec::new(),
-            ),
+            Err(failure) => {
+                init_failed = Err(failure.clone());
+                (
+                    &init_failed,
+                    0,
+                    &[][..],
+                    &[][..],
+                    super::script::RUNTIME_BASELINE_MB,
+                    &[][..],
+                )
+            }
         };
-        for (action, resource, decision) in &denials {
-            cx.record(rec(format!(
-                "AccessDenied action={action} resource={resource} decision=\"{decision}\""
-            )));
+        for (action, resource, decision) in denials {
+            cx.record_with(|| {
+                rec(format!(
+                    "AccessDenied action={action} resource={resource} decision=\"{decision}\""
+                ))
+            });
         }
-        let duration_us = match &result {
+        let duration_us = match result {
             Err(Failure::Timeout) => budget_us + cx.rng().below(5_000),
             _ => elapsed_us + overhead_us,
         };
-        let max_memory_mb = match &result {
-            Err(Failure::OutOfMemory) => u64::from(cfg.memory_mb),
-            _ => (max_mem + cx.rng().below(8)).min(u64::from(cfg.memory_mb)),
+        let max_memory_mb = match result {
+            Err(Failure::OutOfMemory) => u64::from(memory_mb),
+            _ => (max_mem + cx.rng().below(8)).min(u64::from(memory_mb)),
         };
         let billed_ms = (duration_us + init_us.unwrap_or(0)).div_ceil(1000);
         let end = handler_start + SimDuration::from_micros(duration_us);
 
-        // Log lines, in the order CloudWatch shows them.
-        let epoch_ms = |t: SimTime| clock::unix_millis(epoch, t);
-        // Log lines cost string formatting; long load runs that keep no records skip them.
-        let keep = self.config.keep_records;
-        let mut lines = Vec::new();
-        macro_rules! log {
-            ($line:expr) => {
-                if keep {
-                    lines.push($line)
-                }
-            };
-        }
-        if let (
-            Some(_),
-            Err(Failure::Error {
-                error_type,
-                message,
-                trace,
-            }),
-        ) = (init_us, &result)
-            && elapsed_us == 0
-        {
-            log!(logs::runtime_line(
-                epoch_ms(now),
-                "undefined",
-                "ERROR",
-                &format!(
-                    "Uncaught Exception \t{}",
-                    logs::error_json(error_type, message, trace)
-                ),
-            ));
-        }
-        log!(logs::start_line(&request_id));
-        for (off, level, msg) in &phase_logs {
-            log!(logs::runtime_line(
-                epoch_ms(handler_start + SimDuration::from_micros(*off)),
-                &request_id,
-                level,
-                msg,
-            ));
-        }
-        let (what, outcome_value, reset) = match &result {
-            Ok(v) => (
-                format!(
-                    "Succeeded env={env_id} duration={}",
-                    SimDuration::from_micros(duration_us)
-                ),
-                Outcome::Success(v.clone()),
-                None,
-            ),
-            Err(Failure::Error {
-                error_type,
-                message,
-                trace,
-            }) => {
-                if elapsed_us > 0 || init_us.is_none() {
-                    log!(logs::runtime_line(
-                        epoch_ms(end),
-                        &request_id,
-                        "ERROR",
-                        &format!("Invoke Error \t{}", logs::error_json(error_type, message, trace)),
-                    ));
-                }
+        let (ended, reset) = match result {
+            Ok(_) => (Ended::Succeeded, None),
+            Err(Failure::Error { error_type, .. }) => {
                 let init_failed = init_us.is_some() && elapsed_us == 0;
                 (
-                    format!(
-                        "Failed env={env_id} errorType={error_type} duration={}",
-                        SimDuration::from_micros(duration_us)
-                    ),
-                    Outcome::Error(json!({"errorType": error_type, "errorMessage": message, "trace": trace})),
+                    Ended::Failed(error_type.clone()),
                     init_failed.then_some("the Init phase failed"),
                 )
             }
-            Err(Failure::Timeout) => (
-                format!(
-                    "TimedOut env={env_id} duration={} timeout={}s",
-                    SimDuration::from_micros(duration_us),
-                    cfg.timeout_s
-                ),
-                Outcome::Error(
-                    json!({"errorType": "Sandbox.Timedout", "errorMessage": format!("{} {request_id} Task timed out after {}.00 seconds", clock::format_millis(epoch_ms(end)), cfg.timeout_s)}),
-                ),
-                Some("the invocation timed out"),
-            ),
+            Err(Failure::Timeout) => (Ended::TimedOut(timeout_s), Some("the invocation timed out")),
             Err(Failure::OutOfMemory) => (
-                format!(
-                    "OutOfMemory env={env_id} memory={}MB duration={}",
-                    cfg.memory_mb,
-                    SimDuration::from_micros(duration_us)
-                ),
-                Outcome::Error(
-                    json!({"errorType": "Runtime.ExitError", "errorMessage": format!("RequestId: {request_id} Error: Runtime exited with error: signal: killed")}),
-                ),
+                Ended::OutOfMemory(memory_mb),
                 Some("the runtime was killed for exceeding its memory"),
             ),
         };
-        log!(logs::end_line(&request_id));
-        log!(logs::report_line(
-            &request_id,
-            duration_us,
-            billed_ms,
-            cfg.memory_mb,
-            max_memory_mb,
-            init_us,
-        ));
-        match &result {
-            Err(Failure::Timeout) => {
-                log!(logs::timeout_line(epoch_ms(end), &request_id, cfg.timeout_s))
-            }
-            Err(Failure::OutOfMemory) => {
-                log!(format!(
-                    "RequestId: {request_id} Error: Runtime exited with error: signal: killed"
+
+        // The full record with its CloudWatch lines costs string formatting; long load runs that
+        // keep no records skip it.
+        let record = self.config.keep_records.then(|| {
+            let epoch_ms = |t: SimTime| clock::unix_millis(epoch, t);
+            let request_id = request_id.to_string();
+            let mut lines = Vec::new();
+            if let (
+                Some(_),
+                Err(Failure::Error {
+                    error_type,
+                    message,
+                    trace,
+                }),
+            ) = (init_us, result)
+                && elapsed_us == 0
+            {
+                lines.push(logs::runtime_line(
+                    epoch_ms(now),
+                    "undefined",
+                    "ERROR",
+                    &format!(
+                        "Uncaught Exception \t{}",
+                        logs::error_json(error_type, message, trace)
+                    ),
                 ));
-                log!("Runtime.ExitError".into());
             }
-            _ => {}
-        }
+            lines.push(logs::start_line(&request_id));
+            for (off, level, msg) in phase_logs {
+                lines.push(logs::runtime_line(
+                    epoch_ms(handler_start + SimDuration::from_micros(*off)),
+                    &request_id,
+                    level,
+                    msg,
+                ));
+            }
+            let outcome = match result {
+                Ok(v) => Outcome::Success(v.clone()),
+                Err(Failure::Error {
+                    error_type,
+                    message,
+                    trace,
+                }) => {
+                    if elapsed_us > 0 || init_us.is_none() {
+                        lines.push(logs::runtime_line(
+                            epoch_ms(end),
+                            &request_id,
+                            "ERROR",
+                            &format!("Invoke Error \t{}", logs::error_json(error_type, message, trace)),
+                        ));
+                    }
+                    Outcome::Error(json!({"errorType": error_type, "errorMessage": message, "trace": trace}))
+                }
+                Err(Failure::Timeout) => Outcome::Error(
+                    json!({"errorType": "Sandbox.Timedout", "errorMessage": format!("{} {request_id} Task timed out after {}.00 seconds", clock::format_millis(epoch_ms(end)), timeout_s)}),
+                ),
+                Err(Failure::OutOfMemory) => Outcome::Error(
+                    json!({"errorType": "Runtime.ExitError", "errorMessage": format!("RequestId: {request_id} Error: Runtime exited with error: signal: killed")}),
+                ),
+            };
+            lines.push(logs::end_line(&request_id));
+            lines.push(logs::report_line(
+                &request_id,
+                duration_us,
+                billed_ms,
+                memory_mb,
+                max_memory_mb,
+                init_us,
+            ));
+            match result {
+                Err(Failure::Timeout) => lines.push(logs::timeout_line(epoch_ms(end), &request_id, timeout_s)),
+                Err(Failure::OutOfMemory) => {
+                    lines.push(format!(
+                        "RequestId: {request_id} Error: Runtime exited with error: signal: killed"
+                    ));
+                    lines.push("Runtime.ExitError".into());
+                }
+                _ => {}
+            }
+            Box::new(InvocationRecord {
+                request_id,
+                function: name.to_string(),
+                source: req.source.to_string(),
+                mode: req.mode,
+                attempt: req.attempt,
+                arrived: now,
+                ended: end,
+                start: Some(start_kind),
+                env: Some(env_id),
+                init_us,
+                duration_us,
+                billed_ms,
+                memory_mb,
+                max_memory_mb,
+                outcome,
+                logs: lines,
+            })
+        });
 
         // Side effects happen at their moment inside the invocation.
         for (off, effect) in effects {
-            let at = handler_start + SimDuration::from_micros(off);
+            let at = handler_start + SimDuration::from_micros(*off);
             match effect {
                 Effect::S3Put { bucket, key, body } => {
                     cx.schedule_at(
                         at,
-                        Event::S3Put {
-                            bucket,
-                            key,
-                            body,
-                            by: name.clone(),
-                        },
+                        Event::S3Put(Box::new(S3PutEvent {
+                            bucket: bucket.clone(),
+                            key: key.clone(),
+                            body: body.clone(),
+                            by: name.to_string(),
+                        })),
                     );
                 }
                 Effect::InvokeAsync { function, payload } => {
-                    let r = InvokeRequest::new(&function, payload, Mode::Async, &format!("function:{name}"));
+                    let r = InvokeRequest::new(
+                        function,
+                        payload.clone(),
+                        Mode::Async,
+                        &format!("function:{name}"),
+                    );
                     cx.schedule_at(at, Event::Invoke(Box::new(r)));
                 }
             }
         }
-        let is_error = !matches!(outcome_value, Outcome::Success(_));
-        let retry = if is_error && req.mode == Mode::Async && req.attempt < 3 {
+        let retry = (ended.is_error() && req.mode == Mode::Async && req.attempt < 3).then(|| {
             let mut again = req.clone();
             again.attempt += 1;
-            Some(Box::new(again))
-        } else {
-            None
-        };
-        let record = InvocationRecord {
-            request_id: request_id.clone(),
-            function: name.clone(),
-            source: req.source.clone(),
-            mode: req.mode,
-            attempt: req.attempt,
-            arrived: now,
-            ended: end,
-            start: Some(start_kind),
-            env: Some(env_id),
-            init_us,
-            duration_us,
-            billed_ms,
-            memory_mb: cfg.memory_mb,
-            max_memory_mb,
-            outcome: outcome_value,
-            logs: lines,
-        };
+            Box::new(again)
+        });
+        let _ = architecture;
         cx.schedule_at(
             end,
-            Event::Finish {
+            Event::Finish(Box::new(Finished {
                 f: fid,
                 env: env_id,
-                record: Box::new(record),
+                request_id,
+                mode: req.mode,
+                started: now,
+                duration_us,
+                billed_ms,
+                memory_mb,
+                ended,
+                record,
                 retry,
-                what,
                 reset,
-            },
+            })),
         );
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn finish(
-        &mut self,
-        fid: FunctionId,
-        env_id: u32,
-        record: InvocationRecord,
-        retry: Option<Box<InvokeRequest>>,
-        what: String,
-        reset: Option<&'static str>,
-        cx: &mut Cx<'_>,
-    ) {
+    fn finish(&mut self, done: Finished, cx: &mut Cx<'_>) {
         let now = cx.now();
-        let name = record.function.clone();
+        let Finished {
+            f: fid,
+            env: env_id,
+            request_id,
+            mode,
+            started,
+            duration_us,
+            billed_ms,
+            memory_mb,
+            ended,
+            record,
+            retry,
+            reset,
+        } = done;
+        let name = self.functions[fid.0 as usize].name.clone();
         let rec = |what: String| Record {
-            function: Some(name.clone()),
-            request: Some(record.request_id.clone()),
+            function: Some(name.to_string()),
+            request: Some(request_id.to_string()),
             what,
         };
-        cx.record(rec(what));
+        cx.record_with(|| rec(ended.line(env_id, duration_us)));
         let (idle_min, idle_max) = (self.config.idle_min, self.config.idle_max);
         let f = &mut self.functions[fid.0 as usize];
         f.busy -= 1;
         self.busy_total -= 1;
         let env = &mut f.envs[(env_id - 1) as usize];
-        let stream = env.stream.clone();
         match reset {
             Some(why) => {
                 env.phase = EnvPhase::Gone;
-                cx.record(Record {
-                    function: Some(name.clone()),
+                env.memo = None;
+                cx.record_with(|| Record {
+                    function: Some(name.to_string()),
                     request: None,
                     what: format!("EnvironmentReset env={env_id} reason=\"{why}\""),
                 });
@@ -837,18 +917,11 @@ impl Account {
             None => {
                 env.phase = EnvPhase::Idle;
                 env.since = now;
-                env.generation += 1;
                 let span = idle_max.saturating_sub(idle_min).as_micros();
                 let life = idle_min + SimDuration::from_micros(cx.rng().below(span + 1));
-                cx.schedule(
-                    life,
-                    Event::Reclaim {
-                        f: fid,
-                        env: env_id,
-                        generation: env.generation,
-                    },
-                );
+                env.deadline = now + life;
                 f.idle.push(env_id);
+                self.arm_reclaim(now + life, cx);
             }
         }
         if let Some(again) = retry {
@@ -857,33 +930,36 @@ impl Account {
             } else {
                 SimDuration::from_mins(2)
             };
-            cx.record(rec(format!("RetryScheduled attempt={} in={delay} reason=\"async invocation failed; Lambda retries twice\"", again.attempt)));
+            cx.record_with(|| rec(format!("RetryScheduled attempt={} in={delay} reason=\"async invocation failed; Lambda retries twice\"", again.attempt)));
             cx.schedule(delay, Event::Invoke(again));
-        } else if record.mode == Mode::Async && !matches!(record.outcome, Outcome::Success(_)) {
-            cx.record(rec("AsyncDiscarded reason=\"failed 3 attempts and no on-failure destination or DLQ is configured\"".into()));
+        } else if mode == Mode::Async && ended.is_error() {
+            cx.record_with(|| rec("AsyncDiscarded reason=\"failed 3 attempts and no on-failure destination or DLQ is configured\"".into()));
         }
-        self.metrics.finish(&record);
+        self.metrics.finish(fid, started, ended.is_error(), duration_us);
         self.billing.add(
-            record.memory_mb,
-            record.billed_ms,
+            memory_mb,
+            billed_ms,
             self.functions[fid.0 as usize].config.architecture,
         );
         self.finished += 1;
-        let group = format!("/aws/lambda/{name}");
-        let base_ms = self.unix_ms(record.ended);
-        if self.config.keep_records {
-            let lines = self.log_groups.entry(group).or_default();
+        if let Some(record) = record {
+            let stream = &self.functions[fid.0 as usize].envs[(env_id - 1) as usize].stream;
+            let base_ms = self.unix_ms(record.ended);
+            let lines = self.log_groups.entry(format!("/aws/lambda/{name}")).or_default();
             for l in &record.logs {
                 lines.push((base_ms, stream.clone(), l.clone()));
             }
+            self.records.push(*record);
         }
-        self.push_record(record);
     }
 
-    fn push_record(&mut self, record: InvocationRecord) {
-        if self.config.keep_records {
-            self.records.push(record);
+    /// Makes sure a `ReclaimDue` event fires at or before `deadline`.
+    fn arm_reclaim(&mut self, deadline: SimTime, cx: &mut Cx<'_>) {
+        if self.next_check.is_some_and(|t| t <= deadline) {
+            return;
         }
+        self.next_check = Some(deadline);
+        cx.schedule_at(deadline, Event::ReclaimDue);
     }
 
     fn s3_put(&mut self, bucket: String, key: String, body: String, by: String, cx: &mut Cx<'_>) {
@@ -965,24 +1041,53 @@ impl Account {
         }
     }
 
-    fn reclaim(&mut self, fid: FunctionId, env_id: u32, generation: u32, cx: &mut Cx<'_>) {
-        let f = &mut self.functions[fid.0 as usize];
-        let env = &mut f.envs[(env_id - 1) as usize];
-        if env.phase == EnvPhase::Idle && env.generation == generation {
-            env.phase = EnvPhase::Gone;
-            let idle_for = cx.now().since(env.since);
-            let what = format!("Reclaimed env={env_id} reason=\"idle for {idle_for}\"");
-            cx.record(Record {
-                function: Some(f.config.name.clone()),
-                request: None,
-                what,
+    /// Reclaims every environment whose idle deadline has come (in deadline order), drops
+    /// reclaimed ones from the idle stacks, then arms the check for the next deadline.
+    fn reclaim_due(&mut self, cx: &mut Cx<'_>) {
+        let now = cx.now();
+        if self.next_check == Some(now) {
+            self.next_check = None;
+        }
+        let mut due = Vec::new();
+        let mut next: Option<SimTime> = None;
+        for (fi, f) in self.functions.iter_mut().enumerate() {
+            let envs = &f.envs;
+            f.idle.retain(|&id| {
+                let env = &envs[(id - 1) as usize];
+                if env.phase != EnvPhase::Idle {
+                    return false;
+                }
+                if env.deadline <= now {
+                    due.push((env.deadline, fi as u32, id));
+                } else {
+                    next = Some(next.map_or(env.deadline, |n: SimTime| n.min(env.deadline)));
+                }
+                true
             });
+        }
+        due.sort_unstable();
+        for (_, fi, env_id) in due {
+            let f = &mut self.functions[fi as usize];
+            let env = &mut f.envs[(env_id - 1) as usize];
+            env.phase = EnvPhase::Gone;
+            env.memo = None;
+            env.state = EnvState::default();
+            let idle_for = now.since(env.since);
+            let name = &f.name;
+            cx.record_with(|| Record {
+                function: Some(name.to_string()),
+                request: None,
+                what: format!("Reclaimed env={env_id} reason=\"idle for {idle_for}\""),
+            });
+        }
+        if let Some(next) = next {
+            self.arm_reclaim(next, cx);
         }
     }
 
     fn arrival(&mut self, load: u32, cx: &mut Cx<'_>) {
-        let l = &self.loads[load as usize];
-        let req = InvokeRequest::new(&l.function, l.payload.clone(), Mode::Sync, "load");
+        let (l, req) = &self.loads[load as usize];
+        let req = req.clone();
         // Jittered arrivals: gaps uniform on [0, 2/rps], so the mean rate is rps. Uniform rather
         // than exponential because `ln` is not bit-identical across targets.
         let mean_us = 1_000_000.0 / l.rps.max(1e-9);
@@ -995,7 +1100,43 @@ impl Account {
     }
 }
 
+/// Why an invocation was throttled: AWS's reason code and the trace's explanation.
+#[derive(Debug, Clone, Copy)]
+enum Throttle {
+    ReservedOff,
+    Reserved { r: u32, busy: u32 },
+    Account { limit: u32, busy: u32, cap: u32 },
+    Scaling { per_10s: u32 },
+}
+
+impl Throttle {
+    fn reason(self) -> &'static str {
+        match self {
+            Throttle::ReservedOff | Throttle::Reserved { .. } => {
+                "ReservedFunctionConcurrentInvocationLimitExceeded"
+            }
+            Throttle::Account { .. } => "ConcurrentInvocationLimitExceeded",
+            Throttle::Scaling { .. } => "FunctionInvocationRateLimitExceeded",
+        }
+    }
+    fn why(self) -> String {
+        match self {
+            Throttle::ReservedOff => "reserved concurrency is 0 (the function is turned off)".into(),
+            Throttle::Reserved { r, busy } => format!("reserved concurrency {r} reached ({busy} busy)"),
+            Throttle::Account { limit, busy, cap } => {
+                format!("account concurrency {limit} reached ({busy} busy in the unreserved pool of {cap})")
+            }
+            Throttle::Scaling { per_10s } => {
+                format!("scaling rate reached: {per_10s} new environments per 10s already started")
+            }
+        }
+    }
+}
+
 pub type Cx<'a> = Context<'a, Event, Record>;
+
+// The queue moves events on every push and pop: keep them two words.
+const _: () = assert!(std::mem::size_of::<Event>() <= 16);
 
 impl Model for Account {
     type Event = Event;
@@ -1004,21 +1145,17 @@ impl Model for Account {
     fn handle(&mut self, event: Event, cx: &mut Cx<'_>) {
         match event {
             Event::Invoke(req) => self.invoke(*req, cx),
-            Event::Finish {
-                f,
-                env,
-                record,
-                retry,
-                what,
-                reset,
-            } => self.finish(f, env, *record, retry, what, reset, cx),
-            Event::Reclaim { f, env, generation } => self.reclaim(f, env, generation, cx),
-            Event::S3Put {
-                bucket,
-                key,
-                body,
-                by,
-            } => self.s3_put(bucket, key, body, by, cx),
+            Event::Finish(done) => self.finish(*done, cx),
+            Event::ReclaimDue => self.reclaim_due(cx),
+            Event::S3Put(p) => {
+                let S3PutEvent {
+                    bucket,
+                    key,
+                    body,
+                    by,
+                } = *p;
+                self.s3_put(bucket, key, body, by, cx)
+            }
             Event::ScheduleFire { f, rule } => self.schedule_fire(f, rule, cx),
             Event::Arrival { load } => self.arrival(load, cx),
         }

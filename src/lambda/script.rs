@@ -98,6 +98,12 @@ pub struct PhaseOutcome {
     /// IAM denials, for the trace: (action, resource, decision text).
     pub denials: Vec<(String, String, String)>,
     pub operations: u64,
+    /// The phase's outcome is a pure function of (script, configuration, event, environment state)
+    /// and it left the environment state as it found it: it read nothing that varies between
+    /// requests (request id, `random()`, S3 objects) and changed no global or /tmp file. The same
+    /// event on the same environment would produce this outcome again, so the account may replay
+    /// it instead of running the script (see `AccountConfig::replay_pure_handlers`).
+    pub replayable: bool,
 }
 
 /// What survives between invocations on one execution environment.
@@ -129,6 +135,9 @@ struct Host {
     overlay: BTreeMap<(String, String), String>,
     tmp: BTreeMap<String, String>,
     rng: u64,
+    /// Set when the phase reads something that differs between requests or lives outside the
+    /// environment: the request id, `random()`, S3 objects.
+    varies: bool,
     stop: Option<Stop>,
     env: BTreeMap<String, String>,
     policies: Rc<Vec<Policy>>,
@@ -215,6 +224,7 @@ impl Program {
             overlay: BTreeMap::new(),
             tmp: BTreeMap::new(),
             rng: 0,
+            varies: false,
             stop: None,
             env: config.environment.clone(),
             policies: Rc::new(config.policies.clone()),
@@ -265,6 +275,7 @@ impl Program {
         h.overlay.clear();
         h.tmp = tmp;
         h.rng = input.seed;
+        h.varies = false;
         h.stop = None;
     }
 
@@ -286,6 +297,7 @@ impl Program {
             max_memory_mb,
             denials: std::mem::take(&mut h.denials),
             operations: h.ops,
+            replayable: false,
         };
         (outcome, std::mem::take(&mut h.tmp))
     }
@@ -320,6 +332,7 @@ impl Program {
 
     /// Calls `handler(event, context)` on a warm environment.
     pub fn invoke(&self, env: &mut EnvState, event: &Value, input: &PhaseInput<'_>) -> PhaseOutcome {
+        let before = state_fingerprint(env);
         self.reset(input, std::mem::take(&mut env.tmp));
         let result = match rhai::serde::to_dynamic(event) {
             Err(e) => Err(Failure::error(
@@ -351,8 +364,13 @@ impl Program {
                 }
             }
         };
-        let (outcome, tmp) = self.finish(result);
+        let varies = self.host.borrow().varies;
+        let (mut outcome, tmp) = self.finish(result);
         env.tmp = tmp;
+        outcome.replayable = !varies
+            && matches!(outcome.result, Ok(_) | Err(Failure::Error { .. }))
+            && before.is_some()
+            && before == state_fingerprint(env);
         outcome
     }
 
@@ -425,6 +443,64 @@ impl Program {
             trace,
         }
     }
+}
+
+/// A fingerprint of what survives between invocations, or `None` when the globals hold a value
+/// this function cannot see into (a function pointer, a custom type): such state is never
+/// considered unchanged.
+fn state_fingerprint(env: &EnvState) -> Option<u64> {
+    let mut h = crate::sim::Fnv1a64::new();
+    fingerprint_value(&env.globals, &mut h)?;
+    for (k, v) in &env.tmp {
+        h.write(k.as_bytes());
+        h.write(&[0xff]);
+        h.write(v.as_bytes());
+        h.write(&[0xfe]);
+    }
+    Some(h.finish())
+}
+
+fn fingerprint_value(d: &Dynamic, h: &mut crate::sim::Fnv1a64) -> Option<()> {
+    // A type tag before every value keeps `[1, 2]` and `"12"` apart.
+    if d.is_unit() {
+        h.write(b"u");
+    } else if let Ok(b) = d.as_bool() {
+        h.write(if b { b"T" } else { b"F" });
+    } else if let Ok(i) = d.as_int() {
+        h.write(b"i");
+        h.write(&i.to_le_bytes());
+    } else if let Ok(f) = d.as_float() {
+        h.write(b"f");
+        h.write(&f.to_bits().to_le_bytes());
+    } else if let Ok(c) = d.as_char() {
+        h.write(b"c");
+        h.write(&u32::from(c).to_le_bytes());
+    } else if let Some(s) = d.read_lock::<ImmutableString>() {
+        h.write(b"s");
+        h.write(&(s.len() as u64).to_le_bytes());
+        h.write(s.as_bytes());
+    } else if let Some(a) = d.read_lock::<rhai::Array>() {
+        h.write(b"a");
+        h.write(&(a.len() as u64).to_le_bytes());
+        for v in a.iter() {
+            fingerprint_value(v, h)?;
+        }
+    } else if let Some(m) = d.read_lock::<Map>() {
+        h.write(b"m");
+        h.write(&(m.len() as u64).to_le_bytes());
+        for (k, v) in m.iter() {
+            h.write(&(k.len() as u64).to_le_bytes());
+            h.write(k.as_bytes());
+            fingerprint_value(v, h)?;
+        }
+    } else if let Some(b) = d.read_lock::<rhai::Blob>() {
+        h.write(b"b");
+        h.write(&(b.len() as u64).to_le_bytes());
+        h.write(&b);
+    } else {
+        return None;
+    }
+    Some(())
 }
 
 fn strip_position(s: &str) -> String {
@@ -543,6 +619,7 @@ fn build_engine(host: &Shared, memory_mb: u32) -> Engine {
     let h = host.clone();
     engine.register_fn("random", move || -> f64 {
         let mut s = h.borrow_mut();
+        s.varies = true;
         s.rng = s.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = s.rng;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -641,6 +718,7 @@ fn build_engine(host: &Shared, memory_mb: u32) -> Engine {
         move |bucket: ImmutableString, key: ImmutableString| -> RhaiResult<String> {
             authorize(&h, "s3:GetObject", format!("arn:aws:s3:::{bucket}/{key}"))?;
             let mut s = h.borrow_mut();
+            s.varies = true; // another request may have changed the object
             s.declared_us += 15_000;
             if let Some(b) = s.overlay.get(&(bucket.to_string(), key.to_string())) {
                 return Ok(b.clone());
@@ -658,6 +736,7 @@ fn build_engine(host: &Shared, memory_mb: u32) -> Engine {
         move |bucket: ImmutableString, prefix: ImmutableString| -> RhaiResult<rhai::Array> {
             authorize(&h, "s3:ListBucket", format!("arn:aws:s3:::{bucket}"))?;
             let mut s = h.borrow_mut();
+            s.varies = true;
             s.declared_us += 15_000;
             let store = s.s3.borrow();
             let mut keys: Vec<String> = store.keys(&bucket, &prefix);
@@ -708,10 +787,14 @@ fn build_engine(host: &Shared, memory_mb: u32) -> Engine {
     // The context object.
     engine.register_type_with_name::<LambdaContext>("LambdaContext");
     engine.register_get("aws_request_id", |c: &mut LambdaContext| -> String {
-        c.host.borrow().request_id.clone()
+        let mut s = c.host.borrow_mut();
+        s.varies = true;
+        s.request_id.clone()
     });
     engine.register_get("awsRequestId", |c: &mut LambdaContext| -> String {
-        c.host.borrow().request_id.clone()
+        let mut s = c.host.borrow_mut();
+        s.varies = true;
+        s.request_id.clone()
     });
     engine.register_get("function_name", |c: &mut LambdaContext| -> String {
         c.host.borrow().function_name.clone()
@@ -741,7 +824,9 @@ fn build_engine(host: &Shared, memory_mb: u32) -> Engine {
         (s.budget_us.saturating_sub(s.elapsed()) / 1000) as i64
     });
     engine.register_fn("to_string", |c: &mut LambdaContext| -> String {
-        format!("LambdaContext({})", c.host.borrow().request_id)
+        let mut s = c.host.borrow_mut();
+        s.varies = true;
+        format!("LambdaContext({})", s.request_id)
     });
     engine
 }

@@ -413,6 +413,99 @@ fn schedules_fire_with_the_scheduled_event() {
     .assert_eq(&got.join("\n"));
 }
 
+/// Switching the trace and the records off (as long load runs do) changes no number of the
+/// report, and the lines are still counted.
+#[test]
+fn load_numbers_do_not_depend_on_keeping_text() {
+    for handler in [
+        "fn handler(e, c) { cpu(30); 1 }",
+        "let n = 0; fn handler(e, c) { this.n += 1; cpu(random() * 40.0); if this.n % 7 == 0 { throw \"x\" } 1 }",
+    ] {
+        let mut s = spec(handler);
+        s.reserved_concurrency = Some(3);
+        let run = |keep: bool| {
+            let account = AccountConfig {
+                keep_records: keep,
+                keep_trace: keep,
+                ..AccountConfig::default()
+            };
+            simulate_load(
+                &s,
+                150.0,
+                crate::sim::SimDuration::from_secs(90),
+                &json!({}),
+                3,
+                account,
+            )
+            .unwrap()
+        };
+        let ((kept, e), (bare, _)) = (run(true), run(false));
+        assert!(kept.throttles > 0 && kept.invocations > 0, "{kept:?}");
+        assert_eq!(kept.trace_lines, e.trace().len() as u64);
+        assert_eq!(kept.trace_hash, Some(e.trace().hash()));
+        assert_eq!(bare.trace_hash, None);
+        let strip = |r: &LoadReport| {
+            let mut r = serde_json::to_value(r).unwrap();
+            r["trace_hash"] = json!(null);
+            r
+        };
+        assert_eq!(strip(&kept), strip(&bare));
+    }
+}
+
+/// Script runs for 50 requests a second apart: one environment serves them all, warm after the
+/// first. `alternate` sends two different events in turn instead of one event again and again.
+fn script_runs(handler: &str, replay: bool, alternate: bool) -> u64 {
+    let account = AccountConfig {
+        replay_pure_handlers: replay,
+        ..AccountConfig::default()
+    };
+    let mut acc = Account::new(account);
+    acc.add_function(validate(&spec(handler)).unwrap());
+    let mut e = crate::sim::Engine::new(acc, 1);
+    for i in 0..50 {
+        let n = if alternate { i % 2 } else { 0 };
+        let r = InvokeRequest::new("hello", json!({ "n": n }), Mode::Sync, "test");
+        e.schedule_at(SimTime::from_secs(i), Event::Invoke(Box::new(r)));
+    }
+    e.run_until(SimTime::from_secs(60));
+    let acc = e.model();
+    assert_eq!((acc.finished, acc.cold_starts), (50, 1));
+    // Replayed or not, every invocation logs its lines and is billed.
+    let starts = acc
+        .log_group("hello")
+        .iter()
+        .filter(|(_, _, l)| l.starts_with("START "))
+        .count();
+    assert_eq!(starts, 50);
+    assert_eq!(acc.billing.requests, 50);
+    acc.handler_runs
+}
+
+#[test]
+fn a_pure_handler_runs_once_per_environment_and_event_and_is_replayed_after() {
+    let pure = "fn handler(e, c) { cpu(5); print(`n=${e.n}`); e.n }";
+    assert_eq!(script_runs(pure, true, false), 1);
+    assert_eq!(script_runs(pure, false, false), 50);
+    // The memo holds the environment's last event only.
+    assert_eq!(script_runs(pure, true, true), 50);
+    // Handlers that keep state, or read what differs per request, always run.
+    assert_eq!(
+        script_runs("let n = 0; fn handler(e, c) { this.n += 1; 1 }", true, false),
+        50
+    );
+    assert_eq!(
+        script_runs("fn handler(e, c) { c.aws_request_id }", true, false),
+        50
+    );
+    assert_eq!(script_runs("fn handler(e, c) { random() }", true, false), 50);
+    // Writing the same /tmp file with the same content changes nothing after the first time.
+    assert_eq!(
+        script_runs("fn handler(e, c) { tmp_write(\"a\", \"b\"); 1 }", true, false),
+        2
+    );
+}
+
 #[test]
 fn same_seed_same_trace() {
     let s = spec("fn handler(e, c) { cpu(random() * 50.0); 1 }");
@@ -525,6 +618,67 @@ mod properties {
                 busy += d;
                 prop_assert!(busy as u32 <= cap, "{busy} busy with a cap of {cap}");
             }
+        }
+    }
+
+    /// Handlers that are pure, stateful, random, request-dependent, writing /tmp, denied by IAM
+    /// and throwing: replaying must never be visible.
+    const REPLAY_HANDLERS: [&str; 7] = [
+        "fn handler(e, c) { cpu(e.ms); print(`ran ${e.ms}`); e.ms }",
+        "let n = 0; fn handler(e, c) { this.n += 1; wait(e.ms); this.n }",
+        "fn handler(e, c) { cpu(random() * 20.0); 1 }",
+        "fn handler(e, c) { wait(e.ms); c.aws_request_id }",
+        "fn handler(e, c) { tmp_write(\"last\", `${e.ms}`); wait(e.ms); tmp_read(\"last\") }",
+        "fn handler(e, c) { s3_get(\"b\", `k${e.ms}`) }",
+        "fn handler(e, c) { print(\"about to fail\"); wait(e.ms * 10); throw \"no\"; }",
+    ];
+
+    fn run_replay(
+        handler: usize,
+        calls: &[(u64, u64, bool)],
+        seed: u64,
+        replay: bool,
+    ) -> (String, Vec<InvocationRecord>, Vec<metrics::MinuteMetrics>) {
+        let s = spec(REPLAY_HANDLERS[handler]);
+        let config = AccountConfig {
+            replay_pure_handlers: replay,
+            concurrency_limit: 50,
+            ..AccountConfig::default()
+        };
+        let mut acc = Account::new(config.clone());
+        acc.add_function(validate_with(&s, config.concurrency_limit).expect("valid"));
+        let mut e = crate::sim::Engine::new(acc, seed);
+        for (at, ms, is_async) in calls {
+            let mode = if *is_async { Mode::Async } else { Mode::Sync };
+            let r = InvokeRequest::new("hello", json!({ "ms": ms }), mode, "prop");
+            e.schedule_at(SimTime::from_millis(*at), Event::Invoke(Box::new(r)));
+        }
+        e.run_until(SimTime::from_secs(3600));
+        let (acc, trace) = e.into_parts();
+        (
+            trace.to_string(),
+            acc.records().to_vec(),
+            acc.metrics.table("hello"),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        /// Replaying pure handler runs changes nothing a learner or a test can see: the trace,
+        /// every record with its log lines, and the metrics are byte-identical to running the
+        /// script every time.
+        #[test]
+        fn replaying_pure_handlers_is_invisible(
+            handler in 0usize..REPLAY_HANDLERS.len(),
+            calls in prop::collection::vec((0u64..2000, 0u64..3, any::<bool>()), 1..40),
+            seed in any::<u64>(),
+        ) {
+            let on = run_replay(handler, &calls, seed, true);
+            let off = run_replay(handler, &calls, seed, false);
+            prop_assert_eq!(&on.0, &off.0);
+            prop_assert_eq!(&on.1, &off.1);
+            prop_assert_eq!(&on.2, &off.2);
         }
     }
 
