@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Lambda load model in wasm (headless Chromium) against the same model natively, and their ratio.
-# The model is `cloudbook::lambda::bench_load`: 1,000 rps for 120 simulated seconds.
+# The model is `cloudbook::lambda::bench_load`: 1,000 rps for 600 simulated seconds, best of three
+# runs on each side.
 # Prints numbers; asserts nothing. Target: wasm >= 0.4x native.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +9,7 @@ site=$(mktemp -d)
 trap 'rm -rf "$site"' EXIT
 cargo build --quiet --release
 target/release/cloudbook build --out "$site" 2>/dev/null
-native=$(target/release/cloudbook sim lambda-bench --rps 1000 --duration-s 120)
+native=$(target/release/cloudbook sim lambda-bench --rps 1000 --duration-s 600)
 wasm=$(cargo run --quiet --release --example bench_wasm -- "$site")
 python3 - "$native" "$wasm" <<'PY'
 import json, sys

@@ -151,17 +151,23 @@ pub fn selftest_if_asked() {
 }
 
 /// A benchmark switch: with `?cloudbook-bench` the lab module runs the Lambda load model of
-/// `scripts/bench-lambda.sh` (1,000 requests per second for two simulated minutes) in wasm, times
-/// it with the browser's clock and shows `{"invocations": …, "ms": …}` in `<pre id="cloudbook-bench">`.
+/// `scripts/bench-lambda.sh` (1,000 requests per second for ten simulated minutes) in wasm three
+/// times, times it with the browser's clock and shows the best run as
+/// `{"invocations": …, "ms": …}` in `<pre id="cloudbook-bench">`.
 pub fn bench_if_asked() {
     if !switch_on("cloudbook-bench") {
         return;
     }
-    let start = js_sys::Date::now();
-    let report = cloudbook::lambda::bench_load(1000.0, cloudbook::sim::SimDuration::from_secs(120));
-    let ms = js_sys::Date::now() - start;
-    let text = match report {
-        Ok(r) => format!("{{\"invocations\": {}, \"ms\": {ms}}}", r.invocations),
+    let mut best = f64::MAX;
+    let mut report = None;
+    for _ in 0..3 {
+        let start = js_sys::Date::now();
+        let r = cloudbook::lambda::bench_load(1000.0, cloudbook::sim::SimDuration::from_secs(600));
+        best = best.min(js_sys::Date::now() - start);
+        report = Some(r);
+    }
+    let text = match report.expect("ran three times") {
+        Ok(r) => format!("{{\"invocations\": {}, \"ms\": {best}}}", r.invocations),
         Err(e) => format!("{{\"error\": {:?}}}", e.to_string()),
     };
     show_result("cloudbook-bench", &text);

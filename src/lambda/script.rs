@@ -450,7 +450,7 @@ impl Program {
 /// considered unchanged.
 fn state_fingerprint(env: &EnvState) -> Option<u64> {
     let mut h = crate::sim::Fnv1a64::new();
-    fingerprint_value(&env.globals, &mut h)?;
+    fingerprint_value(&env.globals, &mut h, 0)?;
     for (k, v) in &env.tmp {
         h.write(k.as_bytes());
         h.write(&[0xff]);
@@ -460,7 +460,12 @@ fn state_fingerprint(env: &EnvState) -> Option<u64> {
     Some(h.finish())
 }
 
-fn fingerprint_value(d: &Dynamic, h: &mut crate::sim::Fnv1a64) -> Option<()> {
+fn fingerprint_value(d: &Dynamic, h: &mut crate::sim::Fnv1a64, depth: u32) -> Option<()> {
+    // Deeply nested values are possible (`a = [a]` in a loop); past this depth the state is
+    // simply not considered unchanged, and the recursion stays shallow on wasm's small stack.
+    if depth > 32 {
+        return None;
+    }
     // A type tag before every value keeps `[1, 2]` and `"12"` apart.
     if d.is_unit() {
         h.write(b"u");
@@ -483,7 +488,7 @@ fn fingerprint_value(d: &Dynamic, h: &mut crate::sim::Fnv1a64) -> Option<()> {
         h.write(b"a");
         h.write(&(a.len() as u64).to_le_bytes());
         for v in a.iter() {
-            fingerprint_value(v, h)?;
+            fingerprint_value(v, h, depth + 1)?;
         }
     } else if let Some(m) = d.read_lock::<Map>() {
         h.write(b"m");
@@ -491,7 +496,7 @@ fn fingerprint_value(d: &Dynamic, h: &mut crate::sim::Fnv1a64) -> Option<()> {
         for (k, v) in m.iter() {
             h.write(&(k.len() as u64).to_le_bytes());
             h.write(k.as_bytes());
-            fingerprint_value(v, h)?;
+            fingerprint_value(v, h, depth + 1)?;
         }
     } else if let Some(b) = d.read_lock::<rhai::Blob>() {
         h.write(b"b");
