@@ -353,6 +353,8 @@ fn load(a: LoadArgs) -> anyhow::Result<ExitCode> {
     let account = AccountConfig {
         concurrency_limit: a.account_concurrency,
         keep_records: false,
+        // The trace hash is reported; its million lines are not kept.
+        trace: crate::sim::TraceMode::Hash,
         ..AccountConfig::default()
     };
     let (report, _) = lambda::simulate_load(&spec, a.rps, a.duration, &ev, a.seed, account)

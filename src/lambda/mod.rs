@@ -188,7 +188,7 @@ pub struct LoadReport {
     pub cost: billing::Price,
     /// The run's usage scaled to a 30-day month, free tier on.
     pub monthly: billing::Price,
-    /// The hash of the trace, when it was kept (`AccountConfig::keep_trace`).
+    /// The hash of the trace, unless it was off (`AccountConfig::trace`).
     pub trace_hash: Option<u64>,
     /// Trace lines the run produced, kept or not.
     pub trace_lines: u64,
@@ -196,8 +196,8 @@ pub struct LoadReport {
 }
 
 /// Drives `rps` requests per second at one function for `duration` and reports per-minute
-/// metrics, throttles, cold starts and cost. Switch `keep_records` and `keep_trace` off for long
-/// runs: the numbers are the same, only the text is not kept.
+/// metrics, throttles, cold starts and cost. For long runs switch `keep_records` off and the
+/// `trace` to `Hash` or `Off`: the numbers are the same, only the text is not kept.
 pub fn simulate_load(
     spec: &FunctionSpec,
     rps: f64,
@@ -217,9 +217,8 @@ pub fn simulate_load(
         payload: payload.clone(),
     });
     let mut engine = Engine::new(acc, seed);
-    if !engine.model().config.keep_trace {
-        engine.trace_off();
-    }
+    let mode = engine.model().config.trace;
+    engine.set_trace_mode(mode);
     engine.schedule_at(SimTime::ZERO, Event::Arrival { load });
     // Let the last invocations finish (at most the 900 s timeout), without idling to reclaim.
     engine.run_until(SimTime::ZERO + duration + SimDuration::from_secs(901));
@@ -239,7 +238,7 @@ pub fn simulate_load(
         minutes,
         cost,
         monthly,
-        trace_hash: engine.trace().hash_if_kept(),
+        trace_hash: engine.trace().hash_if_known(),
         trace_lines: engine.trace().lines_offered(),
         steps: engine.steps(),
     };
@@ -262,7 +261,7 @@ pub fn bench_load(rps: f64, duration: SimDuration) -> Result<LoadReport, Invalid
     };
     let account = AccountConfig {
         keep_records: false,
-        keep_trace: false,
+        trace: crate::sim::TraceMode::Off,
         ..AccountConfig::default()
     };
     simulate_load(&spec, rps, duration, &serde_json::json!({}), 1, account).map(|(report, _)| report)

@@ -43,9 +43,9 @@ pub struct AccountConfig {
     /// instead of running the script. The trace, records and metrics are identical either way
     /// (a test runs both); only the wall time differs. On by default.
     pub replay_pure_handlers: bool,
-    /// Keep the engine's trace lines (the "why" of every event). Load runs of millions of
-    /// invocations switch it off; they still count the lines.
-    pub keep_trace: bool,
+    /// What the engine's trace (the "why" of every event) keeps: everything by default; load
+    /// runs of millions of invocations hash it (the CLI) or only count its lines (benchmarks).
+    pub trace: crate::sim::TraceMode,
 }
 
 impl Default for AccountConfig {
@@ -60,7 +60,7 @@ impl Default for AccountConfig {
             idle_max: SimDuration::from_mins(15),
             keep_records: true,
             replay_pure_handlers: true,
-            keep_trace: true,
+            trace: crate::sim::TraceMode::Keep,
         }
     }
 }

@@ -423,10 +423,11 @@ fn load_numbers_do_not_depend_on_keeping_text() {
     ] {
         let mut s = spec(handler);
         s.reserved_concurrency = Some(3);
-        let run = |keep: bool| {
+        use crate::sim::TraceMode;
+        let run = |keep: bool, trace: TraceMode| {
             let account = AccountConfig {
                 keep_records: keep,
-                keep_trace: keep,
+                trace,
                 ..AccountConfig::default()
             };
             simulate_load(
@@ -439,11 +440,18 @@ fn load_numbers_do_not_depend_on_keeping_text() {
             )
             .unwrap()
         };
-        let ((kept, e), (bare, _)) = (run(true), run(false));
+        let (kept, e) = run(true, TraceMode::Keep);
+        let (hashed, _) = run(false, TraceMode::Hash);
+        let (bare, _) = run(false, TraceMode::Off);
         assert!(kept.throttles > 0 && kept.invocations > 0, "{kept:?}");
         assert_eq!(kept.trace_lines, e.trace().len() as u64);
         assert_eq!(kept.trace_hash, Some(e.trace().hash()));
         assert_eq!(bare.trace_hash, None);
+        assert_eq!(
+            serde_json::to_value(&hashed).unwrap(),
+            serde_json::to_value(&kept).unwrap(),
+            "a hashed trace reports the kept trace's hash"
+        );
         let strip = |r: &LoadReport| {
             let mut r = serde_json::to_value(r).unwrap();
             r["trace_hash"] = json!(null);

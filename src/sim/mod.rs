@@ -13,7 +13,7 @@ mod trace;
 pub use queue::EventQueue;
 pub use rng::Rng;
 pub use time::{SimDuration, SimTime};
-pub use trace::{Fnv1a64, Trace, TraceEntry, fnv1a64};
+pub use trace::{Fnv1a64, Trace, TraceEntry, TraceMode, fnv1a64};
 
 /// The default seed of every scenario that does not name one.
 pub const DEFAULT_SEED: u64 = 0x000C_10DB_0000_0001;
@@ -60,22 +60,25 @@ impl<E, R> Context<'_, E, R> {
     pub fn rng(&mut self) -> &mut Rng {
         self.rng
     }
+}
+
+impl<E, R: core::fmt::Display> Context<'_, E, R> {
     /// Appends a line to the trace, stamped with the current time.
     pub fn record(&mut self, record: R) {
         self.trace.push(self.now, record);
     }
-    /// Like [`Context::record`], but builds the line only when the trace keeps lines: hot paths
+    /// Like [`Context::record`], but builds the line only when the trace uses lines: hot paths
     /// use it so a switched-off trace costs no formatting.
     pub fn record_with(&mut self, record: impl FnOnce() -> R) {
-        if self.trace.is_enabled() {
+        if self.trace.wants_lines() {
             self.trace.push(self.now, record());
         } else {
             self.trace.skip();
         }
     }
-    /// Whether trace lines are kept (models may skip work that only feeds the trace).
+    /// Whether trace lines are used (models may skip work that only feeds the trace).
     pub fn tracing(&self) -> bool {
-        self.trace.is_enabled()
+        self.trace.wants_lines()
     }
 }
 
@@ -121,10 +124,10 @@ impl<M: Model> Engine<M> {
     pub fn trace(&self) -> &Trace<M::Record> {
         &self.trace
     }
-    /// Stops keeping trace lines from now on (they are still counted); see [`Trace::off`].
-    pub fn trace_off(&mut self) {
-        let kept = std::mem::replace(&mut self.trace, Trace::off());
-        debug_assert!(kept.is_empty(), "switch the trace off before the run");
+    /// Chooses what the trace does with lines (see [`TraceMode`]); call before the run.
+    pub fn set_trace_mode(&mut self, mode: TraceMode) {
+        let before = std::mem::replace(&mut self.trace, Trace::with_mode(mode));
+        debug_assert_eq!(before.lines_offered(), 0, "choose the trace mode before the run");
     }
     pub fn into_parts(self) -> (M, Trace<M::Record>) {
         (self.model, self.trace)
@@ -227,6 +230,26 @@ mod tests {
         assert_eq!(run(7), run(7));
         assert_ne!(run(7), run(8));
         assert_eq!(run(7).lines().count(), 4);
+    }
+
+    #[test]
+    fn a_hashed_trace_has_the_kept_traces_hash_and_an_off_trace_still_counts() {
+        let run = |mode: TraceMode| {
+            let mut e = Engine::new(Ping, 7);
+            e.set_trace_mode(mode);
+            e.schedule_at(SimTime::ZERO, 0);
+            e.run(100);
+            (
+                e.trace().hash_if_known(),
+                e.trace().lines_offered(),
+                e.trace().len(),
+            )
+        };
+        let keep = run(TraceMode::Keep);
+        assert_eq!(keep.1, 4);
+        assert_eq!(keep.2, 4);
+        assert_eq!(run(TraceMode::Hash), (keep.0, 4, 0));
+        assert_eq!(run(TraceMode::Off), (None, 4, 0));
     }
 
     #[test]

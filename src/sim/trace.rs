@@ -20,25 +20,44 @@ impl<R: fmt::Display> fmt::Display for TraceEntry<R> {
     }
 }
 
+/// What a trace does with the lines it is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TraceMode {
+    /// Keep every line (pages, tests, short runs).
+    #[default]
+    Keep,
+    /// Hash each line as it comes and keep none: the hash equals the kept trace's, in constant
+    /// memory (a ten-minute load run from the CLI).
+    Hash,
+    /// Count lines, build none (benchmarks).
+    Off,
+}
+
 /// An append-only list of trace entries.
 ///
-/// A trace can be switched off for long headless runs (a ten-minute load test has millions of
-/// lines nobody reads): it then counts the lines it was offered and stores none, and models that
-/// build their lines with [`super::Context::record_with`] skip the formatting too. What the model
-/// decides never depends on whether its trace is kept.
+/// Long headless runs need not keep their lines (a ten-minute load test has millions nobody
+/// reads): see [`TraceMode`]. Models that build their lines with
+/// [`super::Context::record_with`] skip the formatting when the trace is off. What a model
+/// decides never depends on the mode.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Trace<R> {
     entries: Vec<TraceEntry<R>>,
-    enabled: bool,
+    mode: TraceMode,
     offered: u64,
+    /// The running FNV-1a of the rendered lines, in `Hash` mode.
+    hasher: Fnv1a64,
+    last_at: SimTime,
 }
 
 impl<R> Default for Trace<R> {
     fn default() -> Self {
         Trace {
             entries: Vec::new(),
-            enabled: true,
+            mode: TraceMode::Keep,
             offered: 0,
+            hasher: Fnv1a64::new(),
+            last_at: SimTime::ZERO,
         }
     }
 }
@@ -47,26 +66,18 @@ impl<R> Trace<R> {
     pub fn new() -> Self {
         Self::default()
     }
-    /// A trace that counts lines and keeps none.
-    pub fn off() -> Self {
+    pub fn with_mode(mode: TraceMode) -> Self {
         Trace {
-            enabled: false,
+            mode,
             ..Self::default()
         }
     }
-    pub fn is_enabled(&self) -> bool {
-        self.enabled
+    pub fn mode(&self) -> TraceMode {
+        self.mode
     }
-    pub fn push(&mut self, at: SimTime, record: R) {
-        self.offered += 1;
-        if !self.enabled {
-            return;
-        }
-        debug_assert!(
-            self.entries.last().is_none_or(|e| e.at <= at),
-            "trace time went backwards"
-        );
-        self.entries.push(TraceEntry { at, record });
+    /// Whether lines given to the trace are used (kept or hashed), so worth building.
+    pub fn wants_lines(&self) -> bool {
+        self.mode != TraceMode::Off
     }
     /// Counts a line without building it (a switched-off trace).
     pub(crate) fn skip(&mut self) {
@@ -75,7 +86,7 @@ impl<R> Trace<R> {
     pub fn entries(&self) -> &[TraceEntry<R>] {
         &self.entries
     }
-    /// Lines kept (none when the trace is off).
+    /// Lines kept (none unless the mode is `Keep`).
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -89,14 +100,31 @@ impl<R> Trace<R> {
 }
 
 impl<R: fmt::Display> Trace<R> {
-    /// FNV-1a 64 of the rendered trace: a cheap fingerprint to compare runs across machines
-    /// (native against wasm) without shipping the whole text.
-    pub fn hash(&self) -> u64 {
-        fnv1a64(self.to_string().as_bytes())
+    pub fn push(&mut self, at: SimTime, record: R) {
+        debug_assert!(self.last_at <= at, "trace time went backwards");
+        self.last_at = at;
+        self.offered += 1;
+        match self.mode {
+            TraceMode::Keep => self.entries.push(TraceEntry { at, record }),
+            TraceMode::Hash => {
+                use fmt::Write as _;
+                let _ = writeln!(self.hasher, "{}", TraceEntry { at, record });
+            }
+            TraceMode::Off => {}
+        }
     }
-    /// The hash of a kept trace, nothing for a switched-off one.
-    pub fn hash_if_kept(&self) -> Option<u64> {
-        self.enabled.then(|| self.hash())
+    /// FNV-1a 64 of the rendered trace: a cheap fingerprint to compare runs across machines
+    /// (native against wasm) without shipping the whole text. In `Hash` mode it is the same
+    /// value, computed line by line; in `Off` mode it is the hash of nothing.
+    pub fn hash(&self) -> u64 {
+        match self.mode {
+            TraceMode::Hash => self.hasher.finish(),
+            _ => fnv1a64(self.to_string().as_bytes()),
+        }
+    }
+    /// The hash, unless the trace was off.
+    pub fn hash_if_known(&self) -> Option<u64> {
+        (self.mode != TraceMode::Off).then(|| self.hash())
     }
 }
 
@@ -117,8 +145,15 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
 }
 
 /// FNV-1a 64 fed in pieces: `write(a); write(b)` equals `fnv1a64(a ++ b)`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Fnv1a64(u64);
+
+impl fmt::Write for Fnv1a64 {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.write(s.as_bytes());
+        Ok(())
+    }
+}
 
 impl Default for Fnv1a64 {
     fn default() -> Self {
