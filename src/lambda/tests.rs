@@ -551,6 +551,25 @@ mod properties {
         "fn handler(e, c) { if e.ms > 400 { loop {} } 3 }",
     ];
 
+    /// An account with the function `s`, and the calls `(at ms, event.ms, async)` scheduled.
+    fn engine_with_calls(
+        s: &FunctionSpec,
+        config: AccountConfig,
+        calls: &[(u64, u64, bool)],
+        seed: u64,
+    ) -> crate::sim::Engine<Account> {
+        let limit = config.concurrency_limit;
+        let mut acc = Account::new(config);
+        acc.add_function(validate_with(s, limit).expect("valid"));
+        let mut e = crate::sim::Engine::new(acc, seed);
+        for (at, ms, is_async) in calls {
+            let mode = if *is_async { Mode::Async } else { Mode::Sync };
+            let r = InvokeRequest::new("hello", json!({ "ms": ms }), mode, "prop");
+            e.schedule_at(SimTime::from_millis(*at), Event::Invoke(Box::new(r)));
+        }
+        e
+    }
+
     fn run(
         handler: usize,
         reserved: Option<u32>,
@@ -565,14 +584,7 @@ mod properties {
             ..AccountConfig::default()
         };
         let cap = reserved.unwrap_or(104);
-        let mut acc = Account::new(config.clone());
-        acc.add_function(validate_with(&s, config.concurrency_limit).expect("valid"));
-        let mut e = crate::sim::Engine::new(acc, seed);
-        for (at, ms, is_async) in calls {
-            let mode = if *is_async { Mode::Async } else { Mode::Sync };
-            let r = InvokeRequest::new("hello", json!({ "ms": ms }), mode, "prop");
-            e.schedule_at(SimTime::from_millis(*at), Event::Invoke(Box::new(r)));
-        }
+        let mut e = engine_with_calls(&s, config, calls, seed);
         // Long enough for async retries (1 + 2 minutes) and throttle backoff to settle.
         e.run_until(SimTime::from_secs(8 * 3600));
         let (acc, trace) = e.into_parts();
@@ -656,14 +668,7 @@ mod properties {
             concurrency_limit: 50,
             ..AccountConfig::default()
         };
-        let mut acc = Account::new(config.clone());
-        acc.add_function(validate_with(&s, config.concurrency_limit).expect("valid"));
-        let mut e = crate::sim::Engine::new(acc, seed);
-        for (at, ms, is_async) in calls {
-            let mode = if *is_async { Mode::Async } else { Mode::Sync };
-            let r = InvokeRequest::new("hello", json!({ "ms": ms }), mode, "prop");
-            e.schedule_at(SimTime::from_millis(*at), Event::Invoke(Box::new(r)));
-        }
+        let mut e = engine_with_calls(&s, config, calls, seed);
         e.run_until(SimTime::from_secs(3600));
         let (acc, trace) = e.into_parts();
         (
