@@ -1,14 +1,17 @@
 //! A quiz widget's state: draft answers, grades shown, reveal, the current question, the
 //! shuffled display orders, and what to announce to screen readers. The reducer is pure: it
-//! grades with the core's `QuizProgress::record` and never touches storage or the DOM.
+//! grades with the core's `QuizProgress::record_with` and never touches storage or the DOM.
+//!
+//! Grading takes the regex engine from [`crate::num::whole_match`]: the browser's `RegExp` in
+//! wasm, the core's regex-lite on the host (tests).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use cloudbook::quiz::{Answer, Grade, Kind, Mode, Quiz, QuizProgress, grade, shuffle_order};
-use yew::Reducible;
+use cloudbook::quiz::{Answer, Grade, Kind, Mode, Quiz, QuizProgress, grade_with, shuffle_order};
 
 use crate::i18n::{Msg, t};
+use crate::num::{fmt_int, whole_match};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct QuizState {
@@ -51,14 +54,15 @@ pub enum QuizAction {
 }
 
 impl QuizState {
-    pub fn new(quiz: Rc<Quiz>, learner_seed: u64) -> Self {
+    /// `content_hash` is the core's `content_hash` of `quiz`, which the build writes into the page.
+    pub fn new(quiz: Rc<Quiz>, content_hash: u64, learner_seed: u64) -> Self {
         let order = quiz
             .questions
             .iter()
             .filter(|q| q.shuffles())
             .map(|q| (q.id.clone(), shuffle_order(&q.id, learner_seed, q.shuffle_len())))
             .collect();
-        let progress = QuizProgress::fresh(&quiz);
+        let progress = QuizProgress::fresh_with_hash(&quiz, content_hash);
         QuizState {
             quiz,
             progress,
@@ -118,7 +122,7 @@ impl QuizState {
                 skipped += 1;
                 continue;
             };
-            if let Some(g) = self.progress.record(&quiz, &id, answer.clone()) {
+            if let Some(g) = self.progress.record_with(&quiz, &id, answer.clone(), &whole_match) {
                 self.drafts.insert(id.clone(), answer);
                 last = Some(g.clone());
                 self.graded.insert(id, g);
@@ -127,20 +131,29 @@ impl QuizState {
         self.announcement = match (&last, self.quiz.mode) {
             (Some(g), Mode::OneAtATime) => verdict_sentence(g),
             (Some(_), Mode::AllAtOnce) => {
-                let mut s = format!(
-                    "{}: {} / {}",
-                    t(Msg::Score),
-                    fmt_points(self.points_earned()),
-                    self.points_possible()
-                );
+                let mut s = score_line(self.points_earned(), self.points_possible());
                 if skipped > 0 {
-                    s += &format!(" ({skipped} {})", t(Msg::NotAnswered).to_lowercase());
+                    s += " (";
+                    s += &fmt_int(skipped);
+                    s += " ";
+                    s += &t(Msg::NotAnswered).to_lowercase();
+                    s += ")";
                 }
                 s
             }
             (None, _) => t(Msg::NotAnswered).to_string(),
         };
     }
+}
+
+/// "Score: 1.5 / 3".
+pub fn score_line(earned: f64, possible: u32) -> String {
+    let mut s = String::from(t(Msg::Score));
+    s += ": ";
+    s += &fmt_points(earned);
+    s += " / ";
+    s += &fmt_int(possible as usize);
+    s
 }
 
 /// "Correct (2 / 2 points)" and friends.
@@ -152,23 +165,40 @@ pub fn verdict_sentence(g: &Grade) -> String {
     } else {
         t(Msg::Incorrect)
     };
-    format!(
-        "{word} ({} / {} points)",
-        fmt_points(g.points_earned),
-        g.points_possible
-    )
+    let mut s = String::from(word);
+    s += " (";
+    s += &fmt_points(g.points_earned);
+    s += " / ";
+    s += &fmt_int(g.points_possible as usize);
+    s += " points)";
+    s
 }
 
+/// Points with at most two decimals and no trailing zeros (`1.5`, `2`, `0.33`), in integer
+/// arithmetic so the page carries no float formatter.
 pub fn fmt_points(p: f64) -> String {
-    let s = format!("{p:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
+    let hundredths = (p * 100.0).round();
+    let (neg, h) = (hundredths < 0.0, hundredths.abs() as u64);
+    let mut s = String::new();
+    if neg && h != 0 {
+        s.push('-');
+    }
+    s += &fmt_int((h / 100) as usize);
+    let frac = (h % 100) as u8;
+    if frac != 0 {
+        s.push('.');
+        s.push(char::from(b'0' + frac / 10));
+        if frac % 10 != 0 {
+            s.push(char::from(b'0' + frac % 10));
+        }
+    }
+    s
 }
 
-impl Reducible for QuizState {
-    type Action = QuizAction;
-
-    fn reduce(self: Rc<Self>, action: QuizAction) -> Rc<Self> {
-        let mut s = (*self).clone();
+impl QuizState {
+    /// The pure reducer: applies `action` in place.
+    pub fn apply(&mut self, action: QuizAction) {
+        let s = self;
         match action {
             QuizAction::Draft { question, answer } => {
                 if !s.graded.contains_key(&question) {
@@ -200,7 +230,7 @@ impl Reducible for QuizState {
                 if let Some(first) = s.quiz.questions.iter().position(|q| wrong.contains(&q.id)) {
                     s.current = first;
                 }
-                s.announcement = format!("{} {}", wrong.len(), "question(s) open again");
+                s.announcement = fmt_int(wrong.len()) + " question(s) open again";
             }
             QuizAction::Reveal => {
                 s.revealed = true;
@@ -221,7 +251,12 @@ impl Reducible for QuizState {
                     .quiz
                     .questions
                     .iter()
-                    .filter_map(|q| Some((q.id.clone(), grade(q, progress.answers.get(&q.id)?))))
+                    .filter_map(|q| {
+                        Some((
+                            q.id.clone(),
+                            grade_with(q, progress.answers.get(&q.id)?, &whole_match),
+                        ))
+                    })
                     .collect();
                 s.drafts = drafts;
                 for (id, a) in &progress.answers {
@@ -242,13 +277,13 @@ impl Reducible for QuizState {
             QuizAction::Reset => {
                 let seed_order = std::mem::take(&mut s.order);
                 let labs = std::mem::take(&mut s.labs_passed);
-                s = QuizState::new(s.quiz.clone(), 0);
+                let hash = s.progress.content_hash;
+                *s = QuizState::new(s.quiz.clone(), hash, 0);
                 s.order = seed_order;
                 s.labs_passed = labs;
                 s.announcement = "The quiz starts afresh.".into();
             }
         }
-        Rc::new(s)
     }
 }
 
@@ -275,13 +310,19 @@ answer = true
         Rc::new(cloudbook::quiz::parse_quiz("t.toml", text).expect("the fixture quiz is valid"))
     }
 
-    fn act(s: Rc<QuizState>, a: QuizAction) -> Rc<QuizState> {
-        s.reduce(a)
+    fn act(mut s: QuizState, a: QuizAction) -> QuizState {
+        s.apply(a);
+        s
+    }
+
+    fn state(q: Rc<Quiz>) -> QuizState {
+        let hash = cloudbook::quiz::content_hash(&q);
+        QuizState::new(q, hash, 7)
     }
 
     #[test]
     fn submit_grades_drafts_and_retry_reopens_only_wrong_ones() {
-        let s = Rc::new(QuizState::new(quiz(), 7));
+        let s = state(quiz());
         let s = act(
             s,
             QuizAction::Draft {
@@ -329,7 +370,7 @@ answer = true
         let q = quiz();
         let mut p = QuizProgress::fresh(&q);
         p.record(&q, "t-two", Answer::Bool(false));
-        let s = Rc::new(QuizState::new(q, 7));
+        let s = state(q);
         let s = act(
             s,
             QuizAction::Restore {
@@ -345,7 +386,7 @@ answer = true
 
     #[test]
     fn unanswered_questions_are_not_graded() {
-        let s = Rc::new(QuizState::new(quiz(), 7));
+        let s = state(quiz());
         let s = act(s, QuizAction::Submit(None));
         assert!(s.graded.is_empty());
         assert_eq!(s.announcement, "Not answered");
