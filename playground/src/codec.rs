@@ -297,11 +297,13 @@ pub fn write_answer(out: &mut String, a: &Answer) {
     out.push('}');
 }
 
+/// Maps are filled by `insert`: `collect` into a map would bring a sort into the wasm.
 fn read_answers(v: &Value) -> Option<BTreeMap<String, Answer>> {
-    v.as_obj()?
-        .iter()
-        .map(|(k, a)| Some((k.clone(), read_answer(a)?)))
-        .collect()
+    let mut m = BTreeMap::new();
+    for (k, a) in v.as_obj()? {
+        m.insert(k.clone(), read_answer(a)?);
+    }
+    Some(m)
 }
 
 fn write_answers(out: &mut String, answers: &BTreeMap<String, Answer>) {
@@ -344,16 +346,16 @@ pub fn read_progress(text: &str) -> StoredProgress {
         return StoredProgress::OtherSchema(found);
     }
     let read = || {
+        let mut attempts = BTreeMap::new();
+        for (k, n) in field(&v, "attempts")?.as_obj()? {
+            attempts.insert(k.clone(), n.as_u32()?);
+        }
         Some(QuizProgress {
             schema: found,
             quiz_id: string(&v, "quiz_id")?,
             content_hash: field(&v, "content_hash")?.as_u64()?,
             answers: read_answers(field(&v, "answers")?)?,
-            attempts: field(&v, "attempts")?
-                .as_obj()?
-                .iter()
-                .map(|(k, n)| Some((k.clone(), n.as_u32()?)))
-                .collect::<Option<_>>()?,
+            attempts,
             score: f64_of(field(&v, "score")?)?,
         })
     };

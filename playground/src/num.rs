@@ -1,6 +1,6 @@
-//! Numbers and regular expressions, borrowed from the browser in wasm so the widgets module
-//! carries neither Rust's float parser and formatter nor a regex engine; on the host (tests) the
-//! same functions use std and the core's regex-lite.
+//! Numbers, regular expressions and lowercase, borrowed from the browser in wasm so the widgets
+//! module carries neither Rust's float parser and formatter, nor a regex engine, nor Unicode case
+//! tables; on the host (tests) the same functions use std and the core's regex-lite.
 //!
 //! Integers are formatted here by hand: small and exact, no `core::fmt` machinery.
 
@@ -85,20 +85,38 @@ mod re {
     }
 }
 
-/// Whether the whole of `text` matches `pattern` (the core's `Matcher`). In wasm this is the
-/// browser's `RegExp` with the `u` flag (and `i` unless case matters); an invalid pattern matches
-/// nothing. `book/reference/quiz-file.md` says which syntax both engines share.
+/// The core's text operations for grading in the page: the browser's `RegExp` (with the `u`
+/// flag, and `i` unless case matters; an invalid pattern matches nothing) and `toLowerCase`.
+/// `book/reference/quiz-file.md` says which regex syntax both engines share.
 #[cfg(target_arch = "wasm32")]
-pub fn whole_match(pattern: &str, text: &str, case_sensitive: bool) -> bool {
-    let mut full = String::from("^(?:");
-    full += pattern;
-    full += ")$";
-    re::RegExp::new(&full, if case_sensitive { "u" } else { "iu" }).is_ok_and(|r| r.test(text))
+pub struct PageText;
+
+#[cfg(target_arch = "wasm32")]
+impl cloudbook::quiz::TextOps for PageText {
+    fn whole_match(&self, pattern: &str, text: &str, case_sensitive: bool) -> bool {
+        let mut full = String::from("^(?:");
+        full += pattern;
+        full += ")$";
+        re::RegExp::new(&full, if case_sensitive { "u" } else { "iu" }).is_ok_and(|r| r.test(text))
+    }
+    fn lowercase(&self, s: &str) -> String {
+        lowercase(s)
+    }
+}
+
+/// On the host (tests) the page grades as the CLI does.
+#[cfg(not(target_arch = "wasm32"))]
+pub use cloudbook::quiz::Native as PageText;
+
+/// Unicode lowercase (the browser's, in wasm).
+#[cfg(target_arch = "wasm32")]
+pub fn lowercase(s: &str) -> String {
+    js_sys::JsString::from(s).to_lower_case().into()
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-pub fn whole_match(pattern: &str, text: &str, case_sensitive: bool) -> bool {
-    cloudbook::quiz::regex_matches(pattern, text, case_sensitive)
+pub fn lowercase(s: &str) -> String {
+    s.to_lowercase()
 }
 
 #[cfg(test)]

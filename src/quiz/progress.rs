@@ -10,7 +10,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Answer, Grade, Matcher, Quiz, SourcePos, grade_with, regex_matches};
+use super::{Answer, Grade, Native, Quiz, SourcePos, TextOps, grade_with};
 use crate::sim::{Rng, fnv1a64};
 
 /// Bump when [`QuizProgress`] changes shape; older stored progress is then discarded with a notice.
@@ -83,25 +83,25 @@ impl QuizProgress {
     /// Grades and stores an answer, counts the attempt and updates the score. An unknown
     /// question id changes nothing and returns `None`.
     pub fn record(&mut self, quiz: &Quiz, question_id: &str, answer: Answer) -> Option<Grade> {
-        self.record_with(quiz, question_id, answer, &regex_matches)
+        self.record_with(quiz, question_id, answer, &Native)
     }
 
-    /// [`QuizProgress::record`] grading with the given regex engine (see [`grade_with`]).
+    /// [`QuizProgress::record`] grading with the given text operations (see [`grade_with`]).
     pub fn record_with(
         &mut self,
         quiz: &Quiz,
         question_id: &str,
         answer: Answer,
-        matcher: Matcher<'_>,
+        text: &dyn TextOps,
     ) -> Option<Grade> {
         let question = quiz.question(question_id)?;
-        let g = grade_with(question, &answer, matcher);
+        let g = grade_with(question, &answer, text);
         self.answers.insert(question_id.to_string(), answer);
         *self.attempts.entry(question_id.to_string()).or_insert(0) += 1;
         self.score = quiz
             .questions
             .iter()
-            .filter_map(|q| Some(grade_with(q, self.answers.get(&q.id)?, matcher).points_earned))
+            .filter_map(|q| Some(grade_with(q, self.answers.get(&q.id)?, text).points_earned))
             .sum();
         Some(g)
     }

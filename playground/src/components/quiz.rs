@@ -240,8 +240,9 @@ impl QuizWidget {
                             _ => Vec::new(),
                         };
                         if checked {
-                            next.push(i);
-                            next.sort_unstable();
+                            // Kept sorted by inserting in place (no sort routine in the wasm).
+                            let at = next.iter().position(|&c| c > i).unwrap_or(next.len());
+                            next.insert(at, i);
                         }
                         draft(Answer::Choices(next))
                     }

@@ -2,8 +2,8 @@
 //! shuffled display orders, and what to announce to screen readers. The reducer is pure: it
 //! grades with the core's `QuizProgress::record_with` and never touches storage or the DOM.
 //!
-//! Grading takes the regex engine from [`crate::num::whole_match`]: the browser's `RegExp` in
-//! wasm, the core's regex-lite on the host (tests).
+//! Grading takes its text operations from [`crate::num::PageText`]: the browser's `RegExp` and
+//! `toLowerCase` in wasm, the core's `Native` on the host (tests).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -11,7 +11,7 @@ use std::rc::Rc;
 use cloudbook::quiz::{Answer, Grade, Kind, Mode, Quiz, QuizProgress, grade_with, shuffle_order};
 
 use crate::i18n::{Msg, t};
-use crate::num::{fmt_int, whole_match};
+use crate::num::{PageText, fmt_int, lowercase};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct QuizState {
@@ -56,12 +56,11 @@ pub enum QuizAction {
 impl QuizState {
     /// `content_hash` is the core's `content_hash` of `quiz`, which the build writes into the page.
     pub fn new(quiz: Rc<Quiz>, content_hash: u64, learner_seed: u64) -> Self {
-        let order = quiz
-            .questions
-            .iter()
-            .filter(|q| q.shuffles())
-            .map(|q| (q.id.clone(), shuffle_order(&q.id, learner_seed, q.shuffle_len())))
-            .collect();
+        // Inserted one by one: `collect` into a map would bring a sort into the wasm.
+        let mut order = BTreeMap::new();
+        for q in quiz.questions.iter().filter(|q| q.shuffles()) {
+            order.insert(q.id.clone(), shuffle_order(&q.id, learner_seed, q.shuffle_len()));
+        }
         let progress = QuizProgress::fresh_with_hash(&quiz, content_hash);
         QuizState {
             quiz,
@@ -122,7 +121,7 @@ impl QuizState {
                 skipped += 1;
                 continue;
             };
-            if let Some(g) = self.progress.record_with(&quiz, &id, answer.clone(), &whole_match) {
+            if let Some(g) = self.progress.record_with(&quiz, &id, answer.clone(), &PageText) {
                 self.drafts.insert(id.clone(), answer);
                 last = Some(g.clone());
                 self.graded.insert(id, g);
@@ -136,7 +135,7 @@ impl QuizState {
                     s += " (";
                     s += &fmt_int(skipped);
                     s += " ";
-                    s += &t(Msg::NotAnswered).to_lowercase();
+                    s += &lowercase(t(Msg::NotAnswered));
                     s += ")";
                 }
                 s
@@ -247,17 +246,12 @@ impl QuizState {
                 notice,
                 drafts,
             } => {
-                s.graded = s
-                    .quiz
-                    .questions
-                    .iter()
-                    .filter_map(|q| {
-                        Some((
-                            q.id.clone(),
-                            grade_with(q, progress.answers.get(&q.id)?, &whole_match),
-                        ))
-                    })
-                    .collect();
+                s.graded = BTreeMap::new();
+                for q in &s.quiz.questions {
+                    if let Some(a) = progress.answers.get(&q.id) {
+                        s.graded.insert(q.id.clone(), grade_with(q, a, &PageText));
+                    }
+                }
                 s.drafts = drafts;
                 for (id, a) in &progress.answers {
                     s.drafts.insert(id.clone(), a.clone());
