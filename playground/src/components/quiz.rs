@@ -160,7 +160,8 @@ impl QuizWidget {
 
     /// Handles one delegated event from a control of this quiz.
     fn on(&mut self, a: Act) {
-        let Some(question) = self.quiz().questions.get(a.q).cloned() else {
+        let quiz = self.state.quiz.clone();
+        let Some(question) = quiz.questions.get(a.q) else {
             return;
         };
         let qid = question.id.clone();
@@ -313,7 +314,7 @@ impl QuizWidget {
         }
         for &i in &visible {
             let q = &quiz.questions[i];
-            let lab_passed = matches!(&q.kind, Kind::LabGraded { lab, .. } if s.labs_passed.contains(lab));
+            let lab_passed = matches!(&q.kind, Kind::LabGraded { lab, .. } if s.labs_passed.contains_key(lab));
             body = body.child(question::render(&View {
                 question: q,
                 q: i,

@@ -5,12 +5,13 @@
 //! Grading takes its text operations from [`crate::num::PageText`]: the browser's `RegExp` and
 //! `toLowerCase` in wasm, the core's `Native` on the host (tests).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use cloudbook::quiz::{Answer, Grade, Kind, Mode, Quiz, QuizProgress, grade_with, shuffle_order};
 
 use crate::i18n::{Msg, t};
+use crate::state::keyed::Keyed;
 use crate::num::{PageText, fmt_int, lowercase};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -20,7 +21,7 @@ pub struct QuizState {
     /// The learner's current selection per question id, submitted or not.
     pub drafts: BTreeMap<String, Answer>,
     /// Grades on display, per question id.
-    pub graded: BTreeMap<String, Grade>,
+    pub graded: Keyed<Grade>,
     pub revealed: bool,
     /// The question shown in one-at-a-time mode.
     pub current: usize,
@@ -29,9 +30,9 @@ pub struct QuizState {
     /// Text for the aria-live region.
     pub announcement: String,
     /// Display order (indices into the written order) of each shuffled question.
-    pub order: BTreeMap<String, Vec<u32>>,
+    pub order: Keyed<Vec<u32>>,
     /// Labs on this page whose goals were reached.
-    pub labs_passed: BTreeSet<String>,
+    pub labs_passed: Keyed<()>,
 }
 
 pub enum QuizAction {
@@ -56,8 +57,7 @@ pub enum QuizAction {
 impl QuizState {
     /// `content_hash` is the core's `content_hash` of `quiz`, which the build writes into the page.
     pub fn new(quiz: Rc<Quiz>, content_hash: u64, learner_seed: u64) -> Self {
-        // Inserted one by one: `collect` into a map would bring a sort into the wasm.
-        let mut order = BTreeMap::new();
+        let mut order = Keyed::new();
         for q in quiz.questions.iter().filter(|q| q.shuffles()) {
             order.insert(q.id.clone(), shuffle_order(&q.id, learner_seed, q.shuffle_len()));
         }
@@ -66,13 +66,13 @@ impl QuizState {
             quiz,
             progress,
             drafts: BTreeMap::new(),
-            graded: BTreeMap::new(),
+            graded: Keyed::new(),
             revealed: false,
             current: 0,
             notice: None,
             announcement: String::new(),
             order,
-            labs_passed: BTreeSet::new(),
+            labs_passed: Keyed::new(),
         }
     }
 
@@ -88,7 +88,7 @@ impl QuizState {
     fn answer_for(&self, question_id: &str) -> Option<Answer> {
         let q = self.quiz.question(question_id)?;
         if let Kind::LabGraded { lab, .. } = &q.kind {
-            return Some(Answer::Lab(self.labs_passed.contains(lab)));
+            return Some(Answer::Lab(self.labs_passed.contains_key(lab)));
         }
         self.drafts.get(question_id).cloned()
     }
@@ -222,9 +222,7 @@ impl QuizState {
                     .filter(|(_, g)| !g.correct)
                     .map(|(id, _)| id.clone())
                     .collect();
-                for id in &wrong {
-                    s.graded.remove(id);
-                }
+                s.graded.retain(|_, g| g.correct);
                 s.revealed = false;
                 if let Some(first) = s.quiz.questions.iter().position(|q| wrong.contains(&q.id)) {
                     s.current = first;
@@ -246,7 +244,7 @@ impl QuizState {
                 notice,
                 drafts,
             } => {
-                s.graded = BTreeMap::new();
+                s.graded = Keyed::new();
                 for q in &s.quiz.questions {
                     if let Some(a) = progress.answers.get(&q.id) {
                         s.graded.insert(q.id.clone(), grade_with(q, a, &PageText));
@@ -266,7 +264,7 @@ impl QuizState {
                     .unwrap_or(0);
             }
             QuizAction::LabPassed(lab) => {
-                s.labs_passed.insert(lab);
+                s.labs_passed.insert(lab, ());
             }
             QuizAction::Reset => {
                 let seed_order = std::mem::take(&mut s.order);
