@@ -204,7 +204,8 @@ impl Parser<'_> {
     fn hex4(&mut self) -> Option<u32> {
         let h = self.b.get(self.i..self.i + 4)?;
         self.i += 4;
-        h.iter().try_fold(0u32, |acc, &c| Some(acc * 16 + char::from(c).to_digit(16)?))
+        h.iter()
+            .try_fold(0u32, |acc, &c| Some(acc * 16 + char::from(c).to_digit(16)?))
     }
 
     fn string(&mut self) -> Option<String> {
@@ -329,8 +330,24 @@ mod tests {
     #[test]
     fn refuses_what_is_not_strict_json() {
         for bad in [
-            "", "{", "[1,]", "{\"a\":1,}", "01", "1.", "-", "+1", "NaN", "'a'", "[1 2]", "{not json",
-            "[1,2", "\"\u{1}\"", "\"\\x\"", "\"\\ud800\"", "tru", "1 2",
+            "",
+            "{",
+            "[1,]",
+            "{\"a\":1,}",
+            "01",
+            "1.",
+            "-",
+            "+1",
+            "NaN",
+            "'a'",
+            "[1 2]",
+            "{not json",
+            "[1,2",
+            "\"\u{1}\"",
+            "\"\\x\"",
+            "\"\\ud800\"",
+            "tru",
+            "1 2",
         ] {
             assert_eq!(parse(bad), None, "{bad:?}");
         }

@@ -39,7 +39,9 @@ pub fn mount(root: &Element) -> Result<(), &'static str> {
         .ok_or("its data is not valid; rebuild the book")?;
     let section = B::c("section", "cb-progress");
     let body = B::new("div");
-    let live = B::c("p", "cb-sr-only").attr("role", "status").attr("aria-live", "polite");
+    let live = B::c("p", "cb-sr-only")
+        .attr("role", "status")
+        .attr("aria-live", "polite");
     let (body, live) = (body.0, live.0);
     let _ = section.0.append_with_node_2(&body, &live);
     root.replace_children_with_node_1(&section.0);
@@ -93,11 +95,10 @@ fn on_click(page: &Rc<RefCell<ProgressPage>>, a: Act) {
 }
 
 fn on_import(page: &Rc<RefCell<ProgressPage>>, a: Act) {
-    let Some(file) = a
-        .el
-        .dyn_ref::<HtmlInputElement>()
-        .and_then(|i| i.files())
-        .and_then(|f| f.get(0))
+    let Some(file) =
+        a.el.dyn_ref::<HtmlInputElement>()
+            .and_then(|i| i.files())
+            .and_then(|f| f.get(0))
     else {
         return;
     };
@@ -137,13 +138,18 @@ impl ProgressPage {
         for ch in &self.catalog.chapters {
             let mut items = B::new("ul");
             for q in &ch.quizzes {
-                let text = match storage::get(&storage::quiz_key(&q.id)).map(|s| codec::progress_summary(&s)) {
+                let text = match storage::get(&storage::quiz_key(&q.id)).map(|s| codec::progress_summary(&s))
+                {
                     None => "not started".to_string(),
-                    Some(None) => "saved data unreadable (it will be reset when you open the quiz)".to_string(),
+                    Some(None) => {
+                        "saved data unreadable (it will be reset when you open the quiz)".to_string()
+                    }
                     Some(Some((hash, _))) if hash != q.content_hash => {
                         "the quiz changed since you answered it".to_string()
                     }
-                    Some(Some((_, score))) => fmt_points(score) + " / " + fmt_u64(u64::from(q.points)).as_str(),
+                    Some(Some((_, score))) => {
+                        fmt_points(score) + " / " + fmt_u64(u64::from(q.points)).as_str()
+                    }
                 };
                 items = items.child(
                     B::c("li", "cb-progress-quiz")
@@ -154,9 +160,21 @@ impl ProgressPage {
             for l in &ch.labs {
                 let passed = storage::get(&storage::lab_key(&l.id)).is_some_and(|s| codec::lab_passed(&s));
                 items = items.child(
-                    B::c("li", if passed { "cb-progress-lab cb-pass" } else { "cb-progress-lab" })
-                        .attr("data-lab-id", &l.id)
-                        .text(&("Lab “".to_string() + l.title.as_str() + "”: " + if passed { "goals reached" } else { "not yet" })),
+                    B::c(
+                        "li",
+                        if passed {
+                            "cb-progress-lab cb-pass"
+                        } else {
+                            "cb-progress-lab"
+                        },
+                    )
+                    .attr("data-lab-id", &l.id)
+                    .text(
+                        &("Lab “".to_string()
+                            + l.title.as_str()
+                            + "”: "
+                            + if passed { "goals reached" } else { "not yet" }),
+                    ),
                 );
             }
             list = list.child(

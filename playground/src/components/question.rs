@@ -214,7 +214,11 @@ fn text_input(p: &View, numeric: bool, unit: Option<&str>) -> B {
         _ => String::new(),
     };
     let id = join(&p.dom_id, "-input");
-    let hint = if numeric { t(Msg::TypeNumber) } else { t(Msg::TypeAnswer) };
+    let hint = if numeric {
+        t(Msg::TypeNumber)
+    } else {
+        t(Msg::TypeAnswer)
+    };
     B::c("div", "cb-text-answer")
         .child(B::c("label", "cb-sr-only").attr("for", &id).text(hint))
         .child(
@@ -284,18 +288,23 @@ fn matching(p: &View, pairs: &[cloudbook::quiz::Pair]) -> B {
         let mut id = join(&p.dom_id, "-m");
         id += &fmt_int(left);
         let (mark, _) = verdict_of(p, left as u32);
-        let mut select = B::new("select").attr("id", &id).act("data-change", "sel", p.q, left).child(
-            B::new("option")
-                .attr("value", "")
-                .flag("selected", chosen[left].is_none())
-                .text(t(Msg::ChooseMatch)),
-        );
+        let mut select = B::new("select")
+            .attr("id", &id)
+            .act("data-change", "sel", p.q, left)
+            .child(
+                B::new("option")
+                    .attr("value", "")
+                    .flag("selected", chosen[left].is_none())
+                    .text(t(Msg::ChooseMatch)),
+            );
         for &r in &p.order {
             select = select.child(
                 B::new("option")
                     .attr("value", &fmt_int(r as usize))
                     .flag("selected", chosen[left] == Some(r))
-                    .text(&strip_tags(pairs.get(r as usize).map_or("", |x| x.right.as_str()))),
+                    .text(&strip_tags(
+                        pairs.get(r as usize).map_or("", |x| x.right.as_str()),
+                    )),
             );
         }
         box_ = box_.child(
@@ -343,14 +352,12 @@ fn graded(p: &View, g: &Grade) -> B {
     for f in &g.feedback {
         out = out.child(B::c("div", "cb-feedback").html(f));
     }
-    if p.revealed || g.correct {
-        if let Some(e) = &g.explanation {
-            out = out.child(
-                B::c("div", "cb-explanation")
-                    .child(B::new("strong").text(t(Msg::Explanation)).text(": "))
-                    .html(e),
-            );
-        }
+    if let Some(e) = g.explanation.as_ref().filter(|_| p.revealed || g.correct) {
+        out = out.child(
+            B::c("div", "cb-explanation")
+                .child(B::new("strong").text(t(Msg::Explanation)).text(": "))
+                .html(e),
+        );
     }
     if p.revealed && !g.correct {
         out = out.child_if(right_answer(p.question));

@@ -73,7 +73,11 @@ pub fn mount(root: &Element) -> Result<(), &'static str> {
     mark_ready(root);
 
     let w = Rc::new(RefCell::new(w));
-    for (event, attr) in [("click", "data-act"), ("change", "data-change"), ("input", "data-input")] {
+    for (event, attr) in [
+        ("click", "data-act"),
+        ("change", "data-change"),
+        ("input", "data-input"),
+    ] {
         let w = w.clone();
         delegate(root, event, attr, move |a| w.borrow_mut().on(a));
     }
@@ -149,7 +153,10 @@ impl QuizWidget {
         if !self.state.progress.answers.is_empty() || storage::get(&key).is_some() {
             storage::set(&key, &codec::write_progress(&self.state.progress));
         }
-        storage::set(&draft_key(&self.quiz().id), &codec::write_drafts(&self.state.drafts));
+        storage::set(
+            &draft_key(&self.quiz().id),
+            &codec::write_drafts(&self.state.drafts),
+        );
     }
 
     fn question_dom(&self, q: usize) -> String {
@@ -186,7 +193,11 @@ impl QuizWidget {
             }
             "next" | "prev" => {
                 let current = self.visible().first().copied().unwrap_or(0);
-                let to = if a.name == "next" { current + 1 } else { current.saturating_sub(1) };
+                let to = if a.name == "next" {
+                    current + 1
+                } else {
+                    current.saturating_sub(1)
+                };
                 fallback = Some(self.question_dom(to) + "-prompt");
                 QuizAction::Go(to)
             }
@@ -215,7 +226,11 @@ impl QuizWidget {
                 };
                 let order = self.state.display_order(&qid, items.len());
                 let mut next = current_order(&order, self.state.drafts.get(&qid), items.len());
-                let to = if a.name == "up" { a.i.checked_sub(1) } else { Some(a.i + 1) };
+                let to = if a.name == "up" {
+                    a.i.checked_sub(1)
+                } else {
+                    Some(a.i + 1)
+                };
                 let Some(to) = to.filter(|&to| to < next.len()) else {
                     return;
                 };
@@ -259,7 +274,10 @@ impl QuizWidget {
                     Some(Answer::Pairs(v)) if v.len() == pairs.len() => v.clone(),
                     _ => vec![None; pairs.len()],
                 };
-                let value = a.el.dyn_ref::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
+                let value =
+                    a.el.dyn_ref::<HtmlSelectElement>()
+                        .map(|s| s.value())
+                        .unwrap_or_default();
                 if let Some(slot) = next.get_mut(a.i) {
                     *slot = parse_u64(&value).and_then(|v| u32::try_from(v).ok());
                 }
@@ -268,7 +286,10 @@ impl QuizWidget {
             "text" | "number" => {
                 // The field already shows what was typed: no re-render, so the caret stays put.
                 rerender = false;
-                let v = a.el.dyn_ref::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+                let v =
+                    a.el.dyn_ref::<HtmlInputElement>()
+                        .map(|i| i.value())
+                        .unwrap_or_default();
                 if a.name == "number" {
                     // An unparseable number grades as NaN (wrong, with a reason).
                     let n = crate::num::parse_f64(&v.replace(',', "")).unwrap_or(f64::NAN);
@@ -302,19 +323,18 @@ impl QuizWidget {
         let visible = self.visible();
         let one = quiz.mode == Mode::OneAtATime;
         let title = quiz.title.as_deref().unwrap_or("Quiz");
-        let mut body = B::new("div")
-            .child(B::c("h3", "cb-title").text(title))
-            .child_if(
-                s.notice
-                    .as_deref()
-                    .map(|n| B::c("p", "cb-notice").attr("role", "status").text(n)),
-            );
+        let mut body = B::new("div").child(B::c("h3", "cb-title").text(title)).child_if(
+            s.notice
+                .as_deref()
+                .map(|n| B::c("p", "cb-notice").attr("role", "status").text(n)),
+        );
         if one && total > 1 {
             body = body.child(B::c("p", "cb-position").text(&question_of(visible[0] + 1, total)));
         }
         for &i in &visible {
             let q = &quiz.questions[i];
-            let lab_passed = matches!(&q.kind, Kind::LabGraded { lab, .. } if s.labs_passed.contains_key(lab));
+            let lab_passed =
+                matches!(&q.kind, Kind::LabGraded { lab, .. } if s.labs_passed.contains_key(lab));
             body = body.child(question::render(&View {
                 question: q,
                 q: i,

@@ -11,8 +11,8 @@ use std::rc::Rc;
 use cloudbook::quiz::{Answer, Grade, Kind, Mode, Quiz, QuizProgress, grade_with, shuffle_order};
 
 use crate::i18n::{Msg, t};
-use crate::state::keyed::Keyed;
 use crate::num::{PageText, fmt_int, lowercase};
+use crate::state::keyed::Keyed;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct QuizState {
@@ -187,7 +187,7 @@ pub fn fmt_points(p: f64) -> String {
     if frac != 0 {
         s.push('.');
         s.push(char::from(b'0' + frac / 10));
-        if frac % 10 != 0 {
+        if !frac.is_multiple_of(10) {
             s.push(char::from(b'0' + frac % 10));
         }
     }
@@ -374,6 +374,20 @@ answer = true
         assert!(!s.graded["t-two"].correct);
         assert_eq!(s.current, 0, "the first unanswered question is current");
         assert_eq!(s.notice.as_deref(), Some("n"));
+    }
+
+    #[test]
+    fn points_show_at_most_two_decimals() {
+        for (p, text) in [
+            (0.0, "0"),
+            (2.0, "2"),
+            (1.5, "1.5"),
+            (1.0 / 3.0, "0.33"),
+            (2.0 / 3.0, "0.67"),
+            (0.05, "0.05"),
+        ] {
+            assert_eq!(fmt_points(p), text);
+        }
     }
 
     #[test]
