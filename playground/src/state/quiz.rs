@@ -84,13 +84,21 @@ impl QuizState {
             .unwrap_or_else(|| (0..n as u32).collect())
     }
 
-    /// The answer to submit for a question: the draft, or for lab-graded questions whether the lab passed.
+    /// The answer to submit for a question: the draft, for lab-graded questions whether the lab
+    /// passed, and for an ordering left as shown the order on display.
     fn answer_for(&self, question_id: &str) -> Option<Answer> {
         let q = self.quiz.question(question_id)?;
-        if let Kind::LabGraded { lab, .. } = &q.kind {
-            return Some(Answer::Lab(self.labs_passed.contains_key(lab)));
+        match &q.kind {
+            Kind::LabGraded { lab, .. } => Some(Answer::Lab(self.labs_passed.contains_key(lab))),
+            // An ordering always has an answer: the order on display, moved or not.
+            Kind::Ordering { items, .. } => Some(
+                self.drafts
+                    .get(question_id)
+                    .cloned()
+                    .unwrap_or_else(|| Answer::Order(self.display_order(question_id, items.len()))),
+            ),
+            _ => self.drafts.get(question_id).cloned(),
         }
-        self.drafts.get(question_id).cloned()
     }
 
     pub fn points_possible(&self) -> u32 {
@@ -374,6 +382,24 @@ answer = true
         assert!(!s.graded["t-two"].correct);
         assert_eq!(s.current, 0, "the first unanswered question is current");
         assert_eq!(s.notice.as_deref(), Some("n"));
+    }
+
+    #[test]
+    fn an_ordering_left_as_shown_can_be_checked() {
+        let text = r#"
+id = "o"
+[[questions]]
+id = "o-steps"
+type = "ordering"
+prompt = "Order."
+items = ["a", "b", "c"]
+"#;
+        let q = Rc::new(cloudbook::quiz::parse_quiz("o.toml", text).expect("the fixture quiz is valid"));
+        let s = act(state(q), QuizAction::Submit(Some("o-steps".into())));
+        let shown = s.display_order("o-steps", 3);
+        assert!(s.graded.contains_key("o-steps"), "graded without a move");
+        assert_eq!(s.progress.answers["o-steps"], Answer::Order(shown.clone()));
+        assert_eq!(s.graded["o-steps"].correct, shown == [0, 1, 2]);
     }
 
     #[test]
