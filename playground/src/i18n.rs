@@ -115,6 +115,6 @@ pub fn tr(lang: Lang, msg: Msg) -> &'static str {
 /// `t(Msg::QuestionOf)` with its placeholders filled.
 pub fn question_of(n: usize, total: usize) -> String {
     t(Msg::QuestionOf)
-        .replace("{n}", &n.to_string())
-        .replace("{total}", &total.to_string())
+        .replace("{n}", &crate::num::fmt_int(n))
+        .replace("{total}", &crate::num::fmt_int(total))
 }

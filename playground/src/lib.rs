@@ -1,13 +1,20 @@
-//! The cloudbook playground: yew widgets mounted on the placeholders that the preprocessor left
+//! The cloudbook playground: widgets mounted on the placeholders that the preprocessor left
 //! in the book's pages (quizzes, labs, the progress page).
 //!
-//! Everything here compiles on the host too, so `cargo test` covers the reducers; the two wasm
-//! entry points in `bin/` only mount. State lives in `Reducible` types whose reducers are pure
-//! and call the core (`cloudbook`) for grading and simulation; storage, timers and the DOM are
-//! touched only in effects. It does not grade or simulate anything itself.
+//! Two wasm entry points in `bin/` only mount. The `widgets` module (quizzes, the progress
+//! page) renders with web-sys through the small helper in `dom.rs` and reads its data with
+//! `json.rs`/`codec.rs`, so it carries no framework and no serde_json; the `lab` module is a yew
+//! app. Everything here compiles on the host too, so `cargo test` covers the reducers and the
+//! data formats. State changes go through pure reducers that call the core (`cloudbook`) for
+//! grading and simulation; storage, timers and the DOM are touched only outside them. It does
+//! not grade or simulate anything itself.
 
+pub mod codec;
 pub mod components;
+pub mod dom;
 pub mod i18n;
+pub mod json;
 pub mod mount;
+pub mod num;
 pub mod state;
 pub mod storage;

@@ -15,44 +15,81 @@ pub const READY_ATTR: &str = "data-cloudbook-ready";
 /// Attribute naming which module mounted a widget, so the panic hook finds its own widgets.
 const MODULE_ATTR: &str = "data-cloudbook-module";
 
-/// Installs the panic hook for the module called `module` (`widgets` or `lab`).
-pub fn install_panic_hook(module: &'static str) {
-    // Through yew: its renderer installs its own hook unless a custom one is set.
-    yew::set_custom_panic_hook(Box::new(move |info| {
-        let message = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown error".into());
-        let place = info
-            .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
-            .unwrap_or_default();
-        web_sys::console::error_1(&format!("cloudbook {module}: panic: {message}{place}").into());
-        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-            return;
+/// What a panic says: its message and, when known, where it happened.
+fn panic_text(info: &std::panic::PanicHookInfo<'_>) -> (String, String) {
+    let message = info
+        .payload()
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| info.payload().downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown error".into());
+    let place = info
+        .location()
+        .map(|l| format!(" at {}:{}", l.file(), l.line()))
+        .unwrap_or_default();
+    (message, place)
+}
+
+/// Logs a panic and replaces every widget of `module` with an error box.
+fn on_panic(module: &str, info: &std::panic::PanicHookInfo<'_>) {
+    let (message, place) = panic_text(info);
+    web_sys::console::error_1(&format!("cloudbook {module}: panic: {message}{place}").into());
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(nodes) = doc.query_selector_all(&format!("[{MODULE_ATTR}=\"{module}\"]")) else {
+        return;
+    };
+    for i in 0..nodes.length() {
+        let Some(el) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+            continue;
         };
-        let Ok(nodes) = doc.query_selector_all(&format!("[{MODULE_ATTR}=\"{module}\"]")) else {
-            return;
-        };
-        for i in 0..nodes.length() {
-            let Some(el) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
-                continue;
-            };
-            let _ = el.set_attribute(READY_ATTR, "false");
-            el.set_inner_html("");
-            if let Ok(box_) = doc.create_element("div") {
-                box_.set_class_name("cloudbook-error");
-                let _ = box_.set_attribute("role", "alert");
-                box_.set_text_content(Some(&format!(
-                    "This widget stopped because of a bug ({message}). The rest of the page still works, \
-                     and your saved answers and code are kept: reload the page to try again."
-                )));
-                let _ = el.append_child(&box_);
-            }
+        let _ = el.set_attribute(READY_ATTR, "false");
+        el.set_inner_html("");
+        if let Ok(box_) = doc.create_element("div") {
+            box_.set_class_name("cloudbook-error");
+            let _ = box_.set_attribute("role", "alert");
+            box_.set_text_content(Some(&format!(
+                "This widget stopped because of a bug ({message}). The rest of the page still works, \
+                 and your saved answers and code are kept: reload the page to try again."
+            )));
+            let _ = el.append_child(&box_);
         }
-    }));
+    }
+}
+
+/// Installs the panic hook of the `widgets` module, which has no framework of its own.
+pub fn install_panic_hook(module: &'static str) {
+    std::panic::set_hook(Box::new(move |info| on_panic(module, info)));
+}
+
+/// Installs the panic hook of a yew module (`lab`): through yew, because its renderer installs
+/// its own hook unless a custom one is set.
+pub fn install_yew_panic_hook(module: &'static str) {
+    yew::set_custom_panic_hook(Box::new(move |info| on_panic(module, info)));
+}
+
+/// Mounts a widget on every element matching `selector` that is not mounted yet, with `mount`
+/// (no framework: the `widgets` module). When `mount` fails, the element shows an error box.
+pub fn mount_each(module: &'static str, selector: &str, mount: fn(&Element) -> Result<(), &'static str>) {
+    let Ok(nodes) = crate::dom::document().query_selector_all(selector) else {
+        return;
+    };
+    for i in 0..nodes.length() {
+        let Some(el) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+            continue;
+        };
+        if el.has_attribute(MODULE_ATTR) {
+            continue;
+        }
+        let _ = el.set_attribute(MODULE_ATTR, module);
+        if let Err(why) = mount(&el) {
+            let mut text = String::from("This widget could not start: ");
+            text += why;
+            text += ".";
+            crate::dom::error_box(&el, &text);
+        }
+    }
 }
 
 /// Mounts `C` on every element matching `selector` that is not mounted yet. `props` turns the
@@ -132,11 +169,13 @@ fn show_result(id: &str, text: &str) {
 /// in a callback right after mounting, as a real bug would. The test suite uses it to prove that
 /// a panic shows an error box and leaves the rest of the page working.
 pub fn panic_if_asked(module: &'static str) {
-    if switch_on(&format!("cloudbook-panic={module}")) {
-        gloo::timers::callback::Timeout::new(0, move || {
+    if switch_on(&(String::from("cloudbook-panic=") + module)) {
+        let cb = wasm_bindgen::closure::Closure::once_into_js(move || -> () {
             panic!("test panic requested for the {module} module")
-        })
-        .forget();
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), 0);
+        }
     }
 }
 

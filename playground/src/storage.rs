@@ -39,12 +39,17 @@ pub fn remove(key: &str) {
 pub fn all() -> Vec<(String, String)> {
     let Some(s) = store() else { return Vec::new() };
     let n = s.length().unwrap_or(0);
-    let mut out: Vec<(String, String)> = (0..n)
-        .filter_map(|i| s.key(i).ok().flatten())
-        .filter(|k| k.starts_with(PREFIX))
-        .filter_map(|k| s.get_item(&k).ok().flatten().map(|v| (k, v)))
-        .collect();
-    out.sort();
+    let mut out: Vec<(String, String)> = Vec::new();
+    for i in 0..n {
+        let Some(k) = s.key(i).ok().flatten().filter(|k| k.starts_with(PREFIX)) else {
+            continue;
+        };
+        if let Some(v) = s.get_item(&k).ok().flatten() {
+            // Sorted by key as it is filled (a handful of keys; no sort routine in the wasm).
+            let at = out.iter().position(|(o, _)| *o > k).unwrap_or(out.len());
+            out.insert(at, (k, v));
+        }
+    }
     out
 }
 

@@ -79,7 +79,7 @@ pub fn transform_chapter(
                             spec.render_markdown(&mut render_markdown);
                             edits.push((
                                 range.clone(),
-                                placeholder(LAB_CLASS, "data-lab", &spec, "lab", newline(content)),
+                                placeholder(LAB_CLASS, "data-lab", &spec, "", "lab", newline(content)),
                             ));
                             out.embeds.push(Embed::Lab(Box::new(spec)));
                         }
@@ -138,9 +138,11 @@ pub fn transform_chapter(
         match quiz::parse_quiz(path, &text) {
             Ok(mut q) => {
                 q.render_markdown(&mut render_markdown);
+                // The hash as a decimal string: JavaScript numbers cannot hold every u64.
+                let hash = format!(" data-quiz-hash=\"{}\"", quiz::content_hash(&q));
                 edits.push((
                     m.range.clone(),
-                    placeholder(QUIZ_CLASS, "data-quiz", &q, "quiz", newline(content)),
+                    placeholder(QUIZ_CLASS, "data-quiz", &q, &hash, "quiz", newline(content)),
                 ));
                 out.embeds.push(Embed::Quiz {
                     source: path.to_string(),
@@ -193,10 +195,17 @@ fn on_its_own_line(content: &str, r: &Range<usize>) -> bool {
 /// One placeholder element on a single line, blank lines around it so CommonMark treats it as
 /// an HTML block and the Markdown after it parses normally. The JSON goes in an attribute,
 /// escaped; the text inside is what a reader without JavaScript sees.
-fn placeholder<T: serde::Serialize>(class: &str, attr: &str, data: &T, what: &str, nl: &str) -> String {
+fn placeholder<T: serde::Serialize>(
+    class: &str,
+    attr: &str,
+    data: &T,
+    extra: &str,
+    what: &str,
+    nl: &str,
+) -> String {
     let json = serde_json::to_string(data).expect("quiz and lab types serialise to JSON");
     format!(
-        "{nl}<div class=\"{class}\" {attr}=\"{}\"><p class=\"cloudbook-fallback\">This {what} needs JavaScript and WebAssembly; it loads here when both are available.</p></div>{nl}",
+        "{nl}<div class=\"{class}\" {attr}=\"{}\"{extra}><p class=\"cloudbook-fallback\">This {what} needs JavaScript and WebAssembly; it loads here when both are available.</p></div>{nl}",
         escape_attr(&json)
     )
 }
@@ -411,6 +420,7 @@ fn expand_progress(content: &str, catalog: &Catalog) -> String {
             PROGRESS_CLASS,
             "data-progress",
             catalog,
+            "",
             "progress page",
             newline(content),
         ));

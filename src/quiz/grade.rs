@@ -53,8 +53,36 @@ pub enum Mark {
     Unchosen,
 }
 
-/// Grades `answer` against `question`. Pure and total.
+/// The two text operations of grading that a host may provide itself: the page passes the
+/// browser's `RegExp` and `toLowerCase`, so its wasm carries neither a regex engine nor Unicode
+/// case tables. [`Native`] is the reference (regex-lite and `str::to_lowercase`).
+pub trait TextOps {
+    /// Whether the whole of `text` matches `pattern`; an invalid pattern (which validation
+    /// rejects) matches nothing.
+    fn whole_match(&self, pattern: &str, text: &str, case_sensitive: bool) -> bool;
+    /// Unicode lowercase, for case-insensitive comparison.
+    fn lowercase(&self, s: &str) -> String;
+}
+
+/// regex-lite and `str::to_lowercase`: what [`grade`] and `cloudbook quiz grade` use.
+pub struct Native;
+
+impl TextOps for Native {
+    fn whole_match(&self, pattern: &str, text: &str, case_sensitive: bool) -> bool {
+        regex_matches(pattern, text, case_sensitive)
+    }
+    fn lowercase(&self, s: &str) -> String {
+        s.to_lowercase()
+    }
+}
+
+/// Grades `answer` against `question` with [`Native`] text operations. Pure and total.
 pub fn grade(question: &Question, answer: &Answer) -> Grade {
+    grade_with(question, answer, &Native)
+}
+
+/// [`grade`] with the text operations given by the caller; everything else is the same code.
+pub fn grade_with(question: &Question, answer: &Answer, text: &dyn TextOps) -> Grade {
     let mut verdicts = Vec::new();
     let mut feedback = Vec::new();
     let score = match (&question.kind, answer) {
@@ -121,12 +149,12 @@ pub fn grade(question: &Question, answer: &Answer) -> Grade {
             },
             Answer::Text(given),
         ) => {
-            let norm = |s: &str| normalise(s, *case_sensitive);
+            let norm = |s: &str| normalise_with(s, *case_sensitive, text);
             let g = norm(given);
             let listed = std::iter::once(right).chain(alternatives).any(|a| norm(a) == g);
             let matched = regex
                 .as_deref()
-                .is_some_and(|re| regex_matches(re, given.trim(), *case_sensitive));
+                .is_some_and(|re| text.whole_match(re, given.trim(), *case_sensitive));
             let ok = listed || matched;
             if !ok {
                 feedback.extend(
@@ -271,18 +299,24 @@ fn policy_score(policy: PartialCredit, right: u32, total: u32) -> f64 {
 }
 
 /// Trims, collapses runs of whitespace to one space and, unless case matters, lowercases.
-pub fn normalise(s: &str, case_sensitive: bool) -> String {
-    let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
+fn normalise_with(s: &str, case_sensitive: bool, text: &dyn TextOps) -> String {
+    let mut joined = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        joined.push_str(word);
+    }
     if case_sensitive {
         joined
     } else {
-        joined.to_lowercase()
+        text.lowercase(&joined)
     }
 }
 
 /// Whether the whole of `text` matches `pattern`; an invalid pattern (which validation rejects)
-/// matches nothing.
-fn regex_matches(pattern: &str, text: &str, case_sensitive: bool) -> bool {
+/// matches nothing. The regex engine of [`Native`].
+pub fn regex_matches(pattern: &str, text: &str, case_sensitive: bool) -> bool {
     let flags = if case_sensitive { "" } else { "(?i)" };
     regex_lite::Regex::new(&format!("{flags}^(?:{pattern})$")).is_ok_and(|re| re.is_match(text))
 }

@@ -18,10 +18,11 @@ mod tests;
 use serde::{Deserialize, Serialize};
 
 pub use book::{QuizOnPage, validate_book};
-pub use grade::{Grade, Mark, Verdict, grade};
+pub use grade::{Grade, Mark, Native, TextOps, Verdict, grade, grade_with, regex_matches};
 pub use parse::parse_quiz;
 pub use progress::{
-    PROGRESS_SCHEMA_VERSION, QuizProgress, RestoreNotice, Restored, content_hash, restore, shuffle_order,
+    PROGRESS_SCHEMA_VERSION, QuizProgress, RestoreNotice, Restored, StoredProgress, content_hash, restore,
+    restore_stored, shuffle_order,
 };
 pub use schema::json_schema;
 pub use spec::{QUESTION_TYPES, closest};

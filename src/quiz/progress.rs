@@ -10,7 +10,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Answer, Grade, Quiz, SourcePos, grade};
+use super::{Answer, Grade, Native, Quiz, SourcePos, TextOps, grade_with};
 use crate::sim::{Rng, fnv1a64};
 
 /// Bump when [`QuizProgress`] changes shape; older stored progress is then discarded with a notice.
@@ -64,10 +64,16 @@ pub struct QuizProgress {
 
 impl QuizProgress {
     pub fn fresh(quiz: &Quiz) -> Self {
+        Self::fresh_with_hash(quiz, content_hash(quiz))
+    }
+
+    /// [`QuizProgress::fresh`] with the [`content_hash`] computed beforehand (the build writes it
+    /// into the page, so the browser needs no JSON serialiser to compute it).
+    pub fn fresh_with_hash(quiz: &Quiz, content_hash: u64) -> Self {
         QuizProgress {
             schema: PROGRESS_SCHEMA_VERSION,
             quiz_id: quiz.id.clone(),
-            content_hash: content_hash(quiz),
+            content_hash,
             answers: BTreeMap::new(),
             attempts: BTreeMap::new(),
             score: 0.0,
@@ -77,14 +83,25 @@ impl QuizProgress {
     /// Grades and stores an answer, counts the attempt and updates the score. An unknown
     /// question id changes nothing and returns `None`.
     pub fn record(&mut self, quiz: &Quiz, question_id: &str, answer: Answer) -> Option<Grade> {
+        self.record_with(quiz, question_id, answer, &Native)
+    }
+
+    /// [`QuizProgress::record`] grading with the given text operations (see [`grade_with`]).
+    pub fn record_with(
+        &mut self,
+        quiz: &Quiz,
+        question_id: &str,
+        answer: Answer,
+        text: &dyn TextOps,
+    ) -> Option<Grade> {
         let question = quiz.question(question_id)?;
-        let g = grade(question, &answer);
+        let g = grade_with(question, &answer, text);
         self.answers.insert(question_id.to_string(), answer);
         *self.attempts.entry(question_id.to_string()).or_insert(0) += 1;
         self.score = quiz
             .questions
             .iter()
-            .filter_map(|q| Some(grade(q, self.answers.get(&q.id)?).points_earned))
+            .filter_map(|q| Some(grade_with(q, self.answers.get(&q.id)?, text).points_earned))
             .sum();
         Some(g)
     }
@@ -148,35 +165,63 @@ pub struct Restored {
     pub notice: Option<RestoreNotice>,
 }
 
+/// What a reader made of stored progress text, before the rules of [`restore_stored`] apply.
+/// [`restore`] reads with serde_json; the page reads with its own small JSON reader, so both
+/// apply the very same rules.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StoredProgress {
+    /// Not JSON, no numeric `schema`, or not progress of the current schema.
+    Corrupt,
+    /// A `schema` other than [`PROGRESS_SCHEMA_VERSION`]; the rest was not read.
+    OtherSchema(u32),
+    /// Progress of the current schema.
+    Read(QuizProgress),
+}
+
 /// Reads stored progress for `quiz`. Never fails: anything unusable gives fresh progress and a
 /// notice saying why.
 pub fn restore(json: &str, quiz: &Quiz) -> Restored {
-    let fresh = |notice| Restored {
-        progress: QuizProgress::fresh(quiz),
-        notice: Some(notice),
-    };
+    restore_stored(read_stored(json), quiz, content_hash(quiz))
+}
+
+fn read_stored(json: &str) -> StoredProgress {
     let Ok(value) = serde_json::from_str::<serde_json::Value>(json) else {
-        return fresh(RestoreNotice::Corrupt);
+        return StoredProgress::Corrupt;
     };
     let Some(found) = value.get("schema").and_then(serde_json::Value::as_u64) else {
-        return fresh(RestoreNotice::Corrupt);
+        return StoredProgress::Corrupt;
     };
     let found = u32::try_from(found).unwrap_or(u32::MAX);
-    if found < PROGRESS_SCHEMA_VERSION {
-        return fresh(RestoreNotice::OlderSchema { found });
+    if found != PROGRESS_SCHEMA_VERSION {
+        return StoredProgress::OtherSchema(found);
     }
-    if found > PROGRESS_SCHEMA_VERSION {
-        return fresh(RestoreNotice::NewerSchema { found });
+    match serde_json::from_value::<QuizProgress>(value) {
+        Ok(p) => StoredProgress::Read(p),
+        Err(_) => StoredProgress::Corrupt,
     }
-    let Ok(progress) = serde_json::from_value::<QuizProgress>(value) else {
-        return fresh(RestoreNotice::Corrupt);
+}
+
+/// The rules of [`restore`] for progress already read: `content_hash` is the quiz's
+/// [`content_hash`]. Never fails.
+pub fn restore_stored(stored: StoredProgress, quiz: &Quiz, content_hash: u64) -> Restored {
+    let fresh = |notice| Restored {
+        progress: QuizProgress::fresh_with_hash(quiz, content_hash),
+        notice: Some(notice),
+    };
+    let progress = match stored {
+        StoredProgress::Corrupt => return fresh(RestoreNotice::Corrupt),
+        StoredProgress::OtherSchema(found) if found < PROGRESS_SCHEMA_VERSION => {
+            return fresh(RestoreNotice::OlderSchema { found });
+        }
+        StoredProgress::OtherSchema(found) => return fresh(RestoreNotice::NewerSchema { found }),
+        StoredProgress::Read(p) => p,
     };
     if progress.quiz_id != quiz.id {
         return fresh(RestoreNotice::OtherQuiz {
             found: progress.quiz_id,
         });
     }
-    if progress.content_hash != content_hash(quiz) {
+    if progress.content_hash != content_hash {
         return fresh(RestoreNotice::EditedQuiz);
     }
     if !progress.score.is_finite() || progress.answers.keys().any(|id| quiz.question(id).is_none()) {

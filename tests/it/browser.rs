@@ -422,6 +422,24 @@ async fn a_panic_shows_an_error_box_and_the_page_keeps_working() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_panic_in_the_widgets_module_leaves_the_lab_working() {
+    let b = Browser::start().await;
+    b.open("lambda/first-function.html?cloudbook-panic=widgets").await;
+    b.wait_ready(".cloudbook-lab").await;
+    let error = b.text(".cloudbook-quiz .cloudbook-error").await;
+    assert!(error.contains("stopped because of a bug"), "{error}");
+    assert!(error.contains("saved answers and code are kept"), "{error}");
+    // The lab (the other module) still runs.
+    b.click(".cloudbook-lab .cb-run").await;
+    assert!(
+        b.text(".cloudbook-lab .cb-verdict")
+            .await
+            .contains("Not all goals")
+    );
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn widgets_follow_all_five_mdbook_themes() {
     let b = Browser::start().await;
     b.open("lambda/first-function.html").await;

@@ -1,10 +1,10 @@
 //! The `lab` module: runnable lab cells, with the simulated Lambda and its script engine.
 
 use cloudbook_playground::components::lab::{LabCell, LabProps};
-use cloudbook_playground::mount::{data, install_panic_hook, mount_all};
+use cloudbook_playground::mount::{data, install_yew_panic_hook, mount_all};
 
 fn main() {
-    install_panic_hook("lab");
+    install_yew_panic_hook("lab");
     cloudbook_playground::mount::panic_if_asked("lab");
     cloudbook_playground::mount::selftest_if_asked();
     cloudbook_playground::mount::bench_if_asked();

@@ -1,22 +1,13 @@
 //! The `widgets` module: quizzes and the progress page. It must not pull in the handler script
-//! engine; pages with labs load the `lab` module as well.
+//! engine (pages with labs load the `lab` module as well), nor yew, serde_json or a regex engine:
+//! it renders with web-sys through `dom.rs`, so a quiz-only page stays small (ARCHITECTURE.md).
 
-use cloudbook_playground::components::{progress::ProgressPage, quiz::QuizWidget};
-use cloudbook_playground::mount::{data, install_panic_hook, mount_all};
+use cloudbook_playground::components::{progress, quiz};
+use cloudbook_playground::mount::{install_panic_hook, mount_each, panic_if_asked};
 
 fn main() {
     install_panic_hook("widgets");
-    cloudbook_playground::mount::panic_if_asked("widgets");
-    mount_all::<QuizWidget>("widgets", ".cloudbook-quiz", |el| {
-        Ok(cloudbook_playground::components::quiz::QuizProps {
-            quiz: std::rc::Rc::new(data(el, "data-quiz")?),
-            root: el.clone(),
-        })
-    });
-    mount_all::<ProgressPage>("widgets", ".cloudbook-progress", |el| {
-        Ok(cloudbook_playground::components::progress::ProgressProps {
-            catalog: std::rc::Rc::new(data(el, "data-progress")?),
-            root: el.clone(),
-        })
-    });
+    panic_if_asked("widgets");
+    mount_each("widgets", ".cloudbook-quiz", quiz::mount);
+    mount_each("widgets", ".cloudbook-progress", progress::mount);
 }

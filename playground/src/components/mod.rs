@@ -1,4 +1,5 @@
-//! One component per file.
+//! One widget per file: `quiz`, `question` and `progress` render with `crate::dom` (the
+//! `widgets` module); `lab` is a yew component (the `lab` module).
 
 pub mod lab;
 pub mod progress;

@@ -2,82 +2,68 @@
 //! with reset, and export/import as a JSON file.
 //!
 //! The catalog of quizzes and labs is written into the page by the preprocessor at build time,
-//! so this page knows every chapter even before the learner has opened it.
+//! so this page knows every chapter even before the learner has opened it. Like the quiz, it
+//! re-renders its list from storage after every action; the live region stays in place.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
-use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlInputElement};
-use yew::prelude::*;
 
+use crate::codec;
+use crate::dom::{Act, B, delegate, replace_keeping_focus};
 use crate::i18n::{Msg, t};
 use crate::mount::mark_ready;
+use crate::num::fmt_u64;
 use crate::state::quiz::fmt_points;
 use crate::storage;
 
 pub use cloudbook::course::{Catalog, ChapterEntry, LabEntry, QuizEntry};
+pub use codec::EXPORT_FORMAT;
 
-/// The export file format.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Export {
-    pub format: String,
-    pub version: u32,
-    pub entries: Vec<(String, String)>,
+struct ProgressPage {
+    catalog: Catalog,
+    body: Element,
+    live: Element,
+    /// Bumped after reset or import; shown as `data-generation` for tests.
+    generation: u32,
+    message: String,
 }
 
-pub const EXPORT_FORMAT: &str = "cloudbook-progress";
-
-#[derive(Properties, PartialEq)]
-pub struct ProgressProps {
-    pub catalog: Rc<Catalog>,
-    pub root: Element,
+/// Mounts the progress page on its placeholder (`data-progress` holds the catalog).
+pub fn mount(root: &Element) -> Result<(), &'static str> {
+    let catalog = root
+        .get_attribute("data-progress")
+        .and_then(|s| codec::read_catalog(&s))
+        .ok_or("its data is not valid; rebuild the book")?;
+    let section = B::c("section", "cb-progress");
+    let body = B::new("div");
+    let live = B::c("p", "cb-sr-only")
+        .attr("role", "status")
+        .attr("aria-live", "polite");
+    let (body, live) = (body.0, live.0);
+    let _ = section.0.append_with_node_2(&body, &live);
+    root.replace_children_with_node_1(&section.0);
+    let page = ProgressPage {
+        catalog,
+        body,
+        live,
+        generation: 0,
+        message: String::new(),
+    };
+    page.render();
+    mark_ready(root);
+    let page = Rc::new(RefCell::new(page));
+    let p = page.clone();
+    delegate(root, "click", "data-act", move |a| on_click(&p, a));
+    delegate(root, "change", "data-change", move |a| on_import(&page, a));
+    Ok(())
 }
 
-#[function_component(ProgressPage)]
-pub fn progress_page(props: &ProgressProps) -> Html {
-    // Bumped to re-read storage after reset or import.
-    let generation = use_state(|| 0u32);
-    let message = use_state(String::new);
-    {
-        let root = props.root.clone();
-        use_effect_with((), move |_| mark_ready(&root));
-    }
-
-    let rows = props.catalog.chapters.iter().map(|ch| {
-        let quizzes = ch.quizzes.iter().map(|q| {
-            let stored = storage::get(&storage::quiz_key(&q.id)).map(|json| {
-                serde_json::from_str::<serde_json::Value>(&json).ok().and_then(|v| {
-                    let same = v.get("content_hash").and_then(|h| h.as_u64()) == Some(q.content_hash);
-                    let score = v.get("score").and_then(|s| s.as_f64())?;
-                    Some((score, same))
-                })
-            });
-            let text = match stored {
-                None => "not started".to_string(),
-                Some(None) => "saved data unreadable (it will be reset when you open the quiz)".to_string(),
-                Some(Some((_, false))) => "the quiz changed since you answered it".to_string(),
-                Some(Some((score, true))) => format!("{} / {}", fmt_points(score), q.points),
-            };
-            html! { <li class="cb-progress-quiz" data-quiz-id={q.id.clone()}>{ format!("Quiz “{}”: {text}", q.title) }</li> }
-        });
-        let labs = ch.labs.iter().map(|l| {
-            let passed = storage::get(&storage::lab_key(&l.id))
-                .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
-                .and_then(|v| v.get("passed").and_then(|p| p.as_bool()))
-                .unwrap_or(false);
-            html! { <li class={if passed { "cb-progress-lab cb-pass" } else { "cb-progress-lab" }} data-lab-id={l.id.clone()}>
-                { format!("Lab “{}”: {}", l.title, if passed { "goals reached" } else { "not yet" }) }
-            </li> }
-        });
-        html! {
-            <li><a href={ch.href.clone()}>{ ch.title.clone() }</a><ul>{ for quizzes }{ for labs }</ul></li>
-        }
-    });
-
-    let onreset = {
-        let (generation, message) = (generation.clone(), message.clone());
-        Callback::from(move |_: MouseEvent| {
+fn on_click(page: &Rc<RefCell<ProgressPage>>, a: Act) {
+    match a.name.as_str() {
+        "reset-all" => {
             let confirmed = web_sys::window()
                 .and_then(|w| {
                     w.confirm_with_message("Reset all quiz answers and lab code in this browser?")
@@ -90,82 +76,151 @@ pub fn progress_page(props: &ProgressProps) -> Html {
                         storage::remove(&k);
                     }
                 }
-                message.set("All progress was reset.".into());
-                generation.set(*generation + 1);
+                page.borrow_mut().changed("All progress was reset.".into());
             }
-        })
-    };
-    let onexport = {
-        let message = message.clone();
-        Callback::from(move |_: MouseEvent| {
-            let export = Export {
-                format: EXPORT_FORMAT.into(),
-                version: 1,
-                entries: storage::all(),
-            };
-            let json = serde_json::to_string_pretty(&export).unwrap_or_default();
-            if download("cloudbook-progress.json", &json) {
-                message.set("Your progress was exported to cloudbook-progress.json.".into());
+        }
+        "export" => {
+            let json = codec::write_export(&storage::all());
+            let message = if download("cloudbook-progress.json", &json) {
+                "Your progress was exported to cloudbook-progress.json."
             } else {
-                message.set("The browser refused the download.".into());
-            }
-        })
-    };
-    let onimport = {
-        let (generation, message) = (generation.clone(), message.clone());
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            let Some(file) = input.files().and_then(|f| f.get(0)) else {
-                return;
+                "The browser refused the download."
             };
-            let (generation, message) = (generation.clone(), message.clone());
-            let reader = gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |text| {
-                match text.ok().and_then(|t| serde_json::from_str::<Export>(&t).ok()) {
-                    Some(export) if export.format == EXPORT_FORMAT => {
-                        let mut n = 0;
-                        for (k, v) in export
-                            .entries
-                            .iter()
-                            .filter(|(k, _)| k.starts_with("cloudbook:v1:"))
-                        {
-                            if storage::set(k, v) {
-                                n += 1;
-                            }
-                        }
-                        message.set(format!("Imported {n} saved item(s)."));
-                        generation.set(*generation + 1);
-                    }
-                    _ => message
-                        .set("That file is not a cloudbook progress export; nothing was changed.".into()),
-                }
-            });
-            // The read finishes after this callback returns; keep the reader alive until then.
-            std::mem::forget(reader);
-        })
-    };
+            let mut p = page.borrow_mut();
+            p.message = message.into();
+            p.render();
+        }
+        _ => {}
+    }
+}
 
-    html! {
-        <section class="cb-progress" data-generation={generation.to_string()}>
-            <ul class="cb-progress-list">{ for rows }</ul>
-            <div class="cb-actions">
-                <button type="button" class="cb-export" onclick={onexport}>{ t(Msg::Export) }</button>
-                <label class="cb-import">{ t(Msg::Import) }{ " " }
-                    <input type="file" accept="application/json,.json" onchange={onimport} />
-                </label>
-                <button type="button" class="cb-reset-all" onclick={onreset}>{ t(Msg::ResetAll) }</button>
-            </div>
-            <p class="cb-sr-only" role="status" aria-live="polite">{ (*message).clone() }</p>
-            if !message.is_empty() { <p class="cb-notice">{ (*message).clone() }</p> }
-        </section>
+fn on_import(page: &Rc<RefCell<ProgressPage>>, a: Act) {
+    let Some(file) =
+        a.el.dyn_ref::<HtmlInputElement>()
+            .and_then(|i| i.files())
+            .and_then(|f| f.get(0))
+    else {
+        return;
+    };
+    let Ok(reader) = web_sys::FileReader::new() else {
+        return;
+    };
+    let page = page.clone();
+    let r = reader.clone();
+    let onload = Closure::once_into_js(move || {
+        let text = r.result().ok().and_then(|v| v.as_string()).unwrap_or_default();
+        let message = match codec::read_export(&text) {
+            Some(entries) => {
+                let n = entries
+                    .iter()
+                    .filter(|(k, _)| k.starts_with("cloudbook:v1:"))
+                    .filter(|(k, v)| storage::set(k, v))
+                    .count();
+                "Imported ".to_string() + crate::num::fmt_int(n).as_str() + " saved item(s)."
+            }
+            None => "That file is not a cloudbook progress export; nothing was changed.".into(),
+        };
+        page.borrow_mut().changed(message);
+    });
+    reader.set_onload(Some(onload.unchecked_ref()));
+    let _ = reader.read_as_text(&file);
+}
+
+impl ProgressPage {
+    fn changed(&mut self, message: String) {
+        self.message = message;
+        self.generation += 1;
+        self.render();
+    }
+
+    fn render(&self) {
+        let mut list = B::c("ul", "cb-progress-list");
+        for ch in &self.catalog.chapters {
+            let mut items = B::new("ul");
+            for q in &ch.quizzes {
+                let text = match storage::get(&storage::quiz_key(&q.id)).map(|s| codec::progress_summary(&s))
+                {
+                    None => "not started".to_string(),
+                    Some(None) => {
+                        "saved data unreadable (it will be reset when you open the quiz)".to_string()
+                    }
+                    Some(Some((hash, _))) if hash != q.content_hash => {
+                        "the quiz changed since you answered it".to_string()
+                    }
+                    Some(Some((_, score))) => {
+                        fmt_points(score) + " / " + fmt_u64(u64::from(q.points)).as_str()
+                    }
+                };
+                items = items.child(
+                    B::c("li", "cb-progress-quiz")
+                        .attr("data-quiz-id", &q.id)
+                        .text(&("Quiz “".to_string() + q.title.as_str() + "”: " + text.as_str())),
+                );
+            }
+            for l in &ch.labs {
+                let passed = storage::get(&storage::lab_key(&l.id)).is_some_and(|s| codec::lab_passed(&s));
+                items = items.child(
+                    B::c(
+                        "li",
+                        if passed {
+                            "cb-progress-lab cb-pass"
+                        } else {
+                            "cb-progress-lab"
+                        },
+                    )
+                    .attr("data-lab-id", &l.id)
+                    .text(
+                        &("Lab “".to_string()
+                            + l.title.as_str()
+                            + "”: "
+                            + if passed { "goals reached" } else { "not yet" }),
+                    ),
+                );
+            }
+            list = list.child(
+                B::new("li")
+                    .child(B::new("a").attr("href", &ch.href).text(&ch.title))
+                    .child(items),
+            );
+        }
+        let body = B::new("div")
+            .attr("data-generation", &fmt_u64(u64::from(self.generation)))
+            .child(list)
+            .child(
+                B::c("div", "cb-actions")
+                    .child(
+                        B::c("button", "cb-export")
+                            .attr("type", "button")
+                            .attr("id", "cb-progress-export")
+                            .attr("data-act", "export")
+                            .text(t(Msg::Export)),
+                    )
+                    .child(
+                        B::c("label", "cb-import").text(t(Msg::Import)).text(" ").child(
+                            B::new("input")
+                                .attr("type", "file")
+                                .attr("id", "cb-progress-import")
+                                .attr("accept", "application/json,.json")
+                                .attr("data-change", "import"),
+                        ),
+                    )
+                    .child(
+                        B::c("button", "cb-reset-all")
+                            .attr("type", "button")
+                            .attr("id", "cb-progress-reset")
+                            .attr("data-act", "reset-all")
+                            .text(t(Msg::ResetAll)),
+                    ),
+            )
+            .child_if((!self.message.is_empty()).then(|| B::c("p", "cb-notice").text(&self.message)));
+        replace_keeping_focus(&self.body, &body.0, None, None);
+        self.live.set_text_content(Some(&self.message));
     }
 }
 
 /// Offers `text` as a file download through a temporary object URL.
 fn download(name: &str, text: &str) -> bool {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return false;
-    };
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type("application/json");
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
@@ -174,16 +229,15 @@ fn download(name: &str, text: &str) -> bool {
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
         return false;
     };
-    let ok = doc
-        .create_element("a")
-        .ok()
-        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    let ok = B::new("a")
+        .0
+        .dyn_into::<web_sys::HtmlAnchorElement>()
         .map(|a| {
             a.set_href(&url);
             a.set_download(name);
             a.click();
         })
-        .is_some();
+        .is_ok();
     let _ = web_sys::Url::revoke_object_url(&url);
     ok
 }

@@ -1,41 +1,42 @@
-//! One question: the inputs for its type, and after grading the marks, feedback, explanation
-//! and (when revealed) the right answer. Every input is a native control (radio, checkbox,
-//! text, select, button) inside a fieldset, so it works with the keyboard and screen readers.
-
-use std::rc::Rc;
+//! One question, rendered from the quiz state: the inputs for its type, and after grading the
+//! marks, feedback, explanation and (when revealed) the right answer. Every input is a native
+//! control (radio, checkbox, text, select, button) inside a fieldset, so it works with the
+//! keyboard and screen readers. Controls name their action for the quiz widget's delegated
+//! listeners (see `crate::dom`); this file only builds elements.
 
 use cloudbook::quiz::{Answer, Grade, Kind, Mark, Question};
-use web_sys::{HtmlInputElement, HtmlSelectElement};
-use yew::prelude::*;
 
+use crate::dom::B;
 use crate::i18n::{Msg, t};
+use crate::num::{fmt_f64, fmt_int};
 use crate::state::quiz::verdict_sentence;
 
-#[derive(Properties, PartialEq)]
-pub struct QuestionProps {
-    pub question: Rc<Question>,
-    /// Prefix for element ids, unique on the page.
-    pub dom_id: AttrValue,
-    pub number: usize,
+/// What a question needs from the quiz state to render.
+pub struct View<'a> {
+    pub question: &'a Question,
+    /// Index of the question in the quiz (the `data-q` of its controls).
+    pub q: usize,
+    /// Prefix for element ids, unique on the page: `cb-quiz-<quiz>-<question>`.
+    pub dom_id: String,
     /// Display order of options / items / right sides.
     pub order: Vec<u32>,
-    pub draft: Option<Answer>,
-    pub grade: Option<Grade>,
+    pub draft: Option<&'a Answer>,
+    pub grade: Option<&'a Grade>,
     pub revealed: bool,
     pub lab_passed: bool,
-    pub ondraft: Callback<Answer>,
+    pub hints_shown: usize,
 }
 
-fn md(html: &str) -> Html {
-    Html::from_html_unchecked(AttrValue::from(html.to_string()))
+fn join(a: &str, b: &str) -> String {
+    let mut s = String::from(a);
+    s += b;
+    s
 }
 
-#[function_component(QuestionView)]
-pub fn question_view(p: &QuestionProps) -> Html {
-    let hints_shown = use_state(|| 0usize);
-    let q = &p.question;
+pub fn render(p: &View) -> B {
+    let q = p.question;
     let locked = p.grade.is_some();
-    let legend_id = format!("{}-prompt", p.dom_id);
+    let legend_id = join(&p.dom_id, "-prompt");
     let body = match &q.kind {
         Kind::SingleChoice { options, .. } => {
             choice_list(p, options.iter().map(|o| o.text.as_str()).collect(), false)
@@ -48,42 +49,65 @@ pub fn question_view(p: &QuestionProps) -> Html {
         Kind::Numeric { unit, .. } => text_input(p, true, unit.as_deref()),
         Kind::Ordering { items, .. } => ordering(p, items),
         Kind::Matching { pairs, .. } => matching(p, pairs),
-        Kind::LabGraded { .. } => html! {
-            <p class="cb-lab-graded">{ if p.lab_passed { t(Msg::LabGradedDone) } else { t(Msg::LabGradedPending) } }</p>
-        },
+        Kind::LabGraded { .. } => B::c("p", "cb-lab-graded").text(if p.lab_passed {
+            t(Msg::LabGradedDone)
+        } else {
+            t(Msg::LabGradedPending)
+        }),
     };
-    let onhint = {
-        let hints_shown = hints_shown.clone();
-        Callback::from(move |_| hints_shown.set(*hints_shown + 1))
-    };
-    html! {
-        <fieldset class="cb-question" id={p.dom_id.clone()} aria-labelledby={legend_id.clone()} disabled={locked}>
-            <div class="cb-prompt" id={legend_id}>
-                <span class="cb-sr-only">{ format!("Question {}. ", p.number) }</span>
-                { md(&q.prompt) }
-            </div>
-            { body }
-            if !locked && *hints_shown > 0 {
-                <div class="cb-hints">
-                    { for q.hints.iter().take(*hints_shown).map(|h| html! { <div class="cb-hint"><strong>{ t(Msg::Hint) }{ ": " }</strong>{ md(h) }</div> }) }
-                </div>
-            }
-            if !locked && *hints_shown < q.hints.len() {
-                <div class="cb-actions"><button type="button" class="cb-hint-button" onclick={onhint}>
-                    { format!("{} ({}/{})", t(Msg::Hint), *hints_shown + 1, q.hints.len()) }
-                </button></div>
-            }
-            if let Some(g) = &p.grade { { graded(p, g) } }
-        </fieldset>
+    let mut number = String::from("Question ");
+    number += &fmt_int(p.q + 1);
+    number += ". ";
+    let mut f = B::c("fieldset", "cb-question")
+        .attr("id", &p.dom_id)
+        .attr("aria-labelledby", &legend_id)
+        .flag("disabled", locked)
+        .child(
+            B::c("div", "cb-prompt")
+                .attr("id", &legend_id)
+                .attr("tabindex", "-1")
+                .child(B::c("span", "cb-sr-only").text(&number))
+                .html(&q.prompt),
+        )
+        .child(body);
+    if !locked && p.hints_shown > 0 {
+        let mut hints = B::c("div", "cb-hints");
+        for h in q.hints.iter().take(p.hints_shown) {
+            hints = hints.child(
+                B::c("div", "cb-hint")
+                    .child(B::new("strong").text(t(Msg::Hint)).text(": "))
+                    .html(h),
+            );
+        }
+        f = f.child(hints);
+    }
+    if !locked && p.hints_shown < q.hints.len() {
+        let mut label = String::from(t(Msg::Hint));
+        label += " (";
+        label += &fmt_int(p.hints_shown + 1);
+        label += "/";
+        label += &fmt_int(q.hints.len());
+        label += ")";
+        f = f.child(
+            B::c("div", "cb-actions").child(
+                B::c("button", "cb-hint-button")
+                    .attr("type", "button")
+                    .attr("id", &join(&p.dom_id, "-hint"))
+                    .act("data-act", "hint", p.q, 0)
+                    .text(&label),
+            ),
+        );
+    }
+    match p.grade {
+        Some(g) => f.child(graded(p, g)),
+        None => f,
     }
 }
 
-fn verdict_of(p: &QuestionProps, index: u32) -> Option<(Mark, Option<String>)> {
-    let g = p.grade.as_ref()?;
-    g.verdicts
-        .iter()
-        .find(|v| v.index == index)
-        .map(|v| (v.mark, v.feedback.clone()))
+fn verdict_of(p: &View, index: u32) -> (Option<Mark>, Option<String>) {
+    p.grade
+        .and_then(|g| g.verdicts.iter().find(|v| v.index == index))
+        .map_or((None, None), |v| (Some(v.mark), v.feedback.clone()))
 }
 
 /// The feedback of a right option the learner missed would give the answer away: it waits for reveal.
@@ -113,181 +137,184 @@ fn mark_label(mark: Option<Mark>, revealed: bool) -> &'static str {
     }
 }
 
-fn choice_list(p: &QuestionProps, texts: Vec<&str>, multiple: bool) -> Html {
-    let chosen: Vec<u32> = match &p.draft {
-        Some(Answer::Choice(i)) => vec![*i],
-        Some(Answer::Choices(v)) => v.clone(),
-        _ => vec![],
-    };
-    html! {
-        <div class="cb-options" role={if multiple { "group" } else { "radiogroup" }}>
-            { for p.order.iter().map(|&i| {
-                let Some(text) = texts.get(i as usize) else { return html! {} };
-                let id = format!("{}-o{i}", p.dom_id);
-                let checked = chosen.contains(&i);
-                let onchange = {
-                    let ondraft = p.ondraft.clone();
-                    let chosen = chosen.clone();
-                    Callback::from(move |e: Event| {
-                        let input: HtmlInputElement = e.target_unchecked_into();
-                        if multiple {
-                            let mut next: Vec<u32> = chosen.iter().copied().filter(|&c| c != i).collect();
-                            if input.checked() { next.push(i); next.sort_unstable(); }
-                            ondraft.emit(Answer::Choices(next));
-                        } else {
-                            ondraft.emit(Answer::Choice(i));
-                        }
-                    })
-                };
-                let (mark, feedback) = verdict_of(p, i).map_or((None, None), |(m, f)| (Some(m), f));
-                let feedback = shown_feedback(mark, feedback, p.revealed);
-                html! {
-                    <>
-                    <div class={mark_class(mark, p.revealed)}>
-                        <input type={if multiple { "checkbox" } else { "radio" }} id={id.clone()}
-                            name={p.dom_id.to_string()} {checked} {onchange} />
-                        <label for={id}>{ md(text) }<span class="cb-sr-only">{ mark_label(mark, p.revealed) }</span></label>
-                    </div>
-                    if let Some(f) = feedback { <div class="cb-option-feedback">{ md(&f) }</div> }
-                    </>
-                }
-            }) }
-        </div>
-    }
+/// One radio button or checkbox with its label, mark and (after grading) its feedback.
+fn option(p: &View, parent: B, kind: &str, suffix: &str, index: u32, checked: bool, label: B) -> B {
+    let id = join(&p.dom_id, suffix);
+    let (mark, feedback) = verdict_of(p, index);
+    let feedback = shown_feedback(mark, feedback, p.revealed);
+    let row = B::c("div", mark_class(mark, p.revealed))
+        .child(
+            B::new("input")
+                .attr("type", kind)
+                .attr("id", &id)
+                .attr("name", &p.dom_id)
+                .flag("checked", checked)
+                .act("data-change", "opt", p.q, index as usize),
+        )
+        .child(
+            label
+                .attr("for", &id)
+                .child(B::c("span", "cb-sr-only").text(mark_label(mark, p.revealed))),
+        );
+    parent
+        .child(row)
+        .child_if(feedback.map(|f| B::c("div", "cb-option-feedback").html(&f)))
 }
 
-fn true_false(p: &QuestionProps) -> Html {
-    let chosen = match &p.draft {
+fn choice_list(p: &View, texts: Vec<&str>, multiple: bool) -> B {
+    let chosen: &[u32] = match p.draft {
+        Some(Answer::Choice(i)) => std::slice::from_ref(i),
+        Some(Answer::Choices(v)) => v,
+        _ => &[],
+    };
+    let mut list = B::c("div", "cb-options").attr("role", if multiple { "group" } else { "radiogroup" });
+    for &i in &p.order {
+        let Some(text) = texts.get(i as usize) else {
+            continue;
+        };
+        let mut suffix = String::from("-o");
+        suffix += &fmt_int(i as usize);
+        list = option(
+            p,
+            list,
+            if multiple { "checkbox" } else { "radio" },
+            &suffix,
+            i,
+            chosen.contains(&i),
+            B::new("label").html(text),
+        );
+    }
+    list
+}
+
+fn true_false(p: &View) -> B {
+    let chosen = match p.draft {
         Some(Answer::Bool(b)) => Some(*b),
         _ => None,
     };
-    html! {
-        <div class="cb-options" role="radiogroup">
-            { for [(true, 0u32, Msg::True), (false, 1u32, Msg::False)].into_iter().map(|(value, index, label)| {
-                let id = format!("{}-{}", p.dom_id, if value { "t" } else { "f" });
-                let onchange = {
-                    let ondraft = p.ondraft.clone();
-                    Callback::from(move |_: Event| ondraft.emit(Answer::Bool(value)))
-                };
-                let (mark, feedback) = verdict_of(p, index).map_or((None, None), |(m, f)| (Some(m), f));
-                let feedback = shown_feedback(mark, feedback, p.revealed);
-                html! {
-                    <>
-                    <div class={mark_class(mark, p.revealed)}>
-                        <input type="radio" id={id.clone()} name={p.dom_id.to_string()} checked={chosen == Some(value)} {onchange} />
-                        <label for={id}>{ t(label) }<span class="cb-sr-only">{ mark_label(mark, p.revealed) }</span></label>
-                    </div>
-                    if let Some(f) = feedback { <div class="cb-option-feedback">{ md(&f) }</div> }
-                    </>
-                }
-            }) }
-        </div>
+    let mut list = B::c("div", "cb-options").attr("role", "radiogroup");
+    for (value, index, label) in [(true, 0u32, Msg::True), (false, 1u32, Msg::False)] {
+        list = option(
+            p,
+            list,
+            "radio",
+            if value { "-t" } else { "-f" },
+            index,
+            chosen == Some(value),
+            B::new("label").text(t(label)),
+        );
     }
+    list
 }
 
-fn text_input(p: &QuestionProps, numeric: bool, unit: Option<&str>) -> Html {
-    let value = match &p.draft {
+fn text_input(p: &View, numeric: bool, unit: Option<&str>) -> B {
+    let value = match p.draft {
         Some(Answer::Text(s)) => s.clone(),
-        Some(Answer::Number(n)) => n.to_string(),
+        Some(Answer::Number(n)) => fmt_f64(*n),
         _ => String::new(),
     };
-    let id = format!("{}-input", p.dom_id);
-    let oninput = {
-        let ondraft = p.ondraft.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            let v = input.value();
-            if numeric {
-                // Keep what the learner typed parseable; an unparseable number grades as NaN (wrong, with a reason).
-                let n = v.trim().replace(',', "").parse::<f64>().unwrap_or(f64::NAN);
-                ondraft.emit(Answer::Number(n));
-            } else {
-                ondraft.emit(Answer::Text(v));
-            }
-        })
+    let id = join(&p.dom_id, "-input");
+    let hint = if numeric {
+        t(Msg::TypeNumber)
+    } else {
+        t(Msg::TypeAnswer)
     };
-    html! {
-        <div class="cb-text-answer">
-            <label for={id.clone()} class="cb-sr-only">{ if numeric { t(Msg::TypeNumber) } else { t(Msg::TypeAnswer) } }</label>
-            <input type="text" id={id} inputmode={if numeric { "decimal" } else { "text" }} {value} {oninput}
-                placeholder={if numeric { t(Msg::TypeNumber) } else { t(Msg::TypeAnswer) }} />
-            if let Some(u) = unit { <span class="cb-unit">{ format!(" {u}") }</span> }
-        </div>
+    B::c("div", "cb-text-answer")
+        .child(B::c("label", "cb-sr-only").attr("for", &id).text(hint))
+        .child(
+            B::new("input")
+                .attr("type", "text")
+                .attr("id", &id)
+                .attr("inputmode", if numeric { "decimal" } else { "text" })
+                .attr("value", &value)
+                .attr("placeholder", hint)
+                .act("data-input", if numeric { "number" } else { "text" }, p.q, 0),
+        )
+        .child_if(unit.map(|u| B::c("span", "cb-unit").text(&join(" ", u))))
+}
+
+/// The order shown: the draft when it is a full order, else the shuffled display order.
+pub fn current_order(p_order: &[u32], draft: Option<&Answer>, n: usize) -> Vec<u32> {
+    match draft {
+        Some(Answer::Order(o)) if o.len() == n => o.clone(),
+        _ => p_order.to_vec(),
     }
 }
 
-fn ordering(p: &QuestionProps, items: &[String]) -> Html {
-    let current: Vec<u32> = match &p.draft {
-        Some(Answer::Order(o)) if o.len() == items.len() => o.clone(),
-        _ => p.order.clone(),
-    };
+/// Id of the ↑ (`up`) or ↓ (`down`) button at position `pos`, so focus can follow a moved item.
+pub fn move_button_id(dom_id: &str, dir: &str, pos: usize) -> String {
+    let mut s = join(dom_id, "-");
+    s += dir;
+    s += &fmt_int(pos);
+    s
+}
+
+fn ordering(p: &View, items: &[String]) -> B {
+    let current = current_order(&p.order, p.draft, items.len());
     let n = current.len();
-    html! {
-        <ol class="cb-ordering">
-            { for current.iter().enumerate().map(|(pos, &item)| {
-                let mv = |delta: isize| {
-                    let ondraft = p.ondraft.clone();
-                    let current = current.clone();
-                    Callback::from(move |_| {
-                        let to = pos as isize + delta;
-                        if to < 0 || to as usize >= current.len() { return; }
-                        let mut next = current.clone();
-                        next.swap(pos, to as usize);
-                        ondraft.emit(Answer::Order(next));
-                    })
-                };
-                let (mark, _) = verdict_of(p, pos as u32).map_or((None, None), |(m, f)| (Some(m), f));
-                let text = items.get(item as usize).map(String::as_str).unwrap_or("");
-                html! {
-                    <li class={mark_class(mark, p.revealed)} data-item={item.to_string()}>
-                        <span class="cb-item">{ md(text) }</span>
-                        <span class="cb-sr-only">{ mark_label(mark, p.revealed) }</span>
-                        <button type="button" aria-label={format!("{}: {}", t(Msg::MoveUp), strip_tags(text))} disabled={pos == 0} onclick={mv(-1)}>{ "↑" }</button>
-                        <button type="button" aria-label={format!("{}: {}", t(Msg::MoveDown), strip_tags(text))} disabled={pos + 1 == n} onclick={mv(1)}>{ "↓" }</button>
-                    </li>
-                }
-            }) }
-        </ol>
+    let mut list = B::c("ol", "cb-ordering");
+    for (pos, &item) in current.iter().enumerate() {
+        let (mark, _) = verdict_of(p, pos as u32);
+        let text = items.get(item as usize).map(String::as_str).unwrap_or("");
+        let plain = strip_tags(text);
+        let button = |dir: &str, arrow: &str, msg: Msg, disabled: bool| {
+            B::new("button")
+                .attr("type", "button")
+                .attr("id", &move_button_id(&p.dom_id, dir, pos))
+                .attr("aria-label", &join(&join(t(msg), ": "), &plain))
+                .flag("disabled", disabled)
+                .act("data-act", dir, p.q, pos)
+                .text(arrow)
+        };
+        list = list.child(
+            B::c("li", mark_class(mark, p.revealed))
+                .attr("data-item", &fmt_int(item as usize))
+                .child(B::c("span", "cb-item").html(text))
+                .child(B::c("span", "cb-sr-only").text(mark_label(mark, p.revealed)))
+                .child(button("up", "↑", Msg::MoveUp, pos == 0))
+                .child(button("down", "↓", Msg::MoveDown, pos + 1 == n)),
+        );
     }
+    list
 }
 
-fn matching(p: &QuestionProps, pairs: &[cloudbook::quiz::Pair]) -> Html {
-    let chosen: Vec<Option<u32>> = match &p.draft {
+fn matching(p: &View, pairs: &[cloudbook::quiz::Pair]) -> B {
+    let chosen: Vec<Option<u32>> = match p.draft {
         Some(Answer::Pairs(v)) if v.len() == pairs.len() => v.clone(),
         _ => vec![None; pairs.len()],
     };
-    html! {
-        <div class="cb-matching">
-            { for pairs.iter().enumerate().map(|(left, pair)| {
-                let id = format!("{}-m{left}", p.dom_id);
-                let onchange = {
-                    let ondraft = p.ondraft.clone();
-                    let chosen = chosen.clone();
-                    Callback::from(move |e: Event| {
-                        let sel: HtmlSelectElement = e.target_unchecked_into();
-                        let mut next = chosen.clone();
-                        next[left] = sel.value().parse::<u32>().ok();
-                        ondraft.emit(Answer::Pairs(next));
-                    })
-                };
-                let (mark, _) = verdict_of(p, left as u32).map_or((None, None), |(m, f)| (Some(m), f));
-                html! {
-                    <div class={mark_class(mark, p.revealed)}>
-                        <label for={id.clone()}>{ md(&pair.left) }</label>
-                        <select id={id} {onchange}>
-                            <option value="" selected={chosen[left].is_none()}>{ t(Msg::ChooseMatch) }</option>
-                            { for p.order.iter().map(|&r| html! {
-                                <option value={r.to_string()} selected={chosen[left] == Some(r)}>
-                                    { strip_tags(pairs.get(r as usize).map(|x| x.right.as_str()).unwrap_or("")) }
-                                </option>
-                            }) }
-                        </select>
-                        <span class="cb-sr-only">{ mark_label(mark, p.revealed) }</span>
-                    </div>
-                }
-            }) }
-        </div>
+    let mut box_ = B::c("div", "cb-matching");
+    for (left, pair) in pairs.iter().enumerate() {
+        let mut id = join(&p.dom_id, "-m");
+        id += &fmt_int(left);
+        let (mark, _) = verdict_of(p, left as u32);
+        let mut select = B::new("select")
+            .attr("id", &id)
+            .act("data-change", "sel", p.q, left)
+            .child(
+                B::new("option")
+                    .attr("value", "")
+                    .flag("selected", chosen[left].is_none())
+                    .text(t(Msg::ChooseMatch)),
+            );
+        for &r in &p.order {
+            select = select.child(
+                B::new("option")
+                    .attr("value", &fmt_int(r as usize))
+                    .flag("selected", chosen[left] == Some(r))
+                    .text(&strip_tags(
+                        pairs.get(r as usize).map_or("", |x| x.right.as_str()),
+                    )),
+            );
+        }
+        box_ = box_.child(
+            B::c("div", mark_class(mark, p.revealed))
+                .child(B::new("label").attr("for", &id).html(&pair.left))
+                .child(select)
+                .child(B::c("span", "cb-sr-only").text(mark_label(mark, p.revealed))),
+        );
     }
+    box_
 }
 
 /// Plain text of rendered Markdown, for places that cannot hold markup (select options, labels).
@@ -310,47 +337,62 @@ pub fn strip_tags(html: &str) -> String {
         .to_string()
 }
 
-fn graded(p: &QuestionProps, g: &Grade) -> Html {
+fn graded(p: &View, g: &Grade) -> B {
     let class = if g.correct {
         "cb-verdict cb-pass"
     } else {
         "cb-verdict cb-fail"
     };
-    html! {
-        <div class="cb-graded">
-            <p class={class}>{ verdict_sentence(g) }</p>
-            { for g.feedback.iter().map(|f| html! { <div class="cb-feedback">{ md(f) }</div> }) }
-            if p.revealed || g.correct {
-                if let Some(e) = &g.explanation {
-                    <div class="cb-explanation"><strong>{ t(Msg::Explanation) }{ ": " }</strong>{ md(e) }</div>
-                }
-            }
-            if p.revealed && !g.correct { { right_answer(p) } }
-        </div>
+    let mut out = B::c("div", "cb-graded").child(
+        B::c("p", class)
+            .attr("id", &join(&p.dom_id, "-verdict"))
+            .attr("tabindex", "-1")
+            .text(&verdict_sentence(g)),
+    );
+    for f in &g.feedback {
+        out = out.child(B::c("div", "cb-feedback").html(f));
     }
+    if let Some(e) = g.explanation.as_ref().filter(|_| p.revealed || g.correct) {
+        out = out.child(
+            B::c("div", "cb-explanation")
+                .child(B::new("strong").text(t(Msg::Explanation)).text(": "))
+                .html(e),
+        );
+    }
+    if p.revealed && !g.correct {
+        out = out.child_if(right_answer(p.question));
+    }
+    out
 }
 
-fn right_answer(p: &QuestionProps) -> Html {
-    let q = &p.question;
-    let text = match (&q.kind, q.correct_answer()) {
-        (Kind::TrueFalse { .. }, Answer::Bool(b)) => t(if b { Msg::True } else { Msg::False }).to_string(),
-        (Kind::ShortAnswer { answer, .. }, _) => answer.clone(),
-        (Kind::Numeric { answer, unit, .. }, _) => format!(
-            "{answer}{}",
-            unit.as_ref().map(|u| format!(" {u}")).unwrap_or_default()
-        ),
-        (Kind::Ordering { items, .. }, _) => items
+fn right_answer(q: &Question) -> Option<B> {
+    let text = match &q.kind {
+        Kind::TrueFalse { answer, .. } => t(if *answer { Msg::True } else { Msg::False }).to_string(),
+        Kind::ShortAnswer { answer, .. } => answer.clone(),
+        Kind::Numeric { answer, unit, .. } => {
+            let mut s = fmt_f64(*answer);
+            if let Some(u) = unit {
+                s += " ";
+                s += u;
+            }
+            s
+        }
+        Kind::Ordering { items, .. } => items
             .iter()
             .map(|i| strip_tags(i))
             .collect::<Vec<_>>()
             .join(" → "),
-        (Kind::Matching { pairs, .. }, _) => pairs
+        Kind::Matching { pairs, .. } => pairs
             .iter()
-            .map(|x| format!("{} = {}", strip_tags(&x.left), strip_tags(&x.right)))
+            .map(|x| join(&join(&strip_tags(&x.left), " = "), &strip_tags(&x.right)))
             .collect::<Vec<_>>()
             .join("; "),
         // Choice questions show the right options marked in place.
-        _ => return html! {},
+        _ => return None,
     };
-    html! { <p class="cb-right-answer"><strong>{ t(Msg::RightAnswer) }{ ": " }</strong>{ text }</p> }
+    Some(
+        B::c("p", "cb-right-answer")
+            .child(B::new("strong").text(t(Msg::RightAnswer)).text(": "))
+            .text(&text),
+    )
 }

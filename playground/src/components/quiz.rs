@@ -1,212 +1,402 @@
-//! A quiz: its questions one at a time or all at once, Check / Retry the wrong ones / Show the
-//! right answers, a score summary, and an aria-live region that announces every result.
+//! The quiz widget: its questions one at a time or all at once, Check / Retry the wrong ones /
+//! Show the right answers, a score summary, and an aria-live region that announces every result.
 //!
-//! Progress is restored from localStorage through the core's `restore` (corrupt, outdated or
-//! edited-quiz data gives a fresh quiz and a visible notice, never a crash) and saved after every
-//! change, together with unsubmitted drafts.
+//! The widget owns a `QuizState` (the pure reducer) and re-renders its subtree after every
+//! action through `crate::dom`; the live region and the section around it stay in place, so
+//! screen readers hear every announcement. Progress is restored from localStorage through the
+//! core's `restore_stored` (corrupt, outdated or edited-quiz data gives a fresh quiz and a
+//! visible notice, never a crash) and saved after every change, together with unsubmitted drafts.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
 use std::rc::Rc;
 
-use cloudbook::quiz::{Answer, Kind, Mode, Quiz, restore};
-use gloo::events::EventListener;
-use wasm_bindgen::JsCast;
-use web_sys::Element;
-use yew::prelude::*;
+use cloudbook::quiz::{Answer, Kind, Mode, Quiz, QuizProgress, restore_stored};
+use wasm_bindgen::prelude::*;
+use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 
-use crate::components::question::QuestionView;
+use crate::codec;
+use crate::components::question::{self, View, current_order, move_button_id};
+use crate::dom::{Act, B, delegate, replace_keeping_focus};
 use crate::i18n::{Msg, question_of, t};
 use crate::mount::mark_ready;
-use crate::state::quiz::{QuizAction, QuizState, fmt_points};
+use crate::num::parse_u64;
+use crate::state::quiz::{QuizAction, QuizState, score_line};
 use crate::storage;
 
-#[derive(Properties, PartialEq)]
-pub struct QuizProps {
-    pub quiz: Rc<Quiz>,
-    pub root: Element,
-}
-
 fn draft_key(quiz_id: &str) -> String {
-    format!("{}:draft", storage::quiz_key(quiz_id))
+    storage::quiz_key(quiz_id) + ":draft"
 }
 
-#[function_component(QuizWidget)]
-pub fn quiz_widget(props: &QuizProps) -> Html {
-    let state = use_reducer(|| QuizState::new(props.quiz.clone(), storage::learner_seed()));
-    let summary_ref = use_node_ref();
+pub struct QuizWidget {
+    /// The section that is re-rendered (all but the live region).
+    body: Element,
+    announce: Element,
+    state: QuizState,
+    /// `cb-quiz-<id>`, the prefix of every element id.
+    dom: String,
+    /// Hints shown per question index.
+    hints: Vec<usize>,
+}
 
-    // Restore once, then mark the widget interactive.
-    {
-        let (state, quiz, root) = (state.clone(), props.quiz.clone(), props.root.clone());
-        use_effect_with((), move |_| {
-            let key = storage::quiz_key(&quiz.id);
-            let drafts: BTreeMap<String, Answer> = storage::get(&draft_key(&quiz.id))
-                .and_then(|s| serde_json::from_str(&s).ok())
-                .unwrap_or_default();
-            let labs: Vec<String> = quiz
-                .questions
-                .iter()
-                .filter_map(|q| match &q.kind {
-                    Kind::LabGraded { lab, .. } => Some(lab.clone()),
-                    _ => None,
-                })
-                .collect();
-            for lab in &labs {
-                let passed = storage::get(&storage::lab_key(lab))
-                    .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
-                    .and_then(|v| v.get("passed").and_then(|p| p.as_bool()))
-                    .unwrap_or(false);
-                if passed {
-                    state.dispatch(QuizAction::LabPassed(lab.clone()));
+/// Mounts a quiz on its placeholder: `data-quiz` holds the quiz, `data-quiz-hash` its content hash.
+pub fn mount(root: &Element) -> Result<(), &'static str> {
+    let quiz = root
+        .get_attribute("data-quiz")
+        .and_then(|s| codec::read_quiz(&s))
+        .ok_or("its data is not valid; rebuild the book")?;
+    let hash = root
+        .get_attribute("data-quiz-hash")
+        .and_then(|s| parse_u64(&s))
+        .ok_or("its content hash is missing; rebuild the book")?;
+    let title = quiz.title.clone().unwrap_or_else(|| "Quiz".into());
+    let section = B::c("section", "cb-quiz").attr("aria-label", &title);
+    let body = B::new("div");
+    let announce = B::c("div", "cb-sr-only cb-announce")
+        .attr("role", "status")
+        .attr("aria-live", "polite");
+    let (body, announce) = (body.0, announce.0);
+    let _ = section.0.append_with_node_2(&body, &announce);
+    root.replace_children_with_node_1(&section.0);
+
+    let dom = String::from("cb-quiz-") + quiz.id.as_str();
+    let n = quiz.questions.len();
+    let mut w = QuizWidget {
+        body,
+        announce,
+        state: QuizState::new(Rc::new(quiz), hash, storage::learner_seed()),
+        dom,
+        hints: vec![0; n],
+    };
+    w.restore();
+    w.save();
+    w.render(None, None);
+    mark_ready(root);
+
+    let w = Rc::new(RefCell::new(w));
+    for (event, attr) in [
+        ("click", "data-act"),
+        ("change", "data-change"),
+        ("input", "data-input"),
+    ] {
+        let w = w.clone();
+        delegate(root, event, attr, move |a| w.borrow_mut().on(a));
+    }
+    // Lab-graded questions: the lab module announces reached goals with a `cloudbook:lab` event.
+    if let Some(win) = web_sys::window() {
+        let cb = Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| {
+            if let Some(id) = e.detail().as_string() {
+                let mut w = w.borrow_mut();
+                if w.labs().contains(&id) {
+                    w.state.apply(QuizAction::LabPassed(id));
+                    w.render(None, None);
                 }
             }
-            match storage::get(&key) {
-                Some(json) => {
-                    let r = restore(&json, &quiz);
-                    state.dispatch(QuizAction::Restore {
-                        progress: r.progress,
-                        notice: r.notice.map(|n| n.to_string()),
-                        drafts,
-                    });
-                }
-                None if !drafts.is_empty() => state.dispatch(QuizAction::Restore {
-                    progress: cloudbook::quiz::QuizProgress::fresh(&quiz),
+        });
+        let _ = win.add_event_listener_with_callback("cloudbook:lab", cb.as_ref().unchecked_ref());
+        cb.forget();
+    }
+    Ok(())
+}
+
+impl QuizWidget {
+    fn quiz(&self) -> &Quiz {
+        &self.state.quiz
+    }
+
+    /// The labs that lab-graded questions of this quiz wait for.
+    fn labs(&self) -> Vec<String> {
+        self.quiz()
+            .questions
+            .iter()
+            .filter_map(|q| match &q.kind {
+                Kind::LabGraded { lab, .. } => Some(lab.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn restore(&mut self) {
+        let id = self.quiz().id.clone();
+        let drafts = storage::get(&draft_key(&id))
+            .map(|s| codec::read_drafts(&s))
+            .unwrap_or_default();
+        for lab in self.labs() {
+            if storage::get(&storage::lab_key(&lab)).is_some_and(|s| codec::lab_passed(&s)) {
+                self.state.apply(QuizAction::LabPassed(lab));
+            }
+        }
+        let hash = self.state.progress.content_hash;
+        match storage::get(&storage::quiz_key(&id)) {
+            Some(json) => {
+                let r = restore_stored(codec::read_progress(&json), self.quiz(), hash);
+                self.state.apply(QuizAction::Restore {
+                    progress: r.progress,
+                    notice: r.notice.map(|n| n.to_string()),
+                    drafts,
+                });
+            }
+            None if !drafts.is_empty() => {
+                let progress = QuizProgress::fresh_with_hash(self.quiz(), hash);
+                self.state.apply(QuizAction::Restore {
+                    progress,
                     notice: None,
                     drafts,
-                }),
-                None => {}
+                });
             }
-            mark_ready(&root);
-            // Lab-graded questions: the lab module announces reached goals with a `cloudbook:lab` event.
-            let listener = web_sys::window().map(|w| {
-                let state = state.clone();
-                EventListener::new(&w, "cloudbook:lab", move |e| {
-                    if let Some(id) = e
-                        .dyn_ref::<web_sys::CustomEvent>()
-                        .and_then(|c| c.detail().as_string())
-                    {
-                        if labs.contains(&id) {
-                            state.dispatch(QuizAction::LabPassed(id));
-                        }
-                    }
-                })
-            });
-            move || drop(listener)
-        });
+            None => {}
+        }
     }
-    // Save after every change of answers or drafts.
-    {
-        let quiz_id = props.quiz.id.clone();
-        use_effect_with(
-            (state.progress.clone(), state.drafts.clone()),
-            move |(progress, drafts)| {
-                if !progress.answers.is_empty() || storage::get(&storage::quiz_key(&quiz_id)).is_some() {
-                    storage::set(&storage::quiz_key(&quiz_id), &progress.to_json());
-                }
-                if let Ok(json) = serde_json::to_string(drafts) {
-                    storage::set(&draft_key(&quiz_id), &json);
-                }
-            },
+
+    /// Saves progress (once there is any, or to replace what was stored) and drafts.
+    fn save(&self) {
+        let key = storage::quiz_key(&self.quiz().id);
+        if !self.state.progress.answers.is_empty() || storage::get(&key).is_some() {
+            storage::set(&key, &codec::write_progress(&self.state.progress));
+        }
+        storage::set(
+            &draft_key(&self.quiz().id),
+            &codec::write_drafts(&self.state.drafts),
         );
     }
 
-    let quiz = &props.quiz;
-    let total = quiz.questions.len();
-    let dom = format!("cb-quiz-{}", quiz.id);
-    let visible: Vec<usize> = match quiz.mode {
-        Mode::AllAtOnce => (0..total).collect(),
-        Mode::OneAtATime => vec![state.current.min(total.saturating_sub(1))],
-    };
+    fn question_dom(&self, q: usize) -> String {
+        let mut s = self.dom.clone() + "-";
+        s += self.quiz().questions.get(q).map_or("", |q| q.id.as_str());
+        s
+    }
 
-    let dispatch = |a: fn() -> QuizAction| {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(a()))
-    };
-    let onretry = dispatch(|| QuizAction::RetryWrong);
-    let onreveal = dispatch(|| QuizAction::Reveal);
-    let onreset = dispatch(|| QuizAction::Reset);
-
-    let current_id = quiz
-        .questions
-        .get(visible.first().copied().unwrap_or(0))
-        .map(|q| q.id.clone());
-    let onsubmit = {
-        let state = state.clone();
-        let mode = quiz.mode;
-        let current_id = current_id.clone();
-        Callback::from(move |_: MouseEvent| {
-            state.dispatch(QuizAction::Submit(if mode == Mode::OneAtATime {
-                current_id.clone()
-            } else {
-                None
-            }))
-        })
-    };
-    let go = |to: usize| {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(QuizAction::Go(to)))
-    };
-
-    let current_graded = current_id
-        .as_ref()
-        .is_some_and(|id| state.graded.contains_key(id));
-    let can_submit = match quiz.mode {
-        Mode::OneAtATime => !current_graded,
-        Mode::AllAtOnce => !state.all_graded(),
-    };
-
-    html! {
-        <section class="cb-quiz" aria-label={quiz.title.clone().unwrap_or_else(|| "Quiz".into())}>
-            <h3 class="cb-title">{ quiz.title.clone().unwrap_or_else(|| "Quiz".into()) }</h3>
-            if let Some(n) = &state.notice { <p class="cb-notice" role="status">{ n.clone() }</p> }
-            if quiz.mode == Mode::OneAtATime && total > 1 {
-                <p class="cb-position">{ question_of(visible[0] + 1, total) }</p>
+    /// Handles one delegated event from a control of this quiz.
+    fn on(&mut self, a: Act) {
+        let quiz = self.state.quiz.clone();
+        let Some(question) = quiz.questions.get(a.q) else {
+            return;
+        };
+        let qid = question.id.clone();
+        let qdom = self.question_dom(a.q);
+        let draft = |answer| QuizAction::Draft {
+            question: qid.clone(),
+            answer,
+        };
+        let mut first = None;
+        let mut fallback = None;
+        let mut rerender = true;
+        let action = match a.name.as_str() {
+            "submit" => {
+                let one = self.quiz().mode == Mode::OneAtATime;
+                let current = self.visible().first().copied().unwrap_or(0);
+                fallback = Some(if one {
+                    self.question_dom(current) + "-verdict"
+                } else {
+                    self.dom.clone() + "-score"
+                });
+                QuizAction::Submit(one.then(|| self.quiz().questions[current].id.clone()))
             }
-            { for visible.iter().map(|&i| {
-                let q = Rc::new(quiz.questions[i].clone());
-                let id = q.id.clone();
-                let ondraft = {
-                    let state = state.clone();
-                    let id = id.clone();
-                    Callback::from(move |answer| state.dispatch(QuizAction::Draft { question: id.clone(), answer }))
+            "next" | "prev" => {
+                let current = self.visible().first().copied().unwrap_or(0);
+                let to = if a.name == "next" {
+                    current + 1
+                } else {
+                    current.saturating_sub(1)
                 };
-                let lab_passed = matches!(&q.kind, Kind::LabGraded { lab, .. } if state.labs_passed.contains(lab));
-                html! {
-                    <QuestionView key={id.clone()} question={q.clone()} dom_id={format!("{dom}-{id}")} number={i + 1}
-                        order={state.display_order(&id, q.shuffle_len() as usize)}
-                        draft={state.drafts.get(&id).cloned()} grade={state.graded.get(&id).cloned()}
-                        revealed={state.revealed} {lab_passed} {ondraft} />
-                }
-            }) }
-            <div class="cb-actions">
-                if can_submit {
-                    <button type="button" class="cb-submit" onclick={onsubmit}>
-                        { if quiz.mode == Mode::AllAtOnce { t(Msg::SubmitAll) } else { t(Msg::Submit) } }
-                    </button>
-                }
-                if quiz.mode == Mode::OneAtATime && visible[0] > 0 {
-                    <button type="button" class="cb-prev" onclick={go(visible[0] - 1)}>{ t(Msg::Previous) }</button>
-                }
-                if quiz.mode == Mode::OneAtATime && visible[0] + 1 < total {
-                    <button type="button" class="cb-next" onclick={go(visible[0] + 1)}>{ t(Msg::Next) }</button>
-                }
-                if state.any_wrong() {
-                    <button type="button" class="cb-retry" onclick={onretry}>{ t(Msg::RetryWrong) }</button>
-                    if !state.revealed {
-                        <button type="button" class="cb-reveal" onclick={onreveal}>{ t(Msg::Reveal) }</button>
-                    }
-                }
-                if !state.graded.is_empty() {
-                    <button type="button" class="cb-reset" onclick={onreset}>{ t(Msg::Reset) }</button>
-                }
-            </div>
-            if !state.graded.is_empty() {
-                <p class="cb-score" ref={summary_ref} tabindex="-1">
-                    { format!("{}: {} / {} ({} of {} answered)", t(Msg::Score), fmt_points(state.points_earned()),
-                        state.points_possible(), state.graded.len(), total) }
-                </p>
+                fallback = Some(self.question_dom(to) + "-prompt");
+                QuizAction::Go(to)
             }
-            <div class="cb-sr-only cb-announce" role="status" aria-live="polite">{ state.announcement.clone() }</div>
-        </section>
+            "retry" => {
+                let reopened = self
+                    .quiz()
+                    .questions
+                    .iter()
+                    .position(|q| self.state.graded.get(&q.id).is_some_and(|g| !g.correct));
+                fallback = reopened.map(|i| self.question_dom(i) + "-prompt");
+                QuizAction::RetryWrong
+            }
+            "reveal" => QuizAction::Reveal,
+            "reset" => {
+                fallback = Some(self.question_dom(0) + "-prompt");
+                QuizAction::Reset
+            }
+            "hint" => {
+                self.hints[a.q] += 1;
+                self.render(None, Some(&(qdom + "-prompt")));
+                return;
+            }
+            "up" | "down" => {
+                let Kind::Ordering { items, .. } = &question.kind else {
+                    return;
+                };
+                let order = self.state.display_order(&qid, items.len());
+                let mut next = current_order(&order, self.state.drafts.get(&qid), items.len());
+                let to = if a.name == "up" {
+                    a.i.checked_sub(1)
+                } else {
+                    Some(a.i + 1)
+                };
+                let Some(to) = to.filter(|&to| to < next.len()) else {
+                    return;
+                };
+                next.swap(a.i, to);
+                // Focus follows the moved item; at either end, its other button.
+                let dir = if (a.name == "up" && to == 0) || (a.name == "down" && to + 1 == next.len()) {
+                    if a.name == "up" { "down" } else { "up" }
+                } else {
+                    a.name.as_str()
+                };
+                first = Some(move_button_id(&qdom, dir, to));
+                draft(Answer::Order(next))
+            }
+            "opt" => {
+                rerender = false;
+                let checked = a.el.dyn_ref::<HtmlInputElement>().is_some_and(|i| i.checked());
+                let i = a.i as u32;
+                match &question.kind {
+                    Kind::TrueFalse { .. } => draft(Answer::Bool(i == 0)),
+                    Kind::MultipleChoice { .. } => {
+                        let mut next: Vec<u32> = match self.state.drafts.get(&qid) {
+                            Some(Answer::Choices(v)) => v.iter().copied().filter(|&c| c != i).collect(),
+                            _ => Vec::new(),
+                        };
+                        if checked {
+                            // Kept sorted by inserting in place (no sort routine in the wasm).
+                            let at = next.iter().position(|&c| c > i).unwrap_or(next.len());
+                            next.insert(at, i);
+                        }
+                        draft(Answer::Choices(next))
+                    }
+                    _ => draft(Answer::Choice(i)),
+                }
+            }
+            "sel" => {
+                rerender = false;
+                let Kind::Matching { pairs, .. } = &question.kind else {
+                    return;
+                };
+                let mut next = match self.state.drafts.get(&qid) {
+                    Some(Answer::Pairs(v)) if v.len() == pairs.len() => v.clone(),
+                    _ => vec![None; pairs.len()],
+                };
+                let value =
+                    a.el.dyn_ref::<HtmlSelectElement>()
+                        .map(|s| s.value())
+                        .unwrap_or_default();
+                if let Some(slot) = next.get_mut(a.i) {
+                    *slot = parse_u64(&value).and_then(|v| u32::try_from(v).ok());
+                }
+                draft(Answer::Pairs(next))
+            }
+            "text" | "number" => {
+                // The field already shows what was typed: no re-render, so the caret stays put.
+                rerender = false;
+                let v =
+                    a.el.dyn_ref::<HtmlInputElement>()
+                        .map(|i| i.value())
+                        .unwrap_or_default();
+                if a.name == "number" {
+                    // An unparseable number grades as NaN (wrong, with a reason).
+                    let n = crate::num::parse_f64(&v.replace(',', "")).unwrap_or(f64::NAN);
+                    draft(Answer::Number(n))
+                } else {
+                    draft(Answer::Text(v))
+                }
+            }
+            _ => return,
+        };
+        self.state.apply(action);
+        self.save();
+        if rerender {
+            self.render(first.as_deref(), fallback.as_deref());
+        }
+    }
+
+    /// Indices of the questions on display.
+    fn visible(&self) -> Vec<usize> {
+        let total = self.quiz().questions.len();
+        match self.quiz().mode {
+            Mode::AllAtOnce => (0..total).collect(),
+            Mode::OneAtATime => vec![self.state.current.min(total.saturating_sub(1))],
+        }
+    }
+
+    fn render(&self, first: Option<&str>, fallback: Option<&str>) {
+        let s = &self.state;
+        let quiz = self.quiz();
+        let total = quiz.questions.len();
+        let visible = self.visible();
+        let one = quiz.mode == Mode::OneAtATime;
+        let title = quiz.title.as_deref().unwrap_or("Quiz");
+        let mut body = B::new("div").child(B::c("h3", "cb-title").text(title)).child_if(
+            s.notice
+                .as_deref()
+                .map(|n| B::c("p", "cb-notice").attr("role", "status").text(n)),
+        );
+        if one && total > 1 {
+            body = body.child(B::c("p", "cb-position").text(&question_of(visible[0] + 1, total)));
+        }
+        for &i in &visible {
+            let q = &quiz.questions[i];
+            let lab_passed =
+                matches!(&q.kind, Kind::LabGraded { lab, .. } if s.labs_passed.contains_key(lab));
+            body = body.child(question::render(&View {
+                question: q,
+                q: i,
+                dom_id: self.question_dom(i),
+                order: s.display_order(&q.id, q.shuffle_len() as usize),
+                draft: s.drafts.get(&q.id),
+                grade: s.graded.get(&q.id),
+                revealed: s.revealed,
+                lab_passed,
+                hints_shown: self.hints[i],
+            }));
+        }
+        let current_graded = quiz
+            .questions
+            .get(visible.first().copied().unwrap_or(0))
+            .is_some_and(|q| s.graded.contains_key(&q.id));
+        let can_submit = if one { !current_graded } else { !s.all_graded() };
+        let button = |class: &str, act: &str, label: &str| {
+            B::c("button", class)
+                .attr("type", "button")
+                .attr("id", &(self.dom.clone() + "-" + act))
+                .attr("data-act", act)
+                .text(label)
+        };
+        let mut actions = B::c("div", "cb-actions");
+        if can_submit {
+            let label = if one { t(Msg::Submit) } else { t(Msg::SubmitAll) };
+            actions = actions.child(button("cb-submit", "submit", label));
+        }
+        if one && visible[0] > 0 {
+            actions = actions.child(button("cb-prev", "prev", t(Msg::Previous)));
+        }
+        if one && visible[0] + 1 < total {
+            actions = actions.child(button("cb-next", "next", t(Msg::Next)));
+        }
+        if s.any_wrong() {
+            actions = actions.child(button("cb-retry", "retry", t(Msg::RetryWrong)));
+            if !s.revealed {
+                actions = actions.child(button("cb-reveal", "reveal", t(Msg::Reveal)));
+            }
+        }
+        if !s.graded.is_empty() {
+            actions = actions.child(button("cb-reset", "reset", t(Msg::Reset)));
+        }
+        body = body.child(actions);
+        if !s.graded.is_empty() {
+            let mut line = score_line(s.points_earned(), s.points_possible());
+            line += " (";
+            line += &crate::num::fmt_int(s.graded.len());
+            line += " of ";
+            line += &crate::num::fmt_int(total);
+            line += " answered)";
+            body = body.child(
+                B::c("p", "cb-score")
+                    .attr("id", &(self.dom.clone() + "-score"))
+                    .attr("tabindex", "-1")
+                    .text(&line),
+            );
+        }
+        replace_keeping_focus(&self.body, &body.0, first, fallback);
+        if self.announce.text_content().as_deref() != Some(s.announcement.as_str()) {
+            self.announce.set_text_content(Some(&s.announcement));
+        }
     }
 }

@@ -1,4 +1,5 @@
 //! Widget state as `Reducible` types with pure reducers (tested on the host).
 
+pub mod keyed;
 pub mod lab;
 pub mod quiz;

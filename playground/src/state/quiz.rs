@@ -1,14 +1,18 @@
 //! A quiz widget's state: draft answers, grades shown, reveal, the current question, the
 //! shuffled display orders, and what to announce to screen readers. The reducer is pure: it
-//! grades with the core's `QuizProgress::record` and never touches storage or the DOM.
+//! grades with the core's `QuizProgress::record_with` and never touches storage or the DOM.
+//!
+//! Grading takes its text operations from [`crate::num::PageText`]: the browser's `RegExp` and
+//! `toLowerCase` in wasm, the core's `Native` on the host (tests).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use cloudbook::quiz::{Answer, Grade, Kind, Mode, Quiz, QuizProgress, grade, shuffle_order};
-use yew::Reducible;
+use cloudbook::quiz::{Answer, Grade, Kind, Mode, Quiz, QuizProgress, grade_with, shuffle_order};
 
 use crate::i18n::{Msg, t};
+use crate::num::{PageText, fmt_int, lowercase};
+use crate::state::keyed::Keyed;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct QuizState {
@@ -17,7 +21,7 @@ pub struct QuizState {
     /// The learner's current selection per question id, submitted or not.
     pub drafts: BTreeMap<String, Answer>,
     /// Grades on display, per question id.
-    pub graded: BTreeMap<String, Grade>,
+    pub graded: Keyed<Grade>,
     pub revealed: bool,
     /// The question shown in one-at-a-time mode.
     pub current: usize,
@@ -26,9 +30,9 @@ pub struct QuizState {
     /// Text for the aria-live region.
     pub announcement: String,
     /// Display order (indices into the written order) of each shuffled question.
-    pub order: BTreeMap<String, Vec<u32>>,
+    pub order: Keyed<Vec<u32>>,
     /// Labs on this page whose goals were reached.
-    pub labs_passed: BTreeSet<String>,
+    pub labs_passed: Keyed<()>,
 }
 
 pub enum QuizAction {
@@ -51,25 +55,24 @@ pub enum QuizAction {
 }
 
 impl QuizState {
-    pub fn new(quiz: Rc<Quiz>, learner_seed: u64) -> Self {
-        let order = quiz
-            .questions
-            .iter()
-            .filter(|q| q.shuffles())
-            .map(|q| (q.id.clone(), shuffle_order(&q.id, learner_seed, q.shuffle_len())))
-            .collect();
-        let progress = QuizProgress::fresh(&quiz);
+    /// `content_hash` is the core's `content_hash` of `quiz`, which the build writes into the page.
+    pub fn new(quiz: Rc<Quiz>, content_hash: u64, learner_seed: u64) -> Self {
+        let mut order = Keyed::new();
+        for q in quiz.questions.iter().filter(|q| q.shuffles()) {
+            order.insert(q.id.clone(), shuffle_order(&q.id, learner_seed, q.shuffle_len()));
+        }
+        let progress = QuizProgress::fresh_with_hash(&quiz, content_hash);
         QuizState {
             quiz,
             progress,
             drafts: BTreeMap::new(),
-            graded: BTreeMap::new(),
+            graded: Keyed::new(),
             revealed: false,
             current: 0,
             notice: None,
             announcement: String::new(),
             order,
-            labs_passed: BTreeSet::new(),
+            labs_passed: Keyed::new(),
         }
     }
 
@@ -81,13 +84,21 @@ impl QuizState {
             .unwrap_or_else(|| (0..n as u32).collect())
     }
 
-    /// The answer to submit for a question: the draft, or for lab-graded questions whether the lab passed.
+    /// The answer to submit for a question: the draft, for lab-graded questions whether the lab
+    /// passed, and for an ordering left as shown the order on display.
     fn answer_for(&self, question_id: &str) -> Option<Answer> {
         let q = self.quiz.question(question_id)?;
-        if let Kind::LabGraded { lab, .. } = &q.kind {
-            return Some(Answer::Lab(self.labs_passed.contains(lab)));
+        match &q.kind {
+            Kind::LabGraded { lab, .. } => Some(Answer::Lab(self.labs_passed.contains_key(lab))),
+            // An ordering always has an answer: the order on display, moved or not.
+            Kind::Ordering { items, .. } => Some(
+                self.drafts
+                    .get(question_id)
+                    .cloned()
+                    .unwrap_or_else(|| Answer::Order(self.display_order(question_id, items.len()))),
+            ),
+            _ => self.drafts.get(question_id).cloned(),
         }
-        self.drafts.get(question_id).cloned()
     }
 
     pub fn points_possible(&self) -> u32 {
@@ -118,7 +129,7 @@ impl QuizState {
                 skipped += 1;
                 continue;
             };
-            if let Some(g) = self.progress.record(&quiz, &id, answer.clone()) {
+            if let Some(g) = self.progress.record_with(&quiz, &id, answer.clone(), &PageText) {
                 self.drafts.insert(id.clone(), answer);
                 last = Some(g.clone());
                 self.graded.insert(id, g);
@@ -127,20 +138,29 @@ impl QuizState {
         self.announcement = match (&last, self.quiz.mode) {
             (Some(g), Mode::OneAtATime) => verdict_sentence(g),
             (Some(_), Mode::AllAtOnce) => {
-                let mut s = format!(
-                    "{}: {} / {}",
-                    t(Msg::Score),
-                    fmt_points(self.points_earned()),
-                    self.points_possible()
-                );
+                let mut s = score_line(self.points_earned(), self.points_possible());
                 if skipped > 0 {
-                    s += &format!(" ({skipped} {})", t(Msg::NotAnswered).to_lowercase());
+                    s += " (";
+                    s += &fmt_int(skipped);
+                    s += " ";
+                    s += &lowercase(t(Msg::NotAnswered));
+                    s += ")";
                 }
                 s
             }
             (None, _) => t(Msg::NotAnswered).to_string(),
         };
     }
+}
+
+/// "Score: 1.5 / 3".
+pub fn score_line(earned: f64, possible: u32) -> String {
+    let mut s = String::from(t(Msg::Score));
+    s += ": ";
+    s += &fmt_points(earned);
+    s += " / ";
+    s += &fmt_int(possible as usize);
+    s
 }
 
 /// "Correct (2 / 2 points)" and friends.
@@ -152,23 +172,40 @@ pub fn verdict_sentence(g: &Grade) -> String {
     } else {
         t(Msg::Incorrect)
     };
-    format!(
-        "{word} ({} / {} points)",
-        fmt_points(g.points_earned),
-        g.points_possible
-    )
+    let mut s = String::from(word);
+    s += " (";
+    s += &fmt_points(g.points_earned);
+    s += " / ";
+    s += &fmt_int(g.points_possible as usize);
+    s += " points)";
+    s
 }
 
+/// Points with at most two decimals and no trailing zeros (`1.5`, `2`, `0.33`), in integer
+/// arithmetic so the page carries no float formatter.
 pub fn fmt_points(p: f64) -> String {
-    let s = format!("{p:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
+    let hundredths = (p * 100.0).round();
+    let (neg, h) = (hundredths < 0.0, hundredths.abs() as u64);
+    let mut s = String::new();
+    if neg && h != 0 {
+        s.push('-');
+    }
+    s += &fmt_int((h / 100) as usize);
+    let frac = (h % 100) as u8;
+    if frac != 0 {
+        s.push('.');
+        s.push(char::from(b'0' + frac / 10));
+        if !frac.is_multiple_of(10) {
+            s.push(char::from(b'0' + frac % 10));
+        }
+    }
+    s
 }
 
-impl Reducible for QuizState {
-    type Action = QuizAction;
-
-    fn reduce(self: Rc<Self>, action: QuizAction) -> Rc<Self> {
-        let mut s = (*self).clone();
+impl QuizState {
+    /// The pure reducer: applies `action` in place.
+    pub fn apply(&mut self, action: QuizAction) {
+        let s = self;
         match action {
             QuizAction::Draft { question, answer } => {
                 if !s.graded.contains_key(&question) {
@@ -193,14 +230,12 @@ impl Reducible for QuizState {
                     .filter(|(_, g)| !g.correct)
                     .map(|(id, _)| id.clone())
                     .collect();
-                for id in &wrong {
-                    s.graded.remove(id);
-                }
+                s.graded.retain(|_, g| g.correct);
                 s.revealed = false;
                 if let Some(first) = s.quiz.questions.iter().position(|q| wrong.contains(&q.id)) {
                     s.current = first;
                 }
-                s.announcement = format!("{} {}", wrong.len(), "question(s) open again");
+                s.announcement = fmt_int(wrong.len()) + " question(s) open again";
             }
             QuizAction::Reveal => {
                 s.revealed = true;
@@ -217,12 +252,12 @@ impl Reducible for QuizState {
                 notice,
                 drafts,
             } => {
-                s.graded = s
-                    .quiz
-                    .questions
-                    .iter()
-                    .filter_map(|q| Some((q.id.clone(), grade(q, progress.answers.get(&q.id)?))))
-                    .collect();
+                s.graded = Keyed::new();
+                for q in &s.quiz.questions {
+                    if let Some(a) = progress.answers.get(&q.id) {
+                        s.graded.insert(q.id.clone(), grade_with(q, a, &PageText));
+                    }
+                }
                 s.drafts = drafts;
                 for (id, a) in &progress.answers {
                     s.drafts.insert(id.clone(), a.clone());
@@ -237,18 +272,18 @@ impl Reducible for QuizState {
                     .unwrap_or(0);
             }
             QuizAction::LabPassed(lab) => {
-                s.labs_passed.insert(lab);
+                s.labs_passed.insert(lab, ());
             }
             QuizAction::Reset => {
                 let seed_order = std::mem::take(&mut s.order);
                 let labs = std::mem::take(&mut s.labs_passed);
-                s = QuizState::new(s.quiz.clone(), 0);
+                let hash = s.progress.content_hash;
+                *s = QuizState::new(s.quiz.clone(), hash, 0);
                 s.order = seed_order;
                 s.labs_passed = labs;
                 s.announcement = "The quiz starts afresh.".into();
             }
         }
-        Rc::new(s)
     }
 }
 
@@ -275,13 +310,19 @@ answer = true
         Rc::new(cloudbook::quiz::parse_quiz("t.toml", text).expect("the fixture quiz is valid"))
     }
 
-    fn act(s: Rc<QuizState>, a: QuizAction) -> Rc<QuizState> {
-        s.reduce(a)
+    fn act(mut s: QuizState, a: QuizAction) -> QuizState {
+        s.apply(a);
+        s
+    }
+
+    fn state(q: Rc<Quiz>) -> QuizState {
+        let hash = cloudbook::quiz::content_hash(&q);
+        QuizState::new(q, hash, 7)
     }
 
     #[test]
     fn submit_grades_drafts_and_retry_reopens_only_wrong_ones() {
-        let s = Rc::new(QuizState::new(quiz(), 7));
+        let s = state(quiz());
         let s = act(
             s,
             QuizAction::Draft {
@@ -329,7 +370,7 @@ answer = true
         let q = quiz();
         let mut p = QuizProgress::fresh(&q);
         p.record(&q, "t-two", Answer::Bool(false));
-        let s = Rc::new(QuizState::new(q, 7));
+        let s = state(q);
         let s = act(
             s,
             QuizAction::Restore {
@@ -344,8 +385,40 @@ answer = true
     }
 
     #[test]
+    fn an_ordering_left_as_shown_can_be_checked() {
+        let text = r#"
+id = "o"
+[[questions]]
+id = "o-steps"
+type = "ordering"
+prompt = "Order."
+items = ["a", "b", "c"]
+"#;
+        let q = Rc::new(cloudbook::quiz::parse_quiz("o.toml", text).expect("the fixture quiz is valid"));
+        let s = act(state(q), QuizAction::Submit(Some("o-steps".into())));
+        let shown = s.display_order("o-steps", 3);
+        assert!(s.graded.contains_key("o-steps"), "graded without a move");
+        assert_eq!(s.progress.answers["o-steps"], Answer::Order(shown.clone()));
+        assert_eq!(s.graded["o-steps"].correct, shown == [0, 1, 2]);
+    }
+
+    #[test]
+    fn points_show_at_most_two_decimals() {
+        for (p, text) in [
+            (0.0, "0"),
+            (2.0, "2"),
+            (1.5, "1.5"),
+            (1.0 / 3.0, "0.33"),
+            (2.0 / 3.0, "0.67"),
+            (0.05, "0.05"),
+        ] {
+            assert_eq!(fmt_points(p), text);
+        }
+    }
+
+    #[test]
     fn unanswered_questions_are_not_graded() {
-        let s = Rc::new(QuizState::new(quiz(), 7));
+        let s = state(quiz());
         let s = act(s, QuizAction::Submit(None));
         assert!(s.graded.is_empty());
         assert_eq!(s.announcement, "Not answered");
