@@ -547,6 +547,22 @@ impl Cx<'_> {
                         format!("invalid regex: {first} (regex-lite syntax, like Rust's regex crate)"),
                     );
                 }
+                if let Some(re) = &regex
+                    && let Some(why) = not_shared_with_browsers(re)
+                {
+                    self.err(
+                        at_of("regex"),
+                        format!(
+                            "regex uses {why}, which the page's JavaScript RegExp reads differently from \
+                             `cloudbook quiz grade`; {}",
+                            if why.starts_with("an inline flag") {
+                                "set `case_sensitive` instead of (?i), or remove the flag"
+                            } else {
+                                "write it with plain classes such as [a-z] (see the quiz file reference)"
+                            }
+                        ),
+                    );
+                }
                 let case_sensitive = t.bool("case_sensitive").unwrap_or(false);
                 let alternatives: Vec<String> =
                     t.strings("alternatives").into_iter().map(|(s, _)| s).collect();
@@ -773,4 +789,56 @@ fn q_id_offset(text: &str, at: SourcePos) -> usize {
             .take(at.col.saturating_sub(1) as usize)
             .map(char::len_utf8)
             .sum::<usize>()
+}
+
+/// A construct regex-lite accepts but a browser's `RegExp` (flags `u`, `i`) reads differently or
+/// rejects, so the page and the CLI would grade the same answer differently.
+fn not_shared_with_browsers(re: &str) -> Option<&'static str> {
+    let b = re.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => {
+                if matches!(b.get(i + 1), Some(b'p' | b'P')) {
+                    return Some("a Unicode class (\\p{…})");
+                }
+                if matches!(b.get(i + 1), Some(b'A' | b'z')) {
+                    return Some("a Rust-only anchor (\\A or \\z)");
+                }
+                i += 2;
+                continue;
+            }
+            b'(' if b.get(i + 1) == Some(&b'?') => match b.get(i + 2) {
+                Some(b':') => {}
+                Some(b'P') => return Some("a Rust-style named group (?P<…>)"),
+                Some(b'<') => return Some("a named group (?<…>)"),
+                _ => return Some("an inline flag group such as (?i)"),
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod browser_regex_tests {
+    use super::not_shared_with_browsers as check;
+
+    #[test]
+    fn constructs_the_page_reads_differently_are_named() {
+        for (re, want) in [
+            (r"docker\s+(image\s+)?save(\s+.*)?", None),
+            (r"rate\(\s*5\s+minutes\s*\)", None),
+            (r"(?:arn|ARN):aws", None),
+            (r"a\(?i\)", None),
+            (r"(?i)python", Some("an inline flag group such as (?i)")),
+            (r"(?P<x>a)", Some("a Rust-style named group (?P<…>)")),
+            (r"(?<x>a)", Some("a named group (?<…>)")),
+            (r"\p{L}+", Some("a Unicode class (\\p{…})")),
+            (r"\Aabc\z", Some("a Rust-only anchor (\\A or \\z)")),
+        ] {
+            assert_eq!(check(re), want, "{re}");
+        }
+    }
 }

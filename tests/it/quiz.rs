@@ -79,6 +79,7 @@ fn broken_quiz_files_report_every_problem_with_its_place_and_fix() {
         tests/fixtures/quiz/broken/types.toml:31:9: error: invalid regex: found open group without closing ')' (regex-lite syntax, like Rust's regex crate)
         tests/fixtures/quiz/broken/types.toml:32:29: error: items of "hints" must be strings, found integer
         tests/fixtures/quiz/broken/types.toml:33:24: error: mistake "ARN:AWS:LAMBDA" is accepted as a right answer; remove it or fix the answer
+        tests/fixtures/quiz/broken/types.toml:40:9: error: regex uses an inline flag group such as (?i), which the page's JavaScript RegExp reads differently from `cloudbook quiz grade`; set `case_sensitive` instead of (?i), or remove the flag
     "#]].assert_eq(&out);
 }
 
