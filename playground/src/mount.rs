@@ -10,6 +10,8 @@ use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::BaseComponent;
 
+use crate::i18n::{Msg, fill, t};
+
 /// Attribute set on each widget root once it is interactive; tests and size checks wait for it.
 pub const READY_ATTR: &str = "data-cloudbook-ready";
 /// Attribute naming which module mounted a widget, so the panic hook finds its own widgets.
@@ -22,7 +24,7 @@ fn panic_text(info: &std::panic::PanicHookInfo<'_>) -> (String, String) {
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| info.payload().downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown error".into());
+        .unwrap_or_else(|| t(Msg::UnknownError).into());
     let place = info
         .location()
         .map(|l| format!(" at {}:{}", l.file(), l.line()))
@@ -49,10 +51,7 @@ fn on_panic(module: &str, info: &std::panic::PanicHookInfo<'_>) {
         if let Ok(box_) = doc.create_element("div") {
             box_.set_class_name("cloudbook-error");
             let _ = box_.set_attribute("role", "alert");
-            box_.set_text_content(Some(&format!(
-                "This widget stopped because of a bug ({message}). The rest of the page still works, \
-                 and your saved answers and code are kept: reload the page to try again."
-            )));
+            box_.set_text_content(Some(&fill(Msg::WidgetStopped, &[("message", &message)])));
             let _ = el.append_child(&box_);
         }
     }
@@ -84,10 +83,7 @@ pub fn mount_each(module: &'static str, selector: &str, mount: fn(&Element) -> R
         }
         let _ = el.set_attribute(MODULE_ATTR, module);
         if let Err(why) = mount(&el) {
-            let mut text = String::from("This widget could not start: ");
-            text += why;
-            text += ".";
-            crate::dom::error_box(&el, &text);
+            crate::dom::error_box(&el, &fill(Msg::WidgetCouldNotStart, &[("why", why)]));
         }
     }
 }
@@ -125,7 +121,7 @@ pub fn mount_all<C>(
                 if let Ok(box_) = doc.create_element("div") {
                     box_.set_class_name("cloudbook-error");
                     let _ = box_.set_attribute("role", "alert");
-                    box_.set_text_content(Some(&format!("This widget could not start: {why}.")));
+                    box_.set_text_content(Some(&fill(Msg::WidgetCouldNotStart, &[("why", &why)])));
                     let _ = el.append_child(&box_);
                 }
             }
@@ -137,8 +133,8 @@ pub fn mount_all<C>(
 pub fn data<T: serde::de::DeserializeOwned>(el: &Element, attr: &str) -> Result<T, String> {
     let raw = el
         .get_attribute(attr)
-        .ok_or_else(|| format!("the page has no {attr} attribute here"))?;
-    serde_json::from_str(&raw).map_err(|e| format!("its data is not valid ({e}); rebuild the book"))
+        .ok_or_else(|| fill(Msg::AttributeMissing, &[("attr", attr)]))?;
+    serde_json::from_str(&raw).map_err(|e| fill(Msg::DataInvalidBecause, &[("error", &e.to_string())]))
 }
 
 /// Marks the widget root (the placeholder element) as interactive.

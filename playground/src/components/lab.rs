@@ -11,7 +11,7 @@ use cloudbook::lab::LabSpec;
 use web_sys::{Element, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::i18n::{Msg, t};
+use crate::i18n::{Msg, fill, t};
 use crate::mount::mark_ready;
 use crate::state::lab::{LabAction, LabState, SavedLab};
 use crate::storage;
@@ -85,11 +85,11 @@ pub fn lab_cell(props: &LabProps) -> Html {
     let event_json = serde_json::to_string_pretty(&lab.event).unwrap_or_default();
     html! {
         <section class="cb-lab" aria-label={lab.title.clone().unwrap_or_else(|| lab.id.clone())}>
-            if let Some(title) = &lab.title { <h3 class="cb-title">{ format!("Lab: {title}") }</h3> }
+            if let Some(title) = &lab.title { <h3 class="cb-title">{ fill(Msg::LabTitle, &[("title", title)]) }</h3> }
             if let Some(instr) = &lab.instructions {
                 <div class="cb-instructions">{ Html::from_html_unchecked(AttrValue::from(instr.clone())) }</div>
             }
-            <label for={editor_id.clone()}>{ t(Msg::Editor) }{ " (Ctrl+Enter runs)" }</label>
+            <label for={editor_id.clone()}>{ t(Msg::Editor) }{ t(Msg::CtrlEnterRuns) }</label>
             <textarea id={editor_id} class="cb-code" spellcheck="false" value={state.code.clone()}
                 {oninput} {onkeydown} />
             <details class="cb-event">

@@ -13,7 +13,7 @@ use web_sys::{Element, HtmlInputElement};
 
 use crate::codec;
 use crate::dom::{Act, B, delegate, replace_keeping_focus};
-use crate::i18n::{Msg, t};
+use crate::i18n::{Msg, fill, t};
 use crate::mount::mark_ready;
 use crate::num::fmt_u64;
 use crate::state::quiz::fmt_points;
@@ -36,7 +36,7 @@ pub fn mount(root: &Element) -> Result<(), &'static str> {
     let catalog = root
         .get_attribute("data-progress")
         .and_then(|s| codec::read_catalog(&s))
-        .ok_or("its data is not valid; rebuild the book")?;
+        .ok_or(t(Msg::DataInvalid))?;
     let section = B::c("section", "cb-progress");
     let body = B::new("div");
     let live = B::c("p", "cb-sr-only")
@@ -65,10 +65,7 @@ fn on_click(page: &Rc<RefCell<ProgressPage>>, a: Act) {
     match a.name.as_str() {
         "reset-all" => {
             let confirmed = web_sys::window()
-                .and_then(|w| {
-                    w.confirm_with_message("Reset all quiz answers and lab code in this browser?")
-                        .ok()
-                })
+                .and_then(|w| w.confirm_with_message(t(Msg::ResetAllConfirm)).ok())
                 .unwrap_or(false);
             if confirmed {
                 for (k, _) in storage::all() {
@@ -76,15 +73,15 @@ fn on_click(page: &Rc<RefCell<ProgressPage>>, a: Act) {
                         storage::remove(&k);
                     }
                 }
-                page.borrow_mut().changed("All progress was reset.".into());
+                page.borrow_mut().changed(t(Msg::ResetAllDone).into());
             }
         }
         "export" => {
             let json = codec::write_export(&storage::all());
             let message = if download("cloudbook-progress.json", &json) {
-                "Your progress was exported to cloudbook-progress.json."
+                t(Msg::Exported)
             } else {
-                "The browser refused the download."
+                t(Msg::ExportRefused)
             };
             let mut p = page.borrow_mut();
             p.message = message.into();
@@ -116,9 +113,9 @@ fn on_import(page: &Rc<RefCell<ProgressPage>>, a: Act) {
                     .filter(|(k, _)| k.starts_with("cloudbook:v1:"))
                     .filter(|(k, v)| storage::set(k, v))
                     .count();
-                "Imported ".to_string() + crate::num::fmt_int(n).as_str() + " saved item(s)."
+                fill(Msg::Imported, &[("n", &crate::num::fmt_int(n))])
             }
-            None => "That file is not a cloudbook progress export; nothing was changed.".into(),
+            None => t(Msg::ImportRejected).into(),
         };
         page.borrow_mut().changed(message);
     });
@@ -140,13 +137,9 @@ impl ProgressPage {
             for q in &ch.quizzes {
                 let text = match storage::get(&storage::quiz_key(&q.id)).map(|s| codec::progress_summary(&s))
                 {
-                    None => "not started".to_string(),
-                    Some(None) => {
-                        "saved data unreadable (it will be reset when you open the quiz)".to_string()
-                    }
-                    Some(Some((hash, _))) if hash != q.content_hash => {
-                        "the quiz changed since you answered it".to_string()
-                    }
+                    None => t(Msg::NotStarted).to_string(),
+                    Some(None) => t(Msg::SavedUnreadable).to_string(),
+                    Some(Some((hash, _))) if hash != q.content_hash => t(Msg::QuizChanged).to_string(),
                     Some(Some((_, score))) => {
                         fmt_points(score) + " / " + fmt_u64(u64::from(q.points)).as_str()
                     }
@@ -154,7 +147,10 @@ impl ProgressPage {
                 items = items.child(
                     B::c("li", "cb-progress-quiz")
                         .attr("data-quiz-id", &q.id)
-                        .text(&("Quiz “".to_string() + q.title.as_str() + "”: " + text.as_str())),
+                        .text(&fill(
+                            Msg::ProgressQuiz,
+                            &[("title", &q.title), ("status", &text)],
+                        )),
                 );
             }
             for l in &ch.labs {
@@ -169,12 +165,13 @@ impl ProgressPage {
                         },
                     )
                     .attr("data-lab-id", &l.id)
-                    .text(
-                        &("Lab “".to_string()
-                            + l.title.as_str()
-                            + "”: "
-                            + if passed { "goals reached" } else { "not yet" }),
-                    ),
+                    .text(&fill(
+                        Msg::ProgressLab,
+                        &[
+                            ("title", &l.title),
+                            ("status", t(if passed { Msg::GoalsReached } else { Msg::NotYet })),
+                        ],
+                    )),
                 );
             }
             list = list.child(

@@ -55,9 +55,7 @@ pub fn render(p: &View) -> B {
             t(Msg::LabGradedPending)
         }),
     };
-    let mut number = String::from("Question ");
-    number += &fmt_int(p.q + 1);
-    number += ". ";
+    let number = crate::i18n::fill(Msg::QuestionN, &[("n", &fmt_int(p.q + 1))]);
     let mut f = B::c("fieldset", "cb-question")
         .attr("id", &p.dom_id)
         .attr("aria-labelledby", &legend_id)
@@ -130,9 +128,9 @@ fn mark_class(mark: Option<Mark>, revealed: bool) -> &'static str {
 
 fn mark_label(mark: Option<Mark>, revealed: bool) -> &'static str {
     match mark {
-        Some(Mark::Correct) => " (right)",
-        Some(Mark::Incorrect) => " (wrong)",
-        Some(Mark::Missed) if revealed => " (right answer)",
+        Some(Mark::Correct) => t(Msg::MarkRight),
+        Some(Mark::Incorrect) => t(Msg::MarkWrong),
+        Some(Mark::Missed) if revealed => t(Msg::MarkRightAnswer),
         _ => "",
     }
 }

@@ -43,12 +43,12 @@ pub fn mount(root: &Element) -> Result<(), &'static str> {
     let quiz = root
         .get_attribute("data-quiz")
         .and_then(|s| codec::read_quiz(&s))
-        .ok_or("its data is not valid; rebuild the book")?;
+        .ok_or(t(Msg::DataInvalid))?;
     let hash = root
         .get_attribute("data-quiz-hash")
         .and_then(|s| parse_u64(&s))
-        .ok_or("its content hash is missing; rebuild the book")?;
-    let title = quiz.title.clone().unwrap_or_else(|| "Quiz".into());
+        .ok_or(t(Msg::HashMissing))?;
+    let title = quiz.title.clone().unwrap_or_else(|| t(Msg::QuizTitle).into());
     let section = B::c("section", "cb-quiz").attr("aria-label", &title);
     let body = B::new("div");
     let announce = B::c("div", "cb-sr-only cb-announce")
@@ -131,7 +131,7 @@ impl QuizWidget {
                 let r = restore_stored(codec::read_progress(&json), self.quiz(), hash);
                 self.state.apply(QuizAction::Restore {
                     progress: r.progress,
-                    notice: r.notice.map(|n| n.to_string()),
+                    notice: r.notice.map(|n| crate::i18n::restore_notice(&n).to_string()),
                     drafts,
                 });
             }
@@ -322,7 +322,7 @@ impl QuizWidget {
         let total = quiz.questions.len();
         let visible = self.visible();
         let one = quiz.mode == Mode::OneAtATime;
-        let title = quiz.title.as_deref().unwrap_or("Quiz");
+        let title = quiz.title.as_deref().unwrap_or(t(Msg::QuizTitle));
         let mut body = B::new("div").child(B::c("h3", "cb-title").text(title)).child_if(
             s.notice
                 .as_deref()

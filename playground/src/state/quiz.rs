@@ -235,7 +235,7 @@ impl QuizState {
                 if let Some(first) = s.quiz.questions.iter().position(|q| wrong.contains(&q.id)) {
                     s.current = first;
                 }
-                s.announcement = fmt_int(wrong.len()) + " question(s) open again";
+                s.announcement = crate::i18n::fill(Msg::OpenAgain, &[("n", &fmt_int(wrong.len()))]);
             }
             QuizAction::Reveal => {
                 s.revealed = true;
@@ -281,7 +281,7 @@ impl QuizState {
                 *s = QuizState::new(s.quiz.clone(), hash, 0);
                 s.order = seed_order;
                 s.labs_passed = labs;
-                s.announcement = "The quiz starts afresh.".into();
+                s.announcement = t(Msg::StartsAfresh).into();
             }
         }
     }
