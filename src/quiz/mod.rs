@@ -186,13 +186,19 @@ pub enum Answer {
     Choices(Vec<u32>),
     Bool(bool),
     Text(String),
-    Number(f64),
+    /// What the learner typed, as a number; text that is not a number is NaN, which JSON writes
+    /// as `null` and which reads back as NaN (a wrong answer, never corrupt progress).
+    Number(#[serde(deserialize_with = "number_or_nan")] f64),
     /// The learner's order, as indices of the items in their written (right) order.
     Order(Vec<u32>),
     /// For each left side, the index of the right side the learner matched to it, if any.
     Pairs(Vec<Option<u32>>),
     /// Whether the named lab reached its goals.
     Lab(bool),
+}
+
+fn number_or_nan<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
 impl Question {

@@ -395,6 +395,22 @@ fn book_checks_find_duplicates_across_files_and_missing_labs() {
 }
 
 #[test]
+fn a_number_the_learner_could_not_type_survives_a_reload_as_a_wrong_answer() {
+    let quiz = all_types();
+    let mut p = QuizProgress::fresh(&quiz);
+    let g = p.record(&quiz, "numeric-abs", Answer::Number(f64::NAN)).unwrap();
+    assert_eq!(g.points_earned, 0.0);
+    let stored = p.to_json();
+    assert!(stored.contains("{\"number\":null}"), "{stored}");
+    let r = restore(&stored, &quiz);
+    assert_eq!(
+        r.notice, None,
+        "a null number is a wrong answer, not corrupt progress"
+    );
+    assert!(matches!(r.progress.answers["numeric-abs"], Answer::Number(n) if n.is_nan()));
+}
+
+#[test]
 fn restore_never_fails_and_says_why_it_starts_afresh() {
     let quiz = all_types();
     let mut p = QuizProgress::fresh(&quiz);
