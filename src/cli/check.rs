@@ -42,11 +42,21 @@ pub fn check(root: &Path) -> anyhow::Result<ExitCode> {
     diagnostics.extend(cross_check(&pages));
     diagnostics.sort();
     if diagnostics.is_empty() {
-        println!("checked {chapters} chapters, {quizzes} quizzes and {labs} labs: no problems");
+        println!(
+            "checked {}, {} and {}: no problems",
+            count(chapters, "chapter", "chapters"),
+            count(quizzes, "quiz", "quizzes"),
+            count(labs, "lab", "labs")
+        );
         Ok(ExitCode::SUCCESS)
     } else {
         print!("{}", render_all(&diagnostics));
         println!("{} problem(s) in {chapters} chapters", diagnostics.len());
         Ok(ExitCode::FAILURE)
     }
+}
+
+/// "1 lab", "2 labs".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -123,9 +123,7 @@ fn check_passes_on_a_good_book() {
     let dir = fixture("book-min");
     let o = cloudbook_in(&["check"], dir.path());
     assert!(o.status.success(), "{}", text(&o));
-    assert!(
-        String::from_utf8_lossy(&o.stdout).contains("checked 2 chapters, 1 quizzes and 1 labs: no problems")
-    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("checked 2 chapters, 1 quiz and 1 lab: no problems"));
 }
 
 #[test]
