@@ -68,20 +68,29 @@ pub fn install_yew_panic_hook(module: &'static str) {
     yew::set_custom_panic_hook(Box::new(move |info| on_panic(module, info)));
 }
 
-/// Mounts a widget on every element matching `selector` that is not mounted yet, with `mount`
-/// (no framework: the `widgets` module). When `mount` fails, the element shows an error box.
-pub fn mount_each(module: &'static str, selector: &str, mount: fn(&Element) -> Result<(), &'static str>) {
+/// The elements matching `selector` that no module has mounted yet, now claimed by `module` (so
+/// its panic hook finds them, and a second mount pass leaves them alone).
+fn claim(module: &'static str, selector: &str) -> Vec<Element> {
+    let mut claimed = Vec::new();
     let Ok(nodes) = crate::dom::document().query_selector_all(selector) else {
-        return;
+        return claimed;
     };
     for i in 0..nodes.length() {
         let Some(el) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
             continue;
         };
-        if el.has_attribute(MODULE_ATTR) {
-            continue;
+        if !el.has_attribute(MODULE_ATTR) {
+            let _ = el.set_attribute(MODULE_ATTR, module);
+            claimed.push(el);
         }
-        let _ = el.set_attribute(MODULE_ATTR, module);
+    }
+    claimed
+}
+
+/// Mounts a widget on every element matching `selector` that is not mounted yet, with `mount`
+/// (no framework: the `widgets` module). When `mount` fails, the element shows an error box.
+pub fn mount_each(module: &'static str, selector: &str, mount: fn(&Element) -> Result<(), &'static str>) {
+    for el in claim(module, selector) {
         if let Err(why) = mount(&el) {
             crate::dom::error_box(&el, &fill(Msg::WidgetCouldNotStart, &[("why", why)]));
         }
@@ -97,34 +106,13 @@ pub fn mount_all<C>(
 ) where
     C: BaseComponent,
 {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let Ok(nodes) = doc.query_selector_all(selector) else {
-        return;
-    };
-    for i in 0..nodes.length() {
-        let Some(el) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
-            continue;
-        };
-        if el.has_attribute(MODULE_ATTR) {
-            continue;
-        }
-        let _ = el.set_attribute(MODULE_ATTR, module);
+    for el in claim(module, selector) {
         match props(&el) {
             Ok(p) => {
                 el.set_inner_html("");
                 yew::Renderer::<C>::with_root_and_props(el, p).render();
             }
-            Err(why) => {
-                el.set_inner_html("");
-                if let Ok(box_) = doc.create_element("div") {
-                    box_.set_class_name("cloudbook-error");
-                    let _ = box_.set_attribute("role", "alert");
-                    box_.set_text_content(Some(&fill(Msg::WidgetCouldNotStart, &[("why", &why)])));
-                    let _ = el.append_child(&box_);
-                }
-            }
+            Err(why) => crate::dom::error_box(&el, &fill(Msg::WidgetCouldNotStart, &[("why", &why)])),
         }
     }
 }
