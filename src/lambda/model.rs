@@ -629,8 +629,7 @@ impl Account {
 
         let init_us = init.as_ref().map(|(us, _)| *us);
         let handler_start = now + SimDuration::from_micros(init_us.unwrap_or(0));
-        let (memory_mb, timeout_s, architecture) =
-            (f.config.memory_mb, f.config.timeout_s, f.config.architecture);
+        let (memory_mb, timeout_s) = (f.config.memory_mb, f.config.timeout_s);
         let budget_us = u64::from(timeout_s) * 1_000_000;
         let seed = cx.rng().next_u64();
 
@@ -856,7 +855,6 @@ impl Account {
             again.attempt += 1;
             Box::new(again)
         });
-        let _ = architecture;
         cx.schedule_at(
             end,
             Event::Finish(Box::new(Finished {

@@ -76,10 +76,6 @@ impl<E, R: core::fmt::Display> Context<'_, E, R> {
             self.trace.skip();
         }
     }
-    /// Whether trace lines are used (models may skip work that only feeds the trace).
-    pub fn tracing(&self) -> bool {
-        self.trace.wants_lines()
-    }
 }
 
 /// Runs a [`Model`]: `new(model, seed)`, then `step`, `run_until` or `run`.

@@ -72,9 +72,6 @@ impl<R> Trace<R> {
             ..Self::default()
         }
     }
-    pub fn mode(&self) -> TraceMode {
-        self.mode
-    }
     /// Whether lines given to the trace are used (kept or hashed), so worth building.
     pub fn wants_lines(&self) -> bool {
         self.mode != TraceMode::Off
