@@ -259,6 +259,21 @@ fn read(path: &Path) -> anyhow::Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
 }
 
+/// Reads and parses a scenario file; prints every diagnostic and gives `None` when it is invalid.
+fn parse_file<S>(
+    path: &Path,
+    parse: fn(&str, &str) -> Result<S, Vec<crate::diag::Diagnostic>>,
+) -> anyhow::Result<Option<S>> {
+    let text = read(path)?;
+    match parse(&path.display().to_string(), &text) {
+        Ok(s) => Ok(Some(s)),
+        Err(diags) => {
+            eprint!("{}", crate::diag::render_all(&diags));
+            Ok(None)
+        }
+    }
+}
+
 fn trace_json<R: std::fmt::Display + serde::Serialize>(trace: &Trace<R>) -> serde_json::Value {
     let lines: Vec<serde_json::Value> = trace
         .entries()
@@ -274,14 +289,8 @@ fn print_json(v: &serde_json::Value) -> anyhow::Result<()> {
 }
 
 fn run_ecs(a: &ScenarioArgs) -> anyhow::Result<ExitCode> {
-    let text = read(&a.scenario)?;
-    let path = a.scenario.display().to_string();
-    let mut s = match scenario::parse(&path, &text) {
-        Ok(s) => s,
-        Err(diags) => {
-            eprint!("{}", crate::diag::render_all(&diags));
-            return Ok(ExitCode::FAILURE);
-        }
+    let Some(mut s) = parse_file(&a.scenario, scenario::parse)? else {
+        return Ok(ExitCode::FAILURE);
     };
     if let Some(seed) = a.seed {
         s.seed = seed;
@@ -344,14 +353,8 @@ fn run_fargate(a: &FargateArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn run_batch(a: &ScenarioArgs) -> anyhow::Result<ExitCode> {
-    let text = read(&a.scenario)?;
-    let path = a.scenario.display().to_string();
-    let mut s = match crate::services::batch::parse(&path, &text) {
-        Ok(s) => s,
-        Err(diags) => {
-            eprint!("{}", crate::diag::render_all(&diags));
-            return Ok(ExitCode::FAILURE);
-        }
+    let Some(mut s) = parse_file(&a.scenario, crate::services::batch::parse)? else {
+        return Ok(ExitCode::FAILURE);
     };
     if let Some(seed) = a.seed {
         s.seed = seed;
