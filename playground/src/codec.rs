@@ -178,6 +178,7 @@ pub fn read_quiz(text: &str) -> Option<Quiz> {
                     points: u32_of(q, "points")?,
                     kind: kind(field(q, "kind")?)?,
                     at: pos(q, "at")?,
+                    source: None,
                 })
             })
             .collect::<Option<_>>()?,

@@ -82,6 +82,27 @@ pub struct Question {
     pub kind: Kind,
     /// Where the question `id` was written.
     pub at: SourcePos,
+    /// The section of the book that teaches this question. Not sent to the page (grading never
+    /// reads it) and so not part of [`content_hash`]: fixing a `source` keeps learners' progress.
+    #[serde(skip)]
+    pub source: Option<SourceRef>,
+}
+
+/// A question's `source = "lambda/triggers.md#api-gateway"`: a page path relative to `book/` and
+/// the id of a heading on it. `cloudbook check` resolves it against the book.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceRef {
+    pub target: String,
+    /// Where the value was written in the quiz file.
+    pub at: SourcePos,
+}
+
+impl SourceRef {
+    /// The page and the heading id, when the value has the form `page.md#id` with both parts.
+    pub fn split(&self) -> Option<(&str, &str)> {
+        let (page, id) = self.target.split_once('#')?;
+        (page.ends_with(".md") && !id.is_empty() && !page.starts_with('/')).then_some((page, id))
+    }
 }
 
 /// What is asked and what is right, per question type.

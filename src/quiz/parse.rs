@@ -459,6 +459,13 @@ impl Cx<'_> {
             points: points.unwrap_or(1),
             kind,
             at: self.pos(id_at),
+            source: t.get("source").and_then(|v| {
+                let target = v.get_ref().as_str()?.to_string();
+                Some(super::SourceRef {
+                    target,
+                    at: self.pos(v.span().start),
+                })
+            }),
         })
     }
 
@@ -590,6 +597,7 @@ impl Cx<'_> {
                         mistakes: Vec::new(),
                     },
                     at: SourcePos::default(),
+                    source: None,
                 };
                 // A mistake that the question accepts as right would never be shown.
                 for (m, table) in mistakes.iter().zip(t.tables("mistakes")) {

@@ -32,11 +32,14 @@ pub fn shuffle_order(question_id: &str, learner_seed: u64, n: u32) -> Vec<u32> {
 
 /// A stable fingerprint of a quiz's content: FNV-1a over its canonical JSON, with source positions
 /// left out so moving a question within the file (or adding a comment) keeps learners' progress.
+/// A question's `source` is left out too: it names where the topic is taught and changes no grade.
 pub fn content_hash(quiz: &Quiz) -> u64 {
     let mut canon = quiz.clone();
     canon.at = SourcePos::default();
     for q in &mut canon.questions {
         q.at = SourcePos::default();
+        // Serde skips it already; cleared here too so the rule survives a change of serde attributes.
+        q.source = None;
         if let super::Kind::LabGraded { lab_at, .. } = &mut q.kind {
             *lab_at = SourcePos::default();
         }

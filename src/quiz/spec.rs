@@ -117,6 +117,11 @@ pub const COMMON: &[Field] = &[
         Ty::Count,
         "Weight of the question in the quiz total (default 1).",
     ),
+    opt(
+        "source",
+        Ty::Str,
+        "The section that teaches this question: \"<page under book/>#<heading id>\", e.g. \"lambda/triggers.md#api-gateway\". Required for quizzes embedded in the book; not part of the content hash.",
+    ),
 ];
 
 pub const OPTION: &[Field] = &[

@@ -587,3 +587,55 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn source_is_parsed_with_its_position_and_never_changes_the_content_hash() {
+    let with = |source: &str| {
+        let text = ALL_TYPES.replacen(
+            "type = \"single-choice\"",
+            &format!("type = \"single-choice\"\n{source}"),
+            1,
+        );
+        parse_quiz("q.toml", &text).unwrap_or_else(|d| panic!("{d:?}"))
+    };
+    let plain = with("");
+    let a = with("source = \"lambda/triggers.md#api-gateway\"");
+    let b = with("source = \"lambda/configuration.md#timeout\"");
+    let s = a.questions[0].source.as_ref().expect("source parsed");
+    assert_eq!(s.target, "lambda/triggers.md#api-gateway");
+    assert_eq!(s.split(), Some(("lambda/triggers.md", "api-gateway")));
+    assert_eq!((s.at.line, s.at.col), (plain.questions[0].at.line + 2, 10));
+    assert_eq!(plain.questions[0].source, None);
+    // Adding, changing or removing a source keeps learners' progress: the hash stays put.
+    assert_eq!(content_hash(&a), content_hash(&plain));
+    assert_eq!(content_hash(&b), content_hash(&plain));
+    let saved = QuizProgress::fresh(&plain).to_json();
+    assert_eq!(restore(&saved, &b).notice, None);
+    // The page never receives it.
+    assert!(!serde_json::to_string(&a).unwrap().contains("triggers.md"));
+    // A wrong type is reported like any other key.
+    let bad = ALL_TYPES.replacen(
+        "type = \"single-choice\"",
+        "type = \"single-choice\"\nsource = 3",
+        1,
+    );
+    let diags = parse_quiz("q.toml", &bad).unwrap_err();
+    assert!(
+        diags[0]
+            .message
+            .contains("\"source\" must be a string, found integer"),
+        "{diags:?}"
+    );
+}
+
+#[test]
+fn source_split_wants_a_page_and_an_id() {
+    let r = |t: &str| SourceRef {
+        target: t.into(),
+        at: SourcePos::default(),
+    };
+    assert_eq!(r("a/b.md#c").split(), Some(("a/b.md", "c")));
+    for bad in ["a/b.md", "a/b.md#", "a/b.html#c", "/a/b.md#c", "#c"] {
+        assert_eq!(r(bad).split(), None, "{bad}");
+    }
+}
