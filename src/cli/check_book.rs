@@ -278,6 +278,13 @@ fn glossary_links_resolve(book: &[Page<'_>], diags: &mut Vec<Diagnostic>) {
     for page in book {
         used.extend(super::glossary::link_terms(&page.rel, page.content, &terms).1);
         for (event, range) in new_cmark_parser(page.content, &MarkdownOptions::default()).into_offset_iter() {
+            // A term written as code (`Init Duration`) is used, though never linked there.
+            if let Event::Code(code) = &event
+                && page.rel != GLOSSARY
+            {
+                used.extend(super::glossary::mentions(code, &terms));
+                continue;
+            }
             let Event::Start(Tag::Link { dest_url, .. }) = event else {
                 continue;
             };

@@ -166,8 +166,29 @@ fn variants(form: &str) -> Vec<String> {
         && second.is_lowercase()
     {
         v.push(first.to_lowercase().chain(form.chars().skip(1)).collect());
+        // `Billed Duration` in mid-sentence is `billed duration`.
+        v.push(form.to_lowercase());
     }
+    // `Deployment policy` is also found as `deployment policies`.
+    for w in v.clone() {
+        if let Some(stem) = w.strip_suffix('y') {
+            v.push(format!("{stem}ies"));
+        }
+    }
+    v.dedup();
     v
+}
+
+/// The ids of the terms `text` mentions, in any order: for text where a term may be used but
+/// not linked (inline code such as `Init Duration`).
+pub fn mentions(text: &str, terms: &[Term]) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    let mut from = 0;
+    while let Some((at, len, id)) = first_match(&text[from..], terms, &found) {
+        found.push(id);
+        from += at + len;
+    }
+    found
 }
 
 /// The first whole-word occurrence of `word` in `text`, with an optional plural `s`/`es`:
@@ -247,17 +268,17 @@ mod tests {
     fn first_use_per_page_is_linked_outside_code_headings_links_and_blocks() {
         let page = "# Cold start and ECS\n\n\
             A cold start happens once; a second cold start is not linked.\n\
-            An ECS service runs tasks on ECS, see [the ECS guide](https://docs.aws.amazon.com/ecs/).\n\n\
+            An ECS service runs on ECS, see [the ECS guide](https://docs.aws.amazon.com/ecs/).\n\n\
             `Task` in code stays, and so does this:\n\n\
             ```lab\nid = \"x\" # Task\n```\n\n\
             <div class=\"cloudbook-quiz\" data-quiz=\"Task\"></div>\n\n\
             Multitasking is not a task. Tasks are.\n";
         let (out, linked) = link_terms("lambda/first.md", page, &terms(GLOSSARY_PAGE));
-        expect![[r#"
+        expect![[r##"
             # Cold start and ECS
 
             A [cold start](../reference/glossary.md#cold-start) happens once; a second cold start is not linked.
-            An [ECS service](../reference/glossary.md#ecs-service) runs tasks on [ECS](../reference/glossary.md#ecs-amazon-elastic-container-service), see [the ECS guide](https://docs.aws.amazon.com/ecs/).
+            An [ECS service](../reference/glossary.md#ecs-service) runs on [ECS](../reference/glossary.md#ecs-amazon-elastic-container-service), see [the ECS guide](https://docs.aws.amazon.com/ecs/).
 
             `Task` in code stays, and so does this:
 
@@ -267,8 +288,8 @@ mod tests {
 
             <div class="cloudbook-quiz" data-quiz="Task"></div>
 
-            Multitasking is not a task. [Tasks](../reference/glossary.md#task) are.
-        "#]]
+            Multitasking is not a [task](../reference/glossary.md#task). Tasks are.
+        "##]]
         .assert_eq(&out);
         assert_eq!(
             linked,
