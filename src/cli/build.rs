@@ -35,6 +35,9 @@ pub struct BuildOptions {
     pub wasm: bool,
     /// Set mdBook's live-reload endpoint (for `serve`).
     pub live_reload: bool,
+    /// The path the site is served under, such as `/course/` (`output.html.site-url`); default:
+    /// book.toml's, else `/`. Pages link relatively anyway; mdBook's 404 page needs the absolute path.
+    pub site_url: Option<String>,
 }
 
 /// What a build produced.
@@ -55,6 +58,11 @@ pub struct FileSize {
 
 pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildReport> {
     let started = Instant::now();
+    if let Some(url) = opts.site_url.as_deref()
+        && !(url.starts_with('/') && url.ends_with('/'))
+    {
+        bail!("--site-url \"{url}\" must start and end with '/', e.g. --site-url /course/");
+    }
     let root = find_book_root(&opts.root)?;
     let steps = if opts.wasm { 4 } else { 2 };
     let mut step = 0;
@@ -89,6 +97,9 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildReport> {
     if opts.live_reload {
         md.config
             .set("output.html.live-reload-endpoint", "__livereload")?;
+    }
+    if let Some(url) = &opts.site_url {
+        md.config.set("output.html.site-url", url)?;
     }
     md.with_preprocessor(CloudbookPreprocessor);
     md.build().context("mdBook could not build the book")?;

@@ -11,6 +11,8 @@ use clap::{Parser, Subcommand};
 
 pub mod build;
 pub mod check;
+pub mod check_book;
+pub mod glossary;
 pub mod preprocess;
 pub mod quiz;
 pub mod serve;
@@ -42,6 +44,9 @@ enum Command {
         /// Where book.toml is (searched upwards).
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// The path the site will be served under, e.g. /course/ (default: site-url of book.toml, else /).
+        #[arg(long)]
+        site_url: Option<String>,
     },
     /// Build, serve on 127.0.0.1, rebuild on change and reload open pages.
     Serve {
@@ -87,11 +92,17 @@ enum Supports {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Build { out, no_wasm, root } => build::build(&build::BuildOptions {
+        Command::Build {
+            out,
+            no_wasm,
+            root,
+            site_url,
+        } => build::build(&build::BuildOptions {
             root,
             out,
             wasm: !no_wasm,
             live_reload: false,
+            site_url,
         })
         .map(|_| ExitCode::SUCCESS),
         Command::Serve {
@@ -107,6 +118,7 @@ pub fn main() -> ExitCode {
                 out,
                 wasm: !no_wasm,
                 live_reload: true,
+                site_url: None,
             },
             port,
             watch: !no_watch && !no_build,

@@ -5,6 +5,7 @@
 //! other byte of a chapter stays as the author wrote it. Quiz Markdown is rendered to HTML here,
 //! at build time, so the browser needs no Markdown parser. The same code runs in-process during
 //! `cloudbook build` and as the stdin/stdout `cloudbook preprocess` command for a stock `mdbook`.
+//! It also links the first use of each glossary term on a page (see `glossary.rs`).
 //! It does not decide how widgets look or behave: that is the playground's job.
 
 use std::io::{self, Read, Write};
@@ -18,6 +19,7 @@ use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
 use mdbook_preprocessor::book::{Book, BookItem};
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
+use super::glossary;
 use crate::course::{Catalog, ChapterEntry, LabEntry, QuizEntry, relative_href};
 use crate::diag::{Diagnostic, line_col, render_all};
 use crate::lab::{self, LabSpec};
@@ -276,6 +278,14 @@ impl Preprocessor for CloudbookPreprocessor {
         let mut diagnostics = Vec::new();
         let mut pages = Vec::new();
         let mut chapters = Vec::new();
+        let mut terms = Vec::new();
+        book.for_each_mut(|item| {
+            if let BookItem::Chapter(ch) = item
+                && ch.source_path.as_deref() == Some(Path::new(glossary::GLOSSARY_PAGE))
+            {
+                terms = glossary::terms(&ch.content);
+            }
+        });
         book.for_each_mut(|item| {
             let BookItem::Chapter(ch) = item else { return };
             let Some(source) = ch.source_path.clone() else {
@@ -283,7 +293,8 @@ impl Preprocessor for CloudbookPreprocessor {
             };
             let label = display_path(&src_dir.join(&source));
             let t = transform_chapter(&label, &ch.content, &mut |p| read_quiz_file(&ctx.root, p));
-            ch.content = t.content;
+            // After the placeholders are in: they are HTML blocks, which linking leaves alone.
+            ch.content = glossary::link_terms(&display_path(&source), &t.content, &terms).0;
             diagnostics.extend(t.diagnostics);
             let path = ch.path.as_deref().map(display_path).unwrap_or_default();
             chapters.push((ch.name.clone(), path));

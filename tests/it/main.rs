@@ -2,9 +2,11 @@
 
 mod book_build;
 mod browser;
+mod check_book;
 mod ecs;
 mod lambda;
 mod preprocess;
 mod quiz;
 mod sans_io;
+mod subpath;
 mod support;

@@ -53,10 +53,10 @@ fn broken_quiz_files_report_every_problem_with_its_place_and_fix() {
         tests/fixtures/quiz/broken/empty.toml:3:13: error: "questions" must hold at least one question (add a [[questions]] table)
         tests/fixtures/quiz/broken/keys.toml:3:1: error: unknown key "titel" in the quiz: did you mean "title"? (expected one of: id, title, mode, partial_credit, shuffle, questions)
         tests/fixtures/quiz/broken/keys.toml:5:1: error: question "keys-short" is missing required key "answer" (add answer = "…")
-        tests/fixtures/quiz/broken/keys.toml:9:1: error: unknown key "anwser" in question "keys-short": did you mean "answer"? (expected one of: id, type, prompt, explanation, hints, points, answer, alternatives, regex, case_sensitive, mistakes)
+        tests/fixtures/quiz/broken/keys.toml:9:1: error: unknown key "anwser" in question "keys-short": did you mean "answer"? (expected one of: id, type, prompt, explanation, hints, points, source, answer, alternatives, regex, case_sensitive, mistakes)
         tests/fixtures/quiz/broken/keys.toml:16:35: error: unknown key "feedbak" in an item of "options" in question "keys-single": did you mean "feedback"? (expected one of: text, feedback)
-        tests/fixtures/quiz/broken/keys.toml:18:1: error: key "unit" does not apply to this question type (it is used by: numeric; expected one of: id, type, prompt, explanation, hints, points, options, answer, shuffle)
-        tests/fixtures/quiz/broken/keys.toml:19:1: error: unknown key "colour" in question "keys-single" (expected one of: id, type, prompt, explanation, hints, points, options, answer, shuffle)
+        tests/fixtures/quiz/broken/keys.toml:18:1: error: key "unit" does not apply to this question type (it is used by: numeric; expected one of: id, type, prompt, explanation, hints, points, source, options, answer, shuffle)
+        tests/fixtures/quiz/broken/keys.toml:19:1: error: unknown key "colour" in question "keys-single" (expected one of: id, type, prompt, explanation, hints, points, source, options, answer, shuffle)
         tests/fixtures/quiz/broken/structure.toml:8:46: error: question "structure-order" repeats the item "PENDING"; each item must be unique
         tests/fixtures/quiz/broken/structure.toml:17:12: error: question "structure-match" repeats the left side "Lambda"; pairs must match one-to-one
         tests/fixtures/quiz/broken/structure.toml:17:30: error: question "structure-match" repeats the right side "containers"; pairs must match one-to-one
