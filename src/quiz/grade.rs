@@ -31,6 +31,61 @@ pub struct Grade {
     pub explanation: Option<String>,
 }
 
+/// A graded answer in one word. The page and `cloudbook quiz grade` each word it their own way
+/// ("Partly correct", "partly right") but both take it from [`Grade::verdict`], so they agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Full marks: `score == 1.0`.
+    Correct,
+    /// Some credit: `0.0 < score < 1.0` (partial credit on several decisions).
+    PartlyCorrect,
+    /// No credit.
+    Wrong,
+}
+
+impl Grade {
+    /// The grade in one word; see [`Outcome`].
+    pub fn verdict(&self) -> Outcome {
+        if self.correct {
+            Outcome::Correct
+        } else if self.score > 0.0 {
+            Outcome::PartlyCorrect
+        } else {
+            Outcome::Wrong
+        }
+    }
+}
+
+/// Points over several graded questions. "Score" means one thing everywhere: a fraction in
+/// `0.0..=1.0`, per question ([`Grade::score`]) and per quiz ([`Tally::score`]); what a learner
+/// earns is "points" ([`Grade::points_earned`], [`Tally::points_earned`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Tally {
+    pub points_earned: f64,
+    /// The points of the whole quiz, answered or not.
+    pub points_possible: u32,
+}
+
+impl Tally {
+    /// Sums the points of `grades` out of the quiz's `points_possible`.
+    pub fn new<'a>(grades: impl IntoIterator<Item = &'a Grade>, points_possible: u32) -> Tally {
+        Tally {
+            points_earned: grades.into_iter().map(|g| g.points_earned).sum(),
+            points_possible,
+        }
+    }
+
+    /// `points_earned / points_possible`; 0 for a quiz worth no points.
+    pub fn score(&self) -> f64 {
+        if self.points_possible == 0 {
+            0.0
+        } else {
+            self.points_earned / f64::from(self.points_possible)
+        }
+    }
+}
+
 /// The judgement of one option, position or pair.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Verdict {
