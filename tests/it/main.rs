@@ -2,6 +2,7 @@
 
 mod book_build;
 mod browser;
+mod deploy;
 mod ecs;
 mod lambda;
 mod preprocess;
