@@ -423,6 +423,30 @@ struct StepIn {
 
 const COMMANDS: &str = "create, start, stop, rm, write, read";
 
+/// Where `key = …` is written in the table that starts at `from` (its header or its first key),
+/// or its first key when `key` is `None`; `from` when it is not found.
+fn key_at(text: &str, from: usize, key: Option<&str>) -> usize {
+    let mut at = from;
+    for (k, line) in text[from..].split_inclusive('\n').enumerate() {
+        let t = line.trim_start();
+        let here = at + line.len() - t.len();
+        at += line.len();
+        if t.starts_with('[') {
+            if k == 0 {
+                continue;
+            }
+            break;
+        }
+        let Some((name, _)) = t.split_once('=') else {
+            continue;
+        };
+        if key.is_none_or(|key| name.trim() == key) {
+            return here;
+        }
+    }
+    from
+}
+
 /// Reads docker's `-v` syntax: `name:/target` is a named volume, `/host/path:/target` a bind mount.
 fn parse_mount(m: &str) -> Option<Mount> {
     let (source, target) = m.split_once(':')?;
@@ -477,7 +501,8 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
     for spanned in file.step {
         let at = spanned.span().start;
         let s = spanned.into_inner();
-        let mut problems = vec![];
+        // (the key it is about, the message)
+        let mut problems: Vec<(&str, String)> = vec![];
         let commands: Vec<(&str, &String)> = [
             ("create", &s.create),
             ("start", &s.start),
@@ -494,7 +519,7 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
             diags.push(Diagnostic::at_offset(
                 path,
                 text,
-                at,
+                key_at(text, at, found.last().copied()),
                 if found.is_empty() {
                     format!(
                         "a step names no command (expected one of: {COMMANDS}, set to the container's name)"
@@ -521,19 +546,22 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
             ("content", s.content.is_some()),
         ] {
             if present && !takes.contains(&key) {
-                let expected = if takes.is_empty() {
-                    "none".to_string()
-                } else {
-                    takes.join(", ")
-                };
-                problems.push(format!(
-                    "key \"{key}\" does not apply to {command} (expected one of: {expected})"
+                problems.push((
+                    key,
+                    if takes.is_empty() {
+                        format!("key \"{key}\" does not apply to {command}, which takes no other keys")
+                    } else {
+                        format!(
+                            "key \"{key}\" does not apply to {command} (expected one of: {})",
+                            takes.join(", ")
+                        )
+                    },
                 ));
             }
         }
         let mut need = |key: &str, v: &Option<String>| {
             if v.is_none() {
-                problems.push(format!("{command} needs {key} = \"…\""));
+                problems.push((command, format!("{command} needs {key} = \"…\"")));
             }
             v.clone().unwrap_or_default()
         };
@@ -563,9 +591,9 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
                 for m in s.mounts.iter().flatten() {
                     match parse_mount(m) {
                         Some(mount) => mounts.push(mount),
-                        None => problems.push(format!(
+                        None => problems.push(("mounts", format!(
                             "mount \"{m}\" is not volume:/target or /host/path:/target (e.g. \"db:/var/lib/db\" or \"/home/me/site:/srv\")"
-                        )),
+                        ))),
                     }
                 }
                 Step::Create { name, image, mounts }
@@ -575,7 +603,7 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
         diags.extend(
             problems
                 .into_iter()
-                .map(|m| Diagnostic::at_offset(path, text, at, m)),
+                .map(|(key, m)| Diagnostic::at_offset(path, text, key_at(text, at, Some(key)), m)),
         );
         steps.push(step);
     }

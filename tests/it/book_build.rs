@@ -1,6 +1,9 @@
 //! Fixture books built by the real `cloudbook` binary: placeholders in the HTML, the same chapter
 //! HTML through the external preprocessor protocol, and bad input failing with path:line:col.
 
+// Fixture books are files and a served site is a socket: the core's no-I/O lint does not apply.
+#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
+
 use std::path::{Path, PathBuf};
 
 use mdbook_driver::MDBook;

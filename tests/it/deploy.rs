@@ -64,7 +64,28 @@ fn sim_container_shows_what_outlives_a_container() {
     let f = write(dir.path(), "host.toml", CONTAINERS);
     let o = cloudbook(&["sim", "container", &f]);
     assert!(o.status.success(), "{}", text(&o));
-    expect![[r#""#]].assert_eq(&text(&o));
+    expect![[r#"
+        t=00:00:00.000 container one created from app:1 mounts=2
+        t=00:00:00.570 container one started in 570ms
+        t=00:00:00.570 container one wrote /tmp/cache -> writable layer
+        t=00:00:00.570 container one wrote /var/lib/db/users -> volume db
+        t=00:00:00.570 container one wrote /srv/index.html -> bind mount /home/me/site/index.html
+        t=00:00:00.570 Error response from daemon: You cannot remove a running container one. Stop the container before attempting removal or force remove
+        t=00:00:00.870 container one stopped (the writable layer stays until removal)
+        t=00:00:00.870 container one removed: 1 file(s) in its writable layer are gone
+        t=00:00:00.870 container two created from app:1 mounts=2
+        t=00:00:01.440 container two started in 570ms
+        t=00:00:01.440 container two read /tmp/cache: nowhere (No such file or directory)
+        t=00:00:01.440 container two read /var/lib/db/users <- volume db: "alice"
+        t=00:00:01.440 container two read /srv/index.html <- bind mount /home/me/site/index.html: "<h1>hi</h1>"
+        --- final state
+        container two (Running, image app:1): 0 file(s) in its writable layer
+        volume db: 1 file(s)
+          /users = "alice"
+        host files: 1
+          /home/me/site/index.html = "<h1>hi</h1>"
+    "#]]
+    .assert_eq(&text(&o));
 }
 
 #[test]
@@ -80,7 +101,7 @@ fn sim_container_json_has_the_trace_and_the_final_state() {
         .iter()
         .map(|e| e["line"].as_str().expect("a line"))
         .collect();
-    assert_eq!(lines.len(), 14);
+    assert_eq!(lines.len(), 13);
     assert_eq!(v["final"]["volumes"]["db"]["/users"], "alice");
     assert_eq!(
         v["final"]["host_files"]["/home/me/site/index.html"],
@@ -122,7 +143,15 @@ rm = "one"
     );
     let o = cloudbook(&["sim", "container", &f]);
     assert_eq!(o.status.code(), Some(1));
-    expect![[r#""#]].assert_eq(&text(&o).replace(&f, "bad.toml"));
+    expect![[r#"
+        bad.toml:5:1: error: image "app:1" does not build: COPY needs a declared size at the end, e.g. "COPY app /app lots 12MB"
+        bad.toml:8:1: error: create needs image = "…"
+        bad.toml:9:1: error: mount "db" is not volume:/target or /host/path:/target (e.g. "db:/var/lib/db" or "/home/me/site:/srv")
+        bad.toml:12:1: error: key "path" does not apply to start, which takes no other keys
+        bad.toml:14:1: error: a step names no command (expected one of: create, start, stop, rm, write, read, set to the container's name)
+        bad.toml:17:1: error: a step runs one command, this one has stop and rm (split it into one [[step]] each)
+    "#]]
+    .assert_eq(&text(&o).replace(&f, "bad.toml"));
 
     let f = write(
         dir.path(),
@@ -131,7 +160,10 @@ rm = "one"
     );
     let o = cloudbook(&["sim", "container", &f]);
     assert_eq!(o.status.code(), Some(1));
-    expect![[r#""#]].assert_eq(&text(&o).replace(&f, "typo.toml"));
+    expect![[r#"
+        typo.toml:3:1: error: unknown key "container" (expected one of: create, start, stop, rm, write, read, image, mounts, path, content)
+    "#]]
+    .assert_eq(&text(&o).replace(&f, "typo.toml"));
 }
 
 #[test]
@@ -147,7 +179,13 @@ fn sim_beanstalk_plays_a_policy_and_sums_it_up() {
         "2",
     ]);
     assert!(o.status.success(), "{}", text(&o));
-    expect![[r#""#]].assert_eq(&text(&o));
+    expect![[r#"
+        t=00:00:00.000 eb Rolling: batch 1/2 (2 instances) out of service | in service old=2 new=0 out=2 | capacity=50% errors=0% new-traffic=0%
+        t=00:01:30.000 eb Rolling: batch 2/2 (2 instances) out of service | in service old=0 new=2 out=2 | capacity=50% errors=0% new-traffic=100%
+        t=00:03:00.000 eb Rolling: done | in service old=0 new=4 out=0 | capacity=100% errors=0% new-traffic=100%
+        --- Rolling: deployed in 3m | capacity 50%–100% | errors up to 0%
+    "#]]
+    .assert_eq(&text(&o));
 }
 
 #[test]
@@ -171,7 +209,14 @@ fn sim_beanstalk_compares_every_policy_for_an_unhealthy_version() {
             )
         })
         .collect();
-    expect![[r#""#]].assert_eq(&summaries.join("\n"));
+    // Only TrafficSplitting shows the bad version to anyone besides AllAtOnce, and only 10 %.
+    expect![[r#"
+        AllAtOnce deployed=false capacity=0..100 errors<=100
+        Rolling deployed=false capacity=75..75 errors<=0
+        RollingWithAdditionalBatch deployed=false capacity=100..100 errors<=0
+        Immutable deployed=false capacity=100..100 errors<=0
+        TrafficSplitting deployed=false capacity=100..200 errors<=10"#]]
+    .assert_eq(&summaries.join("\n"));
 }
 
 #[test]
@@ -189,7 +234,12 @@ fn sim_beanstalk_refuses_what_elastic_beanstalk_refuses() {
         "1m",
     ]);
     assert_eq!(o.status.code(), Some(1));
-    expect![[r#""#]].assert_eq(&text(&o));
+    expect![[r#"
+        error: BatchSize 120% is out of range (Percentage: 1–100)
+        error: NewVersionPercent 0 is out of range (1–100)
+        error: EvaluationTime 1m is out of range (3–600 minutes)
+    "#]]
+    .assert_eq(&text(&o));
     let o = cloudbook(&["sim", "beanstalk", "--policy", "rolling", "--batch-size", "half"]);
     assert_eq!(
         o.status.code(),
