@@ -384,3 +384,18 @@ fn respond(
     stream.flush()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::percent_decode;
+
+    #[test]
+    fn percent_decode_refuses_bad_escapes_and_half_characters() {
+        for bad in ["/%e2%82", "/%zz", "/%", "/a%2", "/%ff", "/%c3%28"] {
+            assert_eq!(percent_decode(bad), None, "{bad}");
+        }
+        assert_eq!(percent_decode("/caf%C3%A9.html").as_deref(), Some("/café.html"));
+        assert_eq!(percent_decode("/a%20b/%63").as_deref(), Some("/a b/c"));
+        assert_eq!(percent_decode("/plain").as_deref(), Some("/plain"));
+    }
+}

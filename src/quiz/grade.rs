@@ -401,3 +401,36 @@ fn answer_kind(a: &Answer) -> &'static str {
         Answer::Lab(_) => "a lab result",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graded(score: f64, points: u32) -> Grade {
+        Grade {
+            question_id: "q".into(),
+            score,
+            points_earned: score * f64::from(points),
+            points_possible: points,
+            correct: score == 1.0,
+            verdicts: vec![],
+            feedback: vec![],
+            correct_answer: Answer::Bool(true),
+            explanation: None,
+        }
+    }
+
+    #[test]
+    fn a_verdict_has_three_values_and_a_tally_scores_a_fraction_of_the_points() {
+        let grades = [graded(1.0, 2), graded(0.5, 2), graded(0.0, 1)];
+        let verdicts: Vec<Outcome> = grades.iter().map(Grade::verdict).collect();
+        assert_eq!(
+            verdicts,
+            [Outcome::Correct, Outcome::PartlyCorrect, Outcome::Wrong]
+        );
+        // Unanswered questions count in the points possible, not in the points earned.
+        let t = Tally::new(&grades, 10);
+        assert_eq!((t.points_earned, t.score()), (3.0, 0.3));
+        assert_eq!(Tally::new(&[], 0).score(), 0.0, "a quiz worth nothing scores 0");
+    }
+}

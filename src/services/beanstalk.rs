@@ -504,4 +504,35 @@ mod tests {
             t=00:07:00.000 eb TrafficSplitting: evaluation failed; traffic moved back, new instances terminated | in service old=4 new=0 out=0 | capacity=100% errors=0% new-traffic=0%
         "#]].assert_eq(&out);
     }
+
+    #[test]
+    fn batch_sizes_read_as_written_and_out_of_range_options_are_refused() {
+        assert_eq!(parse_batch_size("25%"), Ok(BatchSize::Percentage(25)));
+        assert_eq!(parse_batch_size(" 2 "), Ok(BatchSize::Fixed(2)));
+        assert!(parse_batch_size("half").is_err());
+        let ok = Deployment::new(Policy::Rolling, 4);
+        assert!(ok.problems().is_empty(), "{:?}", ok.problems());
+        let bad = Deployment {
+            batch_size: BatchSize::Fixed(5),
+            new_version_percent: 101,
+            evaluation: SimDuration::from_mins(601),
+            ..ok
+        };
+        assert_eq!(bad.problems().len(), 3, "{:?}", bad.problems());
+    }
+
+    #[test]
+    fn a_summary_reads_the_worst_moments_off_the_trace() {
+        let d = Deployment {
+            batch_size: BatchSize::Fixed(2),
+            ..Deployment::new(Policy::Immutable, 4)
+        };
+        let s = summarize(&d, &simulate(&d));
+        assert_eq!(
+            s.to_string(),
+            "Immutable: deployed in 270s | capacity 100%–200% | errors up to 0%"
+        );
+        let unhealthy = Deployment { healthy: false, ..d };
+        assert!(!summarize(&unhealthy, &simulate(&unhealthy)).deployed);
+    }
 }
