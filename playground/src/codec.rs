@@ -357,7 +357,7 @@ pub fn read_progress(text: &str) -> StoredProgress {
             content_hash: field(&v, "content_hash")?.as_u64()?,
             answers: read_answers(field(&v, "answers")?)?,
             attempts,
-            score: f64_of(field(&v, "score")?)?,
+            points_earned: f64_of(field(&v, "score")?)?,
         })
     };
     read().map_or(StoredProgress::Corrupt, StoredProgress::Read)
@@ -382,7 +382,7 @@ pub fn write_progress(p: &QuizProgress) -> String {
         write_u64(&mut out, u64::from(*n));
     }
     out.push_str("},\"score\":");
-    write_f64(&mut out, p.score);
+    write_f64(&mut out, p.points_earned);
     out.push('}');
     out
 }
@@ -521,7 +521,7 @@ mod tests {
             content_hash: 0xfedc_ba98_7654_3210,
             answers: BTreeMap::new(),
             attempts: BTreeMap::new(),
-            score: 2.5,
+            points_earned: 2.5,
         };
         for (i, a) in answers().into_iter().enumerate() {
             p.answers.insert(format!("q{i}"), a);

@@ -9,16 +9,18 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+// `build`, `preprocess` and `quiz` are used by the integration tests; the rest only by `main`.
 pub mod build;
 pub mod check;
 pub mod check_book;
 pub mod glossary;
 pub mod preprocess;
 pub mod quiz;
-pub mod serve;
-pub mod sim;
-pub mod sim_ecs;
-pub mod sim_lambda;
+mod serve;
+mod sim;
+mod sim_deploy;
+mod sim_ecs;
+mod sim_lambda;
 
 #[derive(Parser)]
 #[command(

@@ -15,7 +15,7 @@ use clap::Subcommand;
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, render_all};
-use crate::quiz::{self, Answer, Grade, Kind, Mark, Question, Quiz};
+use crate::quiz::{self, Answer, Grade, Kind, Mark, Outcome, Question, Quiz, Tally};
 
 #[derive(Subcommand)]
 pub enum QuizCmd {
@@ -146,7 +146,7 @@ struct Report<'a> {
     unanswered: Vec<&'a str>,
     points_earned: f64,
     points_possible: u32,
-    /// `points_earned / points_possible`, 0 for a quiz worth no points.
+    /// [`Tally::score`]: `points_earned / points_possible`, 0 for a quiz worth no points.
     score: f64,
 }
 
@@ -168,20 +168,14 @@ pub fn grade_report(
             None => unanswered.push(q.id.as_str()),
         }
     }
-    let points_earned: f64 = grades.iter().map(|g| g.points_earned).sum();
-    let points_possible = quiz.points();
-    let score = if points_possible == 0 {
-        0.0
-    } else {
-        points_earned / f64::from(points_possible)
-    };
+    let tally = Tally::new(&grades, quiz.points());
     let report = Report {
         quiz: &quiz.id,
         grades,
         unanswered,
-        points_earned,
-        points_possible,
-        score,
+        points_earned: tally.points_earned,
+        points_possible: tally.points_possible,
+        score: tally.score(),
     };
     if json {
         let mut s = serde_json::to_string_pretty(&report).expect("a report always serialises");
@@ -239,12 +233,10 @@ fn render_text(quiz: &Quiz, report: &Report<'_>) -> String {
             let _ = writeln!(out, "{}: not answered, 0/{}", q.id, q.points);
             continue;
         };
-        let verdict = if g.correct {
-            "correct"
-        } else if g.score > 0.0 {
-            "partly right"
-        } else {
-            "wrong"
+        let verdict = match g.verdict() {
+            Outcome::Correct => "correct",
+            Outcome::PartlyCorrect => "partly right",
+            Outcome::Wrong => "wrong",
         };
         let _ = writeln!(
             out,

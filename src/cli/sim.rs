@@ -1,11 +1,12 @@
 //! `cloudbook sim …`: the simulators, headless. The Lambda-side commands are defined in
-//! `sim_lambda.rs`, the container-side ones in `sim_ecs.rs`; this file only joins them.
+//! `sim_lambda.rs`, the container-side ones in `sim_ecs.rs`, the Docker host and Beanstalk
+//! deployments in `sim_deploy.rs`; this file only joins them.
 
 use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::{sim_ecs, sim_lambda};
+use super::{sim_deploy, sim_ecs, sim_lambda};
 
 #[derive(Subcommand)]
 pub enum SimCmd {
@@ -13,6 +14,8 @@ pub enum SimCmd {
     Lambda(sim_lambda::Cmd),
     #[command(flatten)]
     Ecs(sim_ecs::Cmd),
+    #[command(flatten)]
+    Deploy(sim_deploy::Cmd),
     /// Price calculators.
     #[command(subcommand)]
     Price(PriceCmd),
@@ -30,6 +33,7 @@ pub fn run(cmd: SimCmd) -> anyhow::Result<ExitCode> {
     match cmd {
         SimCmd::Lambda(c) => sim_lambda::run(c),
         SimCmd::Ecs(c) => sim_ecs::run(c),
+        SimCmd::Deploy(c) => sim_deploy::run(c),
         SimCmd::Price(PriceCmd::Lambda(c)) => sim_lambda::run_price(c),
         SimCmd::Price(PriceCmd::Ecs(c)) => sim_ecs::run_price(c),
     }

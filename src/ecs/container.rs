@@ -1,17 +1,20 @@
 //! Containers on one Docker host: create, start, stop, remove; the thin writable layer that dies
-//! with the container; named volumes and bind mounts that outlive it; and the start-up clock of a
-//! container (a process) against a virtual machine (firmware, OS boot, middleware, application).
+//! with the container; named volumes and bind mounts that outlive it.
 //!
 //! Files are a path → text map, enough to show where data lives. Every operation is a trace line
 //! at a simulated time that advances by the operation's modelled duration (aws-facts Part 2 §6).
+//! A [`Scenario`] file (`cloudbook sim container`, documented in `book/reference/container-file.md`)
+//! builds images and plays docker-like steps on one [`Host`].
 //! It does not model networking, cgroups limits or images beyond their layers.
 
 use core::fmt;
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use serde_spanned::Spanned;
 
-use super::image::ImageStore;
+use super::image::{self, ImageStore};
+use crate::diag::Diagnostic;
 use crate::sim::{SimDuration, SimTime, Trace};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -352,53 +355,333 @@ impl Host {
     }
 }
 
-/// What is being started, for the start-up clock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Workload {
-    /// A container on a host that is already running, image cached.
-    Container,
-    /// A container whose image must be pulled first (`image_mb` at `mb_per_sec`).
-    ContainerWithPull { image_mb: u32, mb_per_sec: u32 },
-    /// A Fargate task: infrastructure and network interface, then a pull (never cached).
-    Fargate { image_mb: u32, mb_per_sec: u32 },
-    /// A new virtual machine: API, pending → running, OS boot, then middleware and the app.
-    VirtualMachine {
-        middleware: SimDuration,
-        app: SimDuration,
+/// A container scenario: images to build, then steps played in order on one host.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub images: ImageStore,
+    pub steps: Vec<Step>,
+}
+
+/// One docker-like command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// `docker create --name <name> -v … <image>`.
+    Create {
+        name: String,
+        image: String,
+        mounts: Vec<Mount>,
+    },
+    Start(String),
+    Stop(String),
+    /// `docker rm`.
+    Remove(String),
+    /// A process in the container writes `content` to `path`.
+    Write {
+        container: String,
+        path: String,
+        content: String,
+    },
+    /// A process in the container reads `path`.
+    Read {
+        container: String,
+        path: String,
     },
 }
 
-/// The phases of starting a workload with their durations, in order.
-pub fn startup(w: Workload) -> Vec<(&'static str, SimDuration)> {
-    let pull = |mb: u32, rate: u32| SimDuration::from_millis(u64::from(mb) * 1000 / u64::from(rate.max(1)));
-    match w {
-        Workload::Container => vec![
-            ("namespaces and cgroups", SimDuration::from_millis(10)),
-            ("process start", SimDuration::from_millis(560)),
-        ],
-        Workload::ContainerWithPull { image_mb, mb_per_sec } => vec![
-            ("image pull", pull(image_mb, mb_per_sec)),
-            ("namespaces and cgroups", SimDuration::from_millis(10)),
-            ("process start", SimDuration::from_millis(560)),
-        ],
-        Workload::Fargate { image_mb, mb_per_sec } => vec![
-            ("capacity and network interface", SimDuration::from_secs(15)),
-            ("image pull (never cached on Fargate)", pull(image_mb, mb_per_sec)),
-            ("process start", SimDuration::from_millis(570)),
-        ],
-        Workload::VirtualMachine { middleware, app } => vec![
-            ("RunInstances API", SimDuration::from_millis(1500)),
-            ("pending -> running", SimDuration::from_secs(5)),
-            ("firmware and OS boot", SimDuration::from_secs(22)),
-            ("middleware", middleware),
-            ("application", app),
-        ],
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileIn {
+    #[serde(default)]
+    image: Vec<ImageIn>,
+    #[serde(default)]
+    step: Vec<Spanned<StepIn>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImageIn {
+    tag: String,
+    build: Spanned<String>,
+}
+
+/// A `[[step]]` table: exactly one command key names the container; the other keys are its
+/// arguments.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StepIn {
+    create: Option<String>,
+    start: Option<String>,
+    stop: Option<String>,
+    rm: Option<String>,
+    write: Option<String>,
+    read: Option<String>,
+    image: Option<String>,
+    mounts: Option<Vec<String>>,
+    path: Option<String>,
+    content: Option<String>,
+}
+
+const COMMANDS: &str = "create, start, stop, rm, write, read";
+
+/// Where `key = …` is written in the table that starts at `from` (its header or its first key),
+/// or its first key when `key` is `None`; `from` when it is not found.
+fn key_at(text: &str, from: usize, key: Option<&str>) -> usize {
+    let mut at = from;
+    for (k, line) in text[from..].split_inclusive('\n').enumerate() {
+        let t = line.trim_start();
+        let here = at + line.len() - t.len();
+        at += line.len();
+        if t.starts_with('[') {
+            if k == 0 {
+                continue;
+            }
+            break;
+        }
+        let Some((name, _)) = t.split_once('=') else {
+            continue;
+        };
+        if key.is_none_or(|key| name.trim() == key) {
+            return here;
+        }
+    }
+    from
+}
+
+/// Reads docker's `-v` syntax: `name:/target` is a named volume, `/host/path:/target` a bind mount.
+fn parse_mount(m: &str) -> Option<Mount> {
+    let (source, target) = m.split_once(':')?;
+    if source.is_empty() || !target.starts_with('/') || target.contains(':') {
+        return None;
+    }
+    Some(if source.starts_with('/') {
+        Mount::Bind {
+            source: source.into(),
+            target: target.into(),
+        }
+    } else {
+        Mount::Volume {
+            name: source.into(),
+            target: target.into(),
+        }
+    })
+}
+
+/// Parses a container scenario file; `path` only labels diagnostics. Every problem is reported.
+pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
+    let file: FileIn = toml::from_str(text).map_err(|e| {
+        let message = super::scenario::reword(e.message());
+        let offset = super::scenario::refine(text, e.span().map_or(0, |s| s.start), &message);
+        vec![Diagnostic::at_offset(path, text, offset, message)]
+    })?;
+    let mut diags = vec![];
+    let mut images = ImageStore::new();
+    for i in file.image {
+        match image::build(i.build.get_ref(), &images) {
+            Ok(img) => {
+                images.insert(&i.tag, img);
+            }
+            Err(e) => {
+                // The spec's line 1 is the line after the quotes when the string opens on its own line.
+                let start = i.build.span().start;
+                let rest = &text[start..];
+                let own_line = rest.starts_with("\"\"\"\n") || rest.starts_with("'''\n");
+                let mut d = Diagnostic::at_offset(
+                    path,
+                    text,
+                    start,
+                    format!("image \"{}\" does not build: {}", i.tag, e.message),
+                );
+                d.line += e.line - u32::from(!own_line);
+                d.col = 1;
+                diags.push(d);
+            }
+        }
+    }
+    let mut steps = vec![];
+    for spanned in file.step {
+        let at = spanned.span().start;
+        let s = spanned.into_inner();
+        // (the key it is about, the message)
+        let mut problems: Vec<(&str, String)> = vec![];
+        let commands: Vec<(&str, &String)> = [
+            ("create", &s.create),
+            ("start", &s.start),
+            ("stop", &s.stop),
+            ("rm", &s.rm),
+            ("write", &s.write),
+            ("read", &s.read),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v.as_ref()?)))
+        .collect();
+        let [(command, name)] = commands[..] else {
+            let found: Vec<&str> = commands.iter().map(|(k, _)| *k).collect();
+            diags.push(Diagnostic::at_offset(
+                path,
+                text,
+                key_at(text, at, found.last().copied()),
+                if found.is_empty() {
+                    format!(
+                        "a step names no command (expected one of: {COMMANDS}, set to the container's name)"
+                    )
+                } else {
+                    format!(
+                        "a step runs one command, this one has {} (split it into one [[step]] each)",
+                        found.join(" and ")
+                    )
+                },
+            ));
+            continue;
+        };
+        let takes: &[&str] = match command {
+            "create" => &["image", "mounts"],
+            "write" => &["path", "content"],
+            "read" => &["path"],
+            _ => &[],
+        };
+        for (key, present) in [
+            ("image", s.image.is_some()),
+            ("mounts", s.mounts.is_some()),
+            ("path", s.path.is_some()),
+            ("content", s.content.is_some()),
+        ] {
+            if present && !takes.contains(&key) {
+                problems.push((
+                    key,
+                    if takes.is_empty() {
+                        format!("key \"{key}\" does not apply to {command}, which takes no other keys")
+                    } else {
+                        format!(
+                            "key \"{key}\" does not apply to {command} (expected one of: {})",
+                            takes.join(", ")
+                        )
+                    },
+                ));
+            }
+        }
+        let mut need = |key: &str, v: &Option<String>| {
+            if v.is_none() {
+                problems.push((command, format!("{command} needs {key} = \"…\"")));
+            }
+            v.clone().unwrap_or_default()
+        };
+        let name = name.clone();
+        let step = match command {
+            "create" => Step::Create {
+                name,
+                image: need("image", &s.image),
+                mounts: vec![],
+            },
+            "start" => Step::Start(name),
+            "stop" => Step::Stop(name),
+            "rm" => Step::Remove(name),
+            "write" => Step::Write {
+                container: name,
+                path: need("path", &s.path),
+                content: need("content", &s.content),
+            },
+            _ => Step::Read {
+                container: name,
+                path: need("path", &s.path),
+            },
+        };
+        let step = match step {
+            Step::Create { name, image, .. } => {
+                let mut mounts = vec![];
+                for m in s.mounts.iter().flatten() {
+                    match parse_mount(m) {
+                        Some(mount) => mounts.push(mount),
+                        None => problems.push(("mounts", format!(
+                            "mount \"{m}\" is not volume:/target or /host/path:/target (e.g. \"db:/var/lib/db\" or \"/home/me/site:/srv\")"
+                        ))),
+                    }
+                }
+                Step::Create { name, image, mounts }
+            }
+            other => other,
+        };
+        diags.extend(
+            problems
+                .into_iter()
+                .map(|(key, m)| Diagnostic::at_offset(path, text, key_at(text, at, Some(key)), m)),
+        );
+        steps.push(step);
+    }
+    if diags.is_empty() {
+        Ok(Scenario { images, steps })
+    } else {
+        Err(diags)
     }
 }
 
-/// The total of [`startup`].
-pub fn startup_total(w: Workload) -> SimDuration {
-    startup(w).into_iter().fold(SimDuration::ZERO, |a, (_, d)| a + d)
+/// What is left on the host after a scenario: the containers with their writable layers, the
+/// volumes and the host's files.
+#[derive(Debug, Clone, Serialize)]
+pub struct Snapshot {
+    pub containers: Vec<Container>,
+    pub volumes: BTreeMap<String, BTreeMap<String, String>>,
+    pub host_files: BTreeMap<String, String>,
+}
+
+impl fmt::Display for Snapshot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let files = |f: &mut fmt::Formatter<'_>, files: &BTreeMap<String, String>| -> fmt::Result {
+            for (p, content) in files {
+                writeln!(f, "  {p} = {content:?}")?;
+            }
+            Ok(())
+        };
+        for c in &self.containers {
+            writeln!(
+                f,
+                "container {} ({:?}, image {}): {} file(s) in its writable layer",
+                c.name,
+                c.state,
+                c.image,
+                c.writable.len()
+            )?;
+            files(f, &c.writable)?;
+        }
+        for (v, content) in &self.volumes {
+            writeln!(f, "volume {v}: {} file(s)", content.len())?;
+            files(f, content)?;
+        }
+        if !self.host_files.is_empty() {
+            writeln!(f, "host files: {}", self.host_files.len())?;
+            files(f, &self.host_files)?;
+        }
+        Ok(())
+    }
+}
+
+/// Plays a scenario on a fresh host. A step Docker would refuse is an error line in the trace and
+/// the run goes on, as a shell script without `set -e` would.
+pub fn run(s: &Scenario) -> (Trace<Record>, Snapshot) {
+    let mut h = Host::new(s.images.clone());
+    for step in &s.steps {
+        // Refusals are already trace lines; the Result only matters to callers in code.
+        let _ = match step {
+            Step::Create { name, image, mounts } => h.create(name, image, mounts.clone()),
+            Step::Start(n) => h.start(n),
+            Step::Stop(n) => h.stop(n),
+            Step::Remove(n) => h.remove(n),
+            Step::Write {
+                container,
+                path,
+                content,
+            } => h.write(container, path, content),
+            Step::Read { container, path } => {
+                h.read(container, path);
+                Ok(())
+            }
+        };
+    }
+    let snapshot = Snapshot {
+        containers: h.containers.values().cloned().collect(),
+        volumes: h.volumes.clone(),
+        host_files: h.host_files.clone(),
+    };
+    (h.trace, snapshot)
 }
 
 #[cfg(test)]
@@ -452,22 +735,5 @@ mod tests {
             t=00:00:01.440 container two read /var/lib/db/users <- volume db: "alice"
             t=00:00:01.440 container two read /srv/index.html <- bind mount /home/me/site/index.html: "<h1>hi</h1>"
         "#]].assert_eq(&h.trace.to_string());
-    }
-
-    #[test]
-    fn a_container_starts_in_under_a_second_a_vm_in_tens_of_seconds() {
-        let c = startup_total(Workload::Container);
-        let vm = startup_total(Workload::VirtualMachine {
-            middleware: SimDuration::from_secs(10),
-            app: SimDuration::from_secs(3),
-        });
-        let fargate = startup_total(Workload::Fargate {
-            image_mb: 200,
-            mb_per_sec: 80,
-        });
-        assert_eq!(
-            (c.to_string(), vm.to_string(), fargate.to_string()),
-            ("570ms".into(), "41.5s".into(), "18.07s".into())
-        );
     }
 }

@@ -69,14 +69,6 @@ pub fn valid_memory(cpu: u32, os: Os) -> Vec<u32> {
     }
 }
 
-/// Every valid (cpu, memory) pair for an OS, in table order.
-pub fn size_table(os: Os) -> Vec<(u32, u32)> {
-    [256, 512, 1024, 2048, 4096, 8192, 16384]
-        .into_iter()
-        .flat_map(|c| valid_memory(c, os).into_iter().map(move |m| (c, m)))
-        .collect()
-}
-
 /// A rejected Fargate configuration, worded as the API words it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FargateError {
@@ -324,7 +316,6 @@ mod tests {
             .map(|c| count(Os::Windows, c))
             .to_vec();
         assert_eq!(windows, [0, 0, 7, 13, 23, 0]);
-        assert_eq!(size_table(Os::Linux).len(), 74);
     }
 
     #[test]

@@ -7,16 +7,18 @@
 //! [`image`] (layers, digests, build, save/load), [`registry`] (ECR), [`container`] (one Docker host).
 //! It deliberately has no page widgets and no I/O: the CLI and the playground read its trace.
 
-pub mod catalog;
-pub mod container;
-pub mod fargate;
-pub mod image;
-pub mod model;
-pub mod placement;
+// `pub` only where the fuzz targets need it; the rest is crate-visible so that the compiler
+// reports what nothing uses.
+pub(crate) mod catalog;
+pub(crate) mod container;
+pub(crate) mod fargate;
+pub(crate) mod image;
+pub(crate) mod model;
+pub(crate) mod placement;
 pub mod query;
-pub mod registry;
+pub(crate) mod registry;
 pub mod scenario;
-pub mod taskdef;
+pub(crate) mod taskdef;
 
 #[cfg(test)]
 mod tests;

@@ -22,73 +22,7 @@ use super::query;
 use super::registry::{LifecycleRule, TagMutability};
 use super::taskdef::{ContainerDef, LaunchType, NetworkMode, TaskDef, Volume};
 use crate::diag::Diagnostic;
-use crate::sim::{DEFAULT_SEED, Engine, SimDuration, SimTime, Trace};
-
-/// A duration written `500ms`, `30s`, `2m` or `1h` (or a bare number of seconds).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Dur(pub SimDuration);
-
-/// Parses `500ms`, `30s`, `2m`, `1h`, `1.5s`.
-pub fn parse_duration(s: &str) -> Result<SimDuration, String> {
-    let s = s.trim();
-    let split = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(s.len());
-    let (num, unit) = s.split_at(split);
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("invalid duration {s:?} (write e.g. 500ms, 30s, 2m, 1h)"))?;
-    let us = match unit {
-        "ms" => 1e3,
-        "s" | "" => 1e6,
-        "m" | "min" => 6e7,
-        "h" => 3.6e9,
-        _ => {
-            return Err(format!(
-                "invalid duration {s:?}: unknown unit {:?} (expected one of: ms, s, m, h)",
-                unit.trim()
-            ));
-        }
-    };
-    let micros = n * us;
-    // A century is far beyond any scenario and keeps every sum of times inside u64.
-    if !micros.is_finite() || micros > 3.2e15 {
-        return Err(format!("invalid duration {s:?}: longer than 100 years"));
-    }
-    Ok(SimDuration::from_micros(micros.round() as u64))
-}
-
-impl<'de> Deserialize<'de> for Dur {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            N(u64),
-            S(String),
-        }
-        match Raw::deserialize(d)? {
-            Raw::N(n) => Ok(Dur(SimDuration::from_secs(n))),
-            Raw::S(s) => parse_duration(&s).map(Dur).map_err(serde::de::Error::custom),
-        }
-    }
-}
-
-/// `#[serde(with)]` helper for optional durations in other modules' structs.
-pub mod opt_duration {
-    use super::Dur;
-    use crate::sim::SimDuration;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SimDuration>, D::Error> {
-        Ok(Option::<Dur>::deserialize(d)?.map(|d| d.0))
-    }
-    pub fn serialize<S: Serializer>(v: &Option<SimDuration>, s: S) -> Result<S::Ok, S::Error> {
-        match v {
-            Some(d) => s.serialize_str(&d.to_string()),
-            None => s.serialize_none(),
-        }
-    }
-}
+use crate::sim::{DEFAULT_SEED, Dur, Engine, SimDuration, SimTime, Trace};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -315,7 +249,7 @@ pub struct Scenario {
 }
 
 /// Turns serde's wording into the house's: `unknown key "x" (expected one of: a, b)`.
-fn reword(message: &str) -> String {
+pub(crate) fn reword(message: &str) -> String {
     let message = message.trim();
     let ticks = |s: &str| -> Vec<String> { s.split('`').skip(1).step_by(2).map(str::to_string).collect() };
     for (serde_kind, ours) in [
@@ -339,7 +273,7 @@ fn reword(message: &str) -> String {
 
 /// toml reports some errors at the start of the enclosing table (timeline steps are read as a
 /// whole); point at the offending key or value instead when it can be found after that start.
-fn refine(text: &str, offset: usize, message: &str) -> usize {
+pub(crate) fn refine(text: &str, offset: usize, message: &str) -> usize {
     let Some(quoted) = message.split('"').nth(1) else {
         return offset;
     };

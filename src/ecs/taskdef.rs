@@ -68,7 +68,7 @@ pub struct ContainerDef {
     #[serde(default = "default_image_mb")]
     pub image_size_mb: u32,
     /// The process exits by itself after this long (a batch-like task); absent = runs until stopped.
-    #[serde(default, with = "crate::ecs::scenario::opt_duration")]
+    #[serde(default, with = "crate::sim::opt_duration")]
     pub exits_after: Option<SimDuration>,
     #[serde(default)]
     pub exit_code: i32,

@@ -350,21 +350,6 @@ fn invalid(code: &str, message: String) -> InvalidFunctionConfig {
     }
 }
 
-/// The keys a function file may contain, in the order the docs list them.
-pub const FUNCTION_KEYS: &[&str] = &[
-    "name",
-    "handler",
-    "handler_file",
-    "memory_size",
-    "timeout",
-    "architecture",
-    "ephemeral_storage",
-    "environment",
-    "reserved_concurrency",
-    "policies",
-    "triggers",
-];
-
 /// Parses a function file (TOML). Syntax errors and unknown keys come back as diagnostics with
 /// `path:line:col`; the result still needs [`validate_with`] (which [`load_function_file`] does).
 pub fn parse_function_file(path: &str, text: &str) -> Result<FunctionSpec, InvalidFunctionConfig> {

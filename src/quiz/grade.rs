@@ -31,6 +31,61 @@ pub struct Grade {
     pub explanation: Option<String>,
 }
 
+/// A graded answer in one word. The page and `cloudbook quiz grade` each word it their own way
+/// ("Partly correct", "partly right") but both take it from [`Grade::verdict`], so they agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Full marks: `score == 1.0`.
+    Correct,
+    /// Some credit: `0.0 < score < 1.0` (partial credit on several decisions).
+    PartlyCorrect,
+    /// No credit.
+    Wrong,
+}
+
+impl Grade {
+    /// The grade in one word; see [`Outcome`].
+    pub fn verdict(&self) -> Outcome {
+        if self.correct {
+            Outcome::Correct
+        } else if self.score > 0.0 {
+            Outcome::PartlyCorrect
+        } else {
+            Outcome::Wrong
+        }
+    }
+}
+
+/// Points over several graded questions. "Score" means one thing everywhere: a fraction in
+/// `0.0..=1.0`, per question ([`Grade::score`]) and per quiz ([`Tally::score`]); what a learner
+/// earns is "points" ([`Grade::points_earned`], [`Tally::points_earned`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Tally {
+    pub points_earned: f64,
+    /// The points of the whole quiz, answered or not.
+    pub points_possible: u32,
+}
+
+impl Tally {
+    /// Sums the points of `grades` out of the quiz's `points_possible`.
+    pub fn new<'a>(grades: impl IntoIterator<Item = &'a Grade>, points_possible: u32) -> Tally {
+        Tally {
+            points_earned: grades.into_iter().map(|g| g.points_earned).sum(),
+            points_possible,
+        }
+    }
+
+    /// `points_earned / points_possible`; 0 for a quiz worth no points.
+    pub fn score(&self) -> f64 {
+        if self.points_possible == 0 {
+            0.0
+        } else {
+            self.points_earned / f64::from(self.points_possible)
+        }
+    }
+}
+
 /// The judgement of one option, position or pair.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Verdict {
@@ -344,5 +399,38 @@ fn answer_kind(a: &Answer) -> &'static str {
         Answer::Order(_) => "an order",
         Answer::Pairs(_) => "a set of pairs",
         Answer::Lab(_) => "a lab result",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graded(score: f64, points: u32) -> Grade {
+        Grade {
+            question_id: "q".into(),
+            score,
+            points_earned: score * f64::from(points),
+            points_possible: points,
+            correct: score == 1.0,
+            verdicts: vec![],
+            feedback: vec![],
+            correct_answer: Answer::Bool(true),
+            explanation: None,
+        }
+    }
+
+    #[test]
+    fn a_verdict_has_three_values_and_a_tally_scores_a_fraction_of_the_points() {
+        let grades = [graded(1.0, 2), graded(0.5, 2), graded(0.0, 1)];
+        let verdicts: Vec<Outcome> = grades.iter().map(Grade::verdict).collect();
+        assert_eq!(
+            verdicts,
+            [Outcome::Correct, Outcome::PartlyCorrect, Outcome::Wrong]
+        );
+        // Unanswered questions count in the points possible, not in the points earned.
+        let t = Tally::new(&grades, 10);
+        assert_eq!((t.points_earned, t.score()), (3.0, 0.3));
+        assert_eq!(Tally::new(&[], 0).score(), 0.0, "a quiz worth nothing scores 0");
     }
 }

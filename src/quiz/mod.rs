@@ -18,7 +18,7 @@ mod tests;
 use serde::{Deserialize, Serialize};
 
 pub use book::{QuizOnPage, validate_book};
-pub use grade::{Grade, Mark, Native, TextOps, Verdict, grade, grade_with, regex_matches};
+pub use grade::{Grade, Mark, Native, Outcome, Tally, TextOps, Verdict, grade, grade_with, regex_matches};
 pub use parse::parse_quiz;
 pub use progress::{
     PROGRESS_SCHEMA_VERSION, QuizProgress, RestoreNotice, Restored, StoredProgress, content_hash, restore,

@@ -61,8 +61,10 @@ pub struct QuizProgress {
     pub answers: BTreeMap<String, Answer>,
     /// How many times each question was submitted.
     pub attempts: BTreeMap<String, u32>,
-    /// Points earned with the latest answers, out of [`Quiz::points`].
-    pub score: f64,
+    /// Points earned with the latest answers, out of [`Quiz::points`]. Stored under the key
+    /// `score` (schema 1), though a score elsewhere is a fraction (see [`super::Tally`]).
+    #[serde(rename = "score")]
+    pub points_earned: f64,
 }
 
 impl QuizProgress {
@@ -79,7 +81,7 @@ impl QuizProgress {
             content_hash,
             answers: BTreeMap::new(),
             attempts: BTreeMap::new(),
-            score: 0.0,
+            points_earned: 0.0,
         }
     }
 
@@ -101,7 +103,7 @@ impl QuizProgress {
         let g = grade_with(question, &answer, text);
         self.answers.insert(question_id.to_string(), answer);
         *self.attempts.entry(question_id.to_string()).or_insert(0) += 1;
-        self.score = quiz
+        self.points_earned = quiz
             .questions
             .iter()
             .filter_map(|q| Some(grade_with(q, self.answers.get(&q.id)?, text).points_earned))
@@ -227,7 +229,7 @@ pub fn restore_stored(stored: StoredProgress, quiz: &Quiz, content_hash: u64) ->
     if progress.content_hash != content_hash {
         return fresh(RestoreNotice::EditedQuiz);
     }
-    if !progress.score.is_finite() || progress.answers.keys().any(|id| quiz.question(id).is_none()) {
+    if !progress.points_earned.is_finite() || progress.answers.keys().any(|id| quiz.question(id).is_none()) {
         return fresh(RestoreNotice::Corrupt);
     }
     Restored {

@@ -419,7 +419,7 @@ fn restore_never_fails_and_says_why_it_starts_afresh() {
     p.record(&quiz, "single", Answer::Choice(1)).unwrap();
     p.record(&quiz, "single", Answer::Choice(1)).unwrap();
     assert!(p.record(&quiz, "nope", Answer::Choice(1)).is_none());
-    assert_eq!((p.score, p.attempts["single"]), (4.0, 2));
+    assert_eq!((p.points_earned, p.attempts["single"]), (4.0, 2));
     let stored = p.to_json();
     assert_eq!(
         restore(&stored, &quiz),

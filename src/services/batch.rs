@@ -12,8 +12,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::Diagnostic;
-use crate::ecs::scenario::{Dur, parse_duration};
-use crate::sim::{Context, DEFAULT_SEED, Engine, Model, SimDuration, SimTime, Trace};
+use crate::sim::{Context, DEFAULT_SEED, Dur, Engine, Model, SimDuration, SimTime, Trace, parse_duration};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

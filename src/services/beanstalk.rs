@@ -2,8 +2,9 @@
 //! Immutable and TrafficSplitting, showing instances in service per version, capacity against the
 //! environment's normal size, and the share of requests that fail (aws-facts Part 2 §8).
 //!
-//! A deployment is a list of phases replayed on the shared engine, one trace line per phase. It
-//! does not model the load balancer's connection draining or EC2 burst credits.
+//! A deployment is a list of phases replayed on the shared engine, one trace line per phase;
+//! `cloudbook sim beanstalk` prints them with a [`Summary`]. It does not model the load balancer's
+//! connection draining or EC2 burst credits.
 
 use core::fmt;
 
@@ -327,6 +328,119 @@ fn play(phases: Vec<(SimDuration, Record)>) -> Trace<Record> {
     e.into_parts().1
 }
 
+impl Policy {
+    /// The policy's name in `aws:elasticbeanstalk:command` DeploymentPolicy.
+    pub fn name(self) -> &'static str {
+        match self {
+            Policy::AllAtOnce => "AllAtOnce",
+            Policy::Rolling => "Rolling",
+            Policy::RollingWithAdditionalBatch => "RollingWithAdditionalBatch",
+            Policy::Immutable => "Immutable",
+            Policy::TrafficSplitting => "TrafficSplitting",
+        }
+    }
+}
+
+/// Reads a BatchSize as written on the command line: `25%` (BatchSizeType Percentage) or `2`
+/// (BatchSizeType Fixed).
+pub fn parse_batch_size(s: &str) -> Result<BatchSize, String> {
+    let s = s.trim();
+    let (digits, percent) = match s.strip_suffix('%') {
+        Some(d) => (d.trim(), true),
+        None => (s, false),
+    };
+    let n: u32 = digits.parse().map_err(|_| {
+        format!("invalid batch size {s:?} (write a percentage like 25% or a number of instances like 2)")
+    })?;
+    Ok(if percent {
+        BatchSize::Percentage(n)
+    } else {
+        BatchSize::Fixed(n)
+    })
+}
+
+impl Deployment {
+    /// What Elastic Beanstalk would refuse in these options, each with the valid range; empty
+    /// when the deployment can run.
+    pub fn problems(&self) -> Vec<String> {
+        let mut p = vec![];
+        if self.instances == 0 {
+            p.push("instances must be at least 1".to_string());
+        }
+        match self.batch_size {
+            BatchSize::Percentage(n) if !(1..=100).contains(&n) => {
+                p.push(format!("BatchSize {n}% is out of range (Percentage: 1–100)"));
+            }
+            BatchSize::Fixed(n) if n == 0 || n > self.instances.max(1) => p.push(format!(
+                "BatchSize {n} is out of range (Fixed: 1 to the group's {} instances)",
+                self.instances
+            )),
+            _ => {}
+        }
+        if !(1..=100).contains(&self.new_version_percent) {
+            p.push(format!(
+                "NewVersionPercent {} is out of range (1–100)",
+                self.new_version_percent
+            ));
+        }
+        if !(SimDuration::from_mins(3)..=SimDuration::from_mins(600)).contains(&self.evaluation) {
+            p.push(format!(
+                "EvaluationTime {} is out of range (3–600 minutes)",
+                self.evaluation
+            ));
+        }
+        p
+    }
+}
+
+/// A deployment at a glance: how long it took, the capacity it dipped to or rose to, the worst
+/// error rate, and whether the new version ended up serving everything.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub policy: Policy,
+    /// From the first phase to the last.
+    pub took: SimDuration,
+    pub min_capacity_percent: u32,
+    pub max_capacity_percent: u32,
+    pub max_error_percent: u32,
+    /// Every instance runs the new version and takes all traffic.
+    pub deployed: bool,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} in {} | capacity {}%–{}% | errors up to {}%",
+            self.policy.name(),
+            if self.deployed { "deployed" } else { "not deployed" },
+            self.took,
+            self.min_capacity_percent,
+            self.max_capacity_percent,
+            self.max_error_percent
+        )
+    }
+}
+
+/// Sums up the trace [`simulate`] gave for `d`.
+pub fn summarize(d: &Deployment, trace: &Trace<Record>) -> Summary {
+    let entries = trace.entries();
+    let records = entries.iter().map(|e| &e.record);
+    let last = entries.last();
+    Summary {
+        policy: d.policy,
+        took: last.map_or(SimDuration::ZERO, |e| e.at.since(SimTime::ZERO)),
+        min_capacity_percent: records.clone().map(|r| r.capacity_percent).min().unwrap_or(0),
+        max_capacity_percent: records.clone().map(|r| r.capacity_percent).max().unwrap_or(0),
+        max_error_percent: records.map(|r| r.error_percent).max().unwrap_or(0),
+        deployed: last.is_some_and(|e| {
+            e.record.old_in_service == 0
+                && e.record.new_in_service == d.instances
+                && e.record.error_percent == 0
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -389,5 +503,36 @@ mod tests {
             t=00:02:00.000 eb TrafficSplitting: 10% of traffic to the new version for 5m | in service old=4 new=4 out=0 | capacity=200% errors=10% new-traffic=10%
             t=00:07:00.000 eb TrafficSplitting: evaluation failed; traffic moved back, new instances terminated | in service old=4 new=0 out=0 | capacity=100% errors=0% new-traffic=0%
         "#]].assert_eq(&out);
+    }
+
+    #[test]
+    fn batch_sizes_read_as_written_and_out_of_range_options_are_refused() {
+        assert_eq!(parse_batch_size("25%"), Ok(BatchSize::Percentage(25)));
+        assert_eq!(parse_batch_size(" 2 "), Ok(BatchSize::Fixed(2)));
+        assert!(parse_batch_size("half").is_err());
+        let ok = Deployment::new(Policy::Rolling, 4);
+        assert!(ok.problems().is_empty(), "{:?}", ok.problems());
+        let bad = Deployment {
+            batch_size: BatchSize::Fixed(5),
+            new_version_percent: 101,
+            evaluation: SimDuration::from_mins(601),
+            ..ok
+        };
+        assert_eq!(bad.problems().len(), 3, "{:?}", bad.problems());
+    }
+
+    #[test]
+    fn a_summary_reads_the_worst_moments_off_the_trace() {
+        let d = Deployment {
+            batch_size: BatchSize::Fixed(2),
+            ..Deployment::new(Policy::Immutable, 4)
+        };
+        let s = summarize(&d, &simulate(&d));
+        assert_eq!(
+            s.to_string(),
+            "Immutable: deployed in 270s | capacity 100%–200% | errors up to 0%"
+        );
+        let unhealthy = Deployment { healthy: false, ..d };
+        assert!(!summarize(&unhealthy, &simulate(&unhealthy)).deployed);
     }
 }

@@ -2,7 +2,9 @@
 //! ([`apprunner`]), Elastic Beanstalk deployment policies ([`beanstalk`]) and Lightsail prices
 //! ([`lightsail`]). Outposts is prose only in the book: there is nothing to simulate.
 
-pub mod apprunner;
+// `pub` only where the fuzz targets need it; the rest is crate-visible so that the compiler
+// reports what nothing uses.
+pub(crate) mod apprunner;
 pub mod batch;
-pub mod beanstalk;
-pub mod lightsail;
+pub(crate) mod beanstalk;
+pub(crate) mod lightsail;

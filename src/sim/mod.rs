@@ -5,11 +5,13 @@
 //! and advances it only by popping the next event. Pacing against real time (a "play" button) is
 //! the playground's job, never this module's.
 
+mod duration;
 mod queue;
 mod rng;
 mod time;
 mod trace;
 
+pub use duration::{Dur, opt_duration, parse_duration};
 pub use queue::EventQueue;
 pub use rng::Rng;
 pub use time::{SimDuration, SimTime};

@@ -1,6 +1,9 @@
 //! Fixture books built by the real `cloudbook` binary: placeholders in the HTML, the same chapter
 //! HTML through the external preprocessor protocol, and bad input failing with path:line:col.
 
+// Fixture books are files and a served site is a socket: the core's no-I/O lint does not apply.
+#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
+
 use std::path::{Path, PathBuf};
 
 use mdbook_driver::MDBook;
@@ -126,62 +129,136 @@ fn check_passes_on_a_good_book() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("checked 2 chapters, 1 quiz and 1 lab: no problems"));
 }
 
+/// A running `cloudbook serve` on a free port, killed when dropped (also when a test fails).
+struct Server {
+    child: std::process::Child,
+    addr: String,
+}
+
+impl Server {
+    fn start(book: &Path, extra: &[&str]) -> Server {
+        use std::io::{BufRead, BufReader};
+        let mut child = std::process::Command::new(BIN)
+            .args(["serve", "--no-wasm", "--port", "0", "--out"])
+            .arg(book.join("site"))
+            .args(extra)
+            .current_dir(book)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("cloudbook serve starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("address line");
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .and_then(|s| s.split('/').next())
+            .expect("an address")
+            .to_string();
+        Server { child, addr }
+    }
+
+    /// Sends `request` as raw bytes and returns the whole response.
+    fn raw(&self, request: &[u8]) -> String {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(&self.addr).expect("connect");
+        s.write_all(request).expect("request");
+        let mut out = Vec::new();
+        s.read_to_end(&mut out).expect("response");
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    fn get(&self, path: &str) -> String {
+        self.raw(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 #[test]
-fn serve_rebuilds_on_change_and_reloads_open_pages() {
-    use std::io::{BufRead, BufReader};
+fn serve_rebuilds_on_change_and_reloads_open_pages_without_a_404_in_between() {
     let dir = fixture("book-min");
-    let mut server = std::process::Command::new(BIN)
-        .args(["serve", "--no-wasm", "--port", "0", "--out"])
-        .arg(dir.path().join("site"))
-        .current_dir(dir.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("cloudbook serve starts");
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("address line");
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|s| s.split('/').next())
-        .expect("an address")
-        .to_string();
-    let result = std::panic::catch_unwind(|| {
-        let page = std::fs::read_to_string(dir.path().join("site/chapter.html")).expect("built page");
-        assert!(
-            page.contains("__livereload"),
-            "pages carry mdBook's live-reload script"
-        );
-        let (mut ws, _) = tungstenite::connect(format!("ws://{addr}/__livereload")).expect("websocket");
-        if let tungstenite::stream::MaybeTlsStream::Plain(s) = ws.get_ref() {
-            s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
-                .expect("timeout");
-        }
+    let server = Server::start(dir.path(), &[]);
+    let page = std::fs::read_to_string(dir.path().join("site/chapter.html")).expect("built page");
+    assert!(
+        page.contains("__livereload"),
+        "pages carry mdBook's live-reload script"
+    );
+    let (mut ws, _) = tungstenite::connect(format!("ws://{}/__livereload", server.addr)).expect("websocket");
+    if let tungstenite::stream::MaybeTlsStream::Plain(s) = ws.get_ref() {
+        s.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+            .expect("timeout");
+    }
+    // Ask for the page without pause from before the edit until the reload: the rebuild happens
+    // in between, and every answer must be the page.
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let statuses = std::thread::scope(|scope| {
+        let poller = scope.spawn(|| {
+            let mut statuses = Vec::new();
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                let r = server.get("/chapter.html");
+                statuses.push(r.lines().next().unwrap_or("no response").to_string());
+            }
+            statuses
+        });
         let chapter = dir.path().join("book/chapter.md");
         let mut md = std::fs::read_to_string(&chapter).expect("chapter");
         md.push_str("\nA new sentence.\n");
         std::fs::write(&chapter, md).expect("edit the chapter");
-        let msg = ws.read().expect("a message after the rebuild");
+        let msg = ws.read();
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        let statuses = poller.join().expect("the poller does not panic");
+        let msg = msg.expect("a message after the rebuild");
         assert_eq!(msg.into_text().expect("text").as_str(), "reload");
-        let page = std::fs::read_to_string(dir.path().join("site/chapter.html")).expect("rebuilt page");
-        assert!(page.contains("A new sentence."));
-        // Plain HTTP: files are served, paths cannot climb out of the site.
-        let get = |path: &str| {
-            use std::io::{Read, Write};
-            let mut s = std::net::TcpStream::connect(&addr).expect("connect");
-            write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").expect("request");
-            let mut out = String::new();
-            s.read_to_string(&mut out).expect("response");
-            out
-        };
-        assert!(get("/chapter.html").starts_with("HTTP/1.1 200 OK"));
-        assert!(get("/../book.toml").starts_with("HTTP/1.1 404"));
+        statuses
     });
-    let _ = server.kill();
-    let _ = server.wait();
-    if let Err(e) = result {
-        std::panic::resume_unwind(e);
+    assert!(
+        statuses.len() > 20,
+        "only {} requests during the rebuild",
+        statuses.len()
+    );
+    let not_ok: Vec<&String> = statuses.iter().filter(|s| *s != "HTTP/1.1 200 OK").collect();
+    assert!(
+        not_ok.is_empty(),
+        "{} of {} requests during the rebuild were not 200: {:?}",
+        not_ok.len(),
+        statuses.len(),
+        &not_ok[..not_ok.len().min(5)]
+    );
+    let page = std::fs::read_to_string(dir.path().join("site/chapter.html")).expect("rebuilt page");
+    assert!(page.contains("A new sentence."));
+    assert!(server.get("/chapter.html").contains("A new sentence."));
+    // Plain HTTP: paths cannot climb out of the site, and no build folder is left beside it.
+    assert!(server.get("/../book.toml").starts_with("HTTP/1.1 404"));
+    let mut beside: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("book folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    beside.sort();
+    assert_eq!(beside, ["book", "book.toml", "quizzes", "site"]);
+}
+
+#[test]
+fn serve_answers_malformed_requests_with_400_and_keeps_serving() {
+    let dir = fixture("book-min");
+    let server = Server::start(dir.path(), &["--no-watch"]);
+    for path in ["/%e2%82", "/%zz", "/chapter%", "/%c3%28.html", "/%ff"] {
+        let r = server.get(path);
+        assert!(r.starts_with("HTTP/1.1 400 Bad Request"), "{path}: {r}");
     }
+    let r = server.raw(b"\x00\x01 not http\r\n\r\n");
+    assert!(r.starts_with("HTTP/1.1 400 Bad Request"), "{r}");
+    let r = server.raw(b"GET /__livereload HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert!(r.starts_with("HTTP/1.1 400 Bad Request"), "{r}");
+    // Still serving, and a well-formed escape of a real character still decodes.
+    assert!(server.get("/chapter.html").starts_with("HTTP/1.1 200 OK"));
+    assert!(server.get("/%63hapter.html").starts_with("HTTP/1.1 200 OK"));
+    assert!(server.get("/caf%c3%a9.html").starts_with("HTTP/1.1 404"));
 }

@@ -3,6 +3,7 @@
 mod book_build;
 mod browser;
 mod check_book;
+mod deploy;
 mod ecs;
 mod lambda;
 mod preprocess;

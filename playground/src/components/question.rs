@@ -9,7 +9,7 @@ use cloudbook::quiz::{Answer, Grade, Kind, Mark, Question};
 use crate::dom::B;
 use crate::i18n::{Msg, t};
 use crate::num::{fmt_f64, fmt_int};
-use crate::state::quiz::verdict_sentence;
+use crate::state::quiz::{current_order, verdict_sentence};
 
 /// What a question needs from the quiz state to render.
 pub struct View<'a> {
@@ -229,14 +229,6 @@ fn text_input(p: &View, numeric: bool, unit: Option<&str>) -> B {
                 .act("data-input", if numeric { "number" } else { "text" }, p.q, 0),
         )
         .child_if(unit.map(|u| B::c("span", "cb-unit").text(&join(" ", u))))
-}
-
-/// The order shown: the draft when it is a full order, else the shuffled display order.
-pub fn current_order(p_order: &[u32], draft: Option<&Answer>, n: usize) -> Vec<u32> {
-    match draft {
-        Some(Answer::Order(o)) if o.len() == n => o.clone(),
-        _ => p_order.to_vec(),
-    }
 }
 
 /// Id of the ↑ (`up`) or ↓ (`down`) button at position `pos`, so focus can follow a moved item.

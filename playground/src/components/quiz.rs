@@ -10,17 +10,17 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use cloudbook::quiz::{Answer, Kind, Mode, Quiz, QuizProgress, restore_stored};
+use cloudbook::quiz::{Kind, Mode, Quiz, QuizProgress, restore_stored};
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 
 use crate::codec;
-use crate::components::question::{self, View, current_order, move_button_id};
-use crate::dom::{Act, B, delegate, replace_keeping_focus};
-use crate::i18n::{Msg, question_of, t};
+use crate::components::question::{self, View, move_button_id};
+use crate::dom::{Act, B, delegate, error_box, replace_keeping_focus};
+use crate::i18n::{Msg, fill, question_of, t};
 use crate::mount::mark_ready;
 use crate::num::parse_u64;
-use crate::state::quiz::{QuizAction, QuizState, score_line};
+use crate::state::quiz::{Dir, Input, QuizAction, QuizState, points_line};
 use crate::storage;
 
 fn draft_key(quiz_id: &str) -> String {
@@ -34,8 +34,6 @@ pub struct QuizWidget {
     state: QuizState,
     /// `cb-quiz-<id>`, the prefix of every element id.
     dom: String,
-    /// Hints shown per question index.
-    hints: Vec<usize>,
 }
 
 /// Mounts a quiz on its placeholder: `data-quiz` holds the quiz, `data-quiz-hash` its content hash.
@@ -59,13 +57,11 @@ pub fn mount(root: &Element) -> Result<(), &'static str> {
     root.replace_children_with_node_1(&section.0);
 
     let dom = String::from("cb-quiz-") + quiz.id.as_str();
-    let n = quiz.questions.len();
     let mut w = QuizWidget {
         body,
         announce,
         state: QuizState::new(Rc::new(quiz), hash, storage::learner_seed()),
         dom,
-        hints: vec![0; n],
     };
     w.restore();
     w.save();
@@ -165,142 +161,90 @@ impl QuizWidget {
         s
     }
 
-    /// Handles one delegated event from a control of this quiz.
+    /// Handles one delegated event from a control of this quiz: reads the control, asks the
+    /// state which action it names, applies it, saves and re-renders. A control the state does not
+    /// know is a bug: it stops this widget with an error box instead of being ignored.
     fn on(&mut self, a: Act) {
-        let quiz = self.state.quiz.clone();
-        let Some(question) = quiz.questions.get(a.q) else {
-            return;
+        let input = if let Some(i) = a.el.dyn_ref::<HtmlInputElement>() {
+            if a.name == "opt" {
+                Input::Checked(i.checked())
+            } else {
+                Input::Value(i.value())
+            }
+        } else if let Some(s) = a.el.dyn_ref::<HtmlSelectElement>() {
+            Input::Value(s.value())
+        } else {
+            Input::None
         };
-        let qid = question.id.clone();
-        let qdom = self.question_dom(a.q);
-        let draft = |answer| QuizAction::Draft {
-            question: qid.clone(),
-            answer,
+        let action = match self.state.action_for(&a.name, a.q, a.i, input) {
+            Ok(action) => action,
+            Err(e) => {
+                let mut what = String::from("unknown quiz control \"");
+                what += &e.name;
+                what += "\" on question ";
+                what += &crate::num::fmt_int(e.q);
+                web_sys::console::error_1(&what.as_str().into());
+                error_box(&self.body, &fill(Msg::WidgetStopped, &[("message", &what)]));
+                debug_assert!(false, "{what}");
+                return;
+            }
         };
+        // Where focus goes after the re-render; fields and choices keep theirs and are not
+        // re-rendered while the learner types or clicks, so the caret stays put.
         let mut first = None;
         let mut fallback = None;
         let mut rerender = true;
-        let action = match a.name.as_str() {
-            "submit" => {
-                let one = self.quiz().mode == Mode::OneAtATime;
-                let current = self.visible().first().copied().unwrap_or(0);
-                fallback = Some(if one {
-                    self.question_dom(current) + "-verdict"
-                } else {
-                    self.dom.clone() + "-score"
+        match &action {
+            QuizAction::Submit(_) => {
+                fallback = Some(match self.quiz().mode {
+                    Mode::OneAtATime => self.question_dom(self.state.visible_first()) + "-verdict",
+                    Mode::AllAtOnce => self.dom.clone() + "-score",
                 });
-                QuizAction::Submit(one.then(|| self.quiz().questions[current].id.clone()))
             }
-            "next" | "prev" => {
-                let current = self.visible().first().copied().unwrap_or(0);
-                let to = if a.name == "next" {
-                    current + 1
-                } else {
-                    current.saturating_sub(1)
-                };
-                fallback = Some(self.question_dom(to) + "-prompt");
-                QuizAction::Go(to)
-            }
-            "retry" => {
+            QuizAction::Go(to) => fallback = Some(self.question_dom(*to) + "-prompt"),
+            QuizAction::RetryWrong => {
                 let reopened = self
                     .quiz()
                     .questions
                     .iter()
                     .position(|q| self.state.graded.get(&q.id).is_some_and(|g| !g.correct));
                 fallback = reopened.map(|i| self.question_dom(i) + "-prompt");
-                QuizAction::RetryWrong
             }
-            "reveal" => QuizAction::Reveal,
-            "reset" => {
-                fallback = Some(self.question_dom(0) + "-prompt");
-                QuizAction::Reset
-            }
-            "hint" => {
-                self.hints[a.q] += 1;
-                self.render(None, Some(&(qdom + "-prompt")));
-                return;
-            }
-            "up" | "down" => {
-                let Kind::Ordering { items, .. } = &question.kind else {
-                    return;
-                };
-                let order = self.state.display_order(&qid, items.len());
-                let mut next = current_order(&order, self.state.drafts.get(&qid), items.len());
-                let to = if a.name == "up" {
-                    a.i.checked_sub(1)
-                } else {
-                    Some(a.i + 1)
-                };
-                let Some(to) = to.filter(|&to| to < next.len()) else {
-                    return;
-                };
-                next.swap(a.i, to);
+            QuizAction::Reset => fallback = Some(self.question_dom(0) + "-prompt"),
+            QuizAction::Hint(q) => fallback = Some(self.question_dom(*q) + "-prompt"),
+            QuizAction::Move { position, dir, .. } => {
                 // Focus follows the moved item; at either end, its other button.
-                let dir = if (a.name == "up" && to == 0) || (a.name == "down" && to + 1 == next.len()) {
-                    if a.name == "up" { "down" } else { "up" }
-                } else {
-                    a.name.as_str()
+                let n = self
+                    .state
+                    .quiz
+                    .questions
+                    .get(a.q)
+                    .map_or(0, |q| q.shuffle_len() as usize);
+                let (to, name) = match dir {
+                    Dir::Up => (position.saturating_sub(1), "up"),
+                    Dir::Down => (*position + 1, "down"),
                 };
-                first = Some(move_button_id(&qdom, dir, to));
-                draft(Answer::Order(next))
-            }
-            "opt" => {
-                rerender = false;
-                let checked = a.el.dyn_ref::<HtmlInputElement>().is_some_and(|i| i.checked());
-                let i = a.i as u32;
-                match &question.kind {
-                    Kind::TrueFalse { .. } => draft(Answer::Bool(i == 0)),
-                    Kind::MultipleChoice { .. } => {
-                        let mut next: Vec<u32> = match self.state.drafts.get(&qid) {
-                            Some(Answer::Choices(v)) => v.iter().copied().filter(|&c| c != i).collect(),
-                            _ => Vec::new(),
-                        };
-                        if checked {
-                            // Kept sorted by inserting in place (no sort routine in the wasm).
-                            let at = next.iter().position(|&c| c > i).unwrap_or(next.len());
-                            next.insert(at, i);
-                        }
-                        draft(Answer::Choices(next))
-                    }
-                    _ => draft(Answer::Choice(i)),
-                }
-            }
-            "sel" => {
-                rerender = false;
-                let Kind::Matching { pairs, .. } = &question.kind else {
-                    return;
+                let name = match (dir, to) {
+                    (Dir::Up, 0) => "down",
+                    (Dir::Down, to) if to + 1 >= n => "up",
+                    _ => name,
                 };
-                let mut next = match self.state.drafts.get(&qid) {
-                    Some(Answer::Pairs(v)) if v.len() == pairs.len() => v.clone(),
-                    _ => vec![None; pairs.len()],
-                };
-                let value =
-                    a.el.dyn_ref::<HtmlSelectElement>()
-                        .map(|s| s.value())
-                        .unwrap_or_default();
-                if let Some(slot) = next.get_mut(a.i) {
-                    *slot = parse_u64(&value).and_then(|v| u32::try_from(v).ok());
-                }
-                draft(Answer::Pairs(next))
+                first = Some(move_button_id(
+                    &self.question_dom(a.q),
+                    name,
+                    to.min(n.saturating_sub(1)),
+                ));
             }
-            "text" | "number" => {
-                // The field already shows what was typed: no re-render, so the caret stays put.
-                rerender = false;
-                let v =
-                    a.el.dyn_ref::<HtmlInputElement>()
-                        .map(|i| i.value())
-                        .unwrap_or_default();
-                if a.name == "number" {
-                    // An unparseable number grades as NaN (wrong, with a reason).
-                    let n = crate::num::parse_f64(&v.replace(',', "")).unwrap_or(f64::NAN);
-                    draft(Answer::Number(n))
-                } else {
-                    draft(Answer::Text(v))
-                }
-            }
-            _ => return,
-        };
+            QuizAction::Pick { .. } | QuizAction::Match { .. } | QuizAction::Draft { .. } => rerender = false,
+            _ => {}
+        }
+        let hint = matches!(action, QuizAction::Hint(_));
         self.state.apply(action);
+        if hint {
+            // Hints are not progress: nothing to save.
+            self.render(None, fallback.as_deref());
+            return;
+        }
         self.save();
         if rerender {
             self.render(first.as_deref(), fallback.as_deref());
@@ -309,10 +253,9 @@ impl QuizWidget {
 
     /// Indices of the questions on display.
     fn visible(&self) -> Vec<usize> {
-        let total = self.quiz().questions.len();
         match self.quiz().mode {
-            Mode::AllAtOnce => (0..total).collect(),
-            Mode::OneAtATime => vec![self.state.current.min(total.saturating_sub(1))],
+            Mode::AllAtOnce => (0..self.quiz().questions.len()).collect(),
+            Mode::OneAtATime => vec![self.state.visible_first()],
         }
     }
 
@@ -344,7 +287,7 @@ impl QuizWidget {
                 grade: s.graded.get(&q.id),
                 revealed: s.revealed,
                 lab_passed,
-                hints_shown: self.hints[i],
+                hints_shown: s.hints_shown.get(i).copied().unwrap_or(0) as usize,
             }));
         }
         let current_graded = quiz
@@ -381,7 +324,7 @@ impl QuizWidget {
         }
         body = body.child(actions);
         if !s.graded.is_empty() {
-            let mut line = score_line(s.points_earned(), s.points_possible());
+            let mut line = points_line(&s.tally());
             line += " (";
             line += &crate::num::fmt_int(s.graded.len());
             line += " of ";
