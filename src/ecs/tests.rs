@@ -773,6 +773,28 @@ fn scenario_errors_name_the_place_and_the_fix() {
     "#]].assert_eq(&out);
 }
 
+/// A scenario with three mistakes gets three diagnostics, each at its place with the fix.
+#[test]
+fn a_scenario_with_three_mistakes_reports_all_three() {
+    let src = r#"[[instance]]
+name = "i-a"
+type = "t3.mediun"
+az = "us-east-1a"
+
+[[service]]
+name = "web"
+task_definition = "web"
+desired_cont = 2
+
+[[timeline]]
+at = "90 sec"
+action = "drain_instance"
+instance = "i-a"
+"#;
+    let d = scenario::parse("web.toml", src).expect_err("three mistakes");
+    expect![[r#""#]].assert_eq(&crate::diag::render_all(&d));
+}
+
 /// The JSON Schema in the book lists exactly the keys the parser accepts, table by table: each
 /// fixture adds a key `zzz` and the parser's "expected one of" list is compared with the schema.
 #[test]
@@ -792,7 +814,11 @@ fn the_book_schema_matches_the_parser() {
     };
     let expected = |src: &str| -> Vec<String> {
         let d = scenario::parse("s.toml", src).expect_err("zzz is unknown");
-        let msg = &d[0].message;
+        let msg = &d
+            .iter()
+            .find(|d| d.message.starts_with("unknown key \"zzz\""))
+            .unwrap_or_else(|| panic!("{}", crate::diag::render_all(&d)))
+            .message;
         let list = msg
             .split("expected one of: ")
             .nth(1)

@@ -12,7 +12,9 @@ mod trace;
 
 pub use queue::EventQueue;
 pub use rng::Rng;
-pub use time::{SimDuration, SimTime};
+pub use time::{
+    DURATION_FORMS, Dur, MAX_DURATION_SECS, ParseDurationError, SimDuration, SimTime, opt_duration,
+};
 pub use trace::{Fnv1a64, Trace, TraceEntry, TraceMode, fnv1a64};
 
 /// The default seed of every scenario that does not name one.

@@ -160,6 +160,44 @@ fn load_reports_throttles_and_cold_starts() {
 }
 
 #[test]
+fn load_takes_durations_in_the_one_grammar() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "f.toml",
+        "name = \"f\"\nhandler = \"fn handler(e, c) { 1 }\"\n",
+    );
+    let run = |duration: &str| {
+        cloudbook(&[
+            "sim",
+            "lambda",
+            "load",
+            "--function",
+            &f,
+            "--rps",
+            "10",
+            "--duration",
+            duration,
+            "--json",
+        ])
+    };
+    let v = json(&run("1.5m"));
+    // 90 s of load spans minutes 0 and 1, at 10 requests per second.
+    assert_eq!(v["minutes"].as_array().unwrap().len(), 2);
+    assert_eq!(v["invocations"], 900);
+    for same in ["90s", "90", "90000ms"] {
+        assert_eq!(json(&run(same)), v, "--duration {same}");
+    }
+    let o = run("1.5x");
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("invalid duration \"1.5x\": unknown unit \"x\""),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
 fn schedule_prints_fire_times_or_the_reason() {
     let o = cloudbook(&[
         "sim",

@@ -173,3 +173,13 @@ fn bad_input_names_the_chapter_line_column_and_fix() {
         "#]],
     );
 }
+
+/// A lab with three mistakes inside a list item: three diagnostics at their chapter line and
+/// column (the block's lines are indented by the item's three columns).
+#[test]
+fn a_lab_with_three_mistakes_shows_three_diagnostics_in_the_chapter() {
+    check(
+        "# Lab\n\n1. Try it:\n\n   ```lab\n   id = \"first-function\"\n   titel = \"Your first function\"\n   [function]\n   name = \"hello\"\n   handler = 'fn handler(e, c) { \"hi\" }'\n   memory_size = 64\n   [[goals]]\n   check = \"response-contain\"\n   text = \"hi\"\n   ```\n",
+        expect![[r#""#]],
+    );
+}
