@@ -571,7 +571,10 @@ impl<'t> Walk<'t> {
                     self.value_of(value, name, *inner, &place.table(key));
                 }
             }
-            (Ty::TableList(_) | Ty::List(_) | Ty::MarkdownOrTableList(_), DeValue::Array(items)) => {
+            (
+                Ty::TableList(_) | Ty::List(_) | Ty::MarkdownOrTableList(_) | Ty::StrList | Ty::MarkdownList,
+                DeValue::Array(items),
+            ) => {
                 // A quiz's `questions` are checked one by one by the quiz parser, which knows
                 // each question's type.
                 if key == "questions" && matches!(ty, Ty::TableList(_)) {

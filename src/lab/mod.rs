@@ -254,6 +254,10 @@ check = "response-contain"
 text = "hi"
 "#;
         let d = super::parse_lab("lab", text).expect_err("three mistakes");
-        expect![[r#""#]].assert_eq(&crate::diag::render_all(&d));
+        expect![[r#"
+            lab:2:1: error: unknown key "titel" in the lab: did you mean "title"? (expected one of: id, title, instructions, function, event, goals, seed)
+            lab:7:1: error: ValidationException: 1 validation error detected: Value '64' at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to 128
+            lab:10:9: error: unknown goal check "response-contain" (did you mean "response-contains"? expected one of: no-error, response-contains, log-contains, status-code, max-billed-ms)
+        "#]].assert_eq(&crate::diag::render_all(&d));
     }
 }

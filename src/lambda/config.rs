@@ -627,7 +627,7 @@ mod tests {
     #[test]
     fn file_errors_point_at_the_key() {
         let text = "name = \"f\"\nhandler = \"fn handler(e, c) { 1 }\"\nmemroy_size = 256\n";
-        expect![[r#"fn.toml:3:1: error: unknown key "memroy_size" (expected one of: name, handler, handler_file, memory_size, timeout, architecture, ephemeral_storage, environment, reserved_concurrency, policies, triggers)"#]]
+        expect![[r#"fn.toml:3:1: error: unknown key "memroy_size" in the function file: did you mean "memory_size"? (expected one of: name, handler, handler_file, memory_size, timeout, architecture, ephemeral_storage, environment, reserved_concurrency, policies, triggers)"#]]
             .assert_eq(&parse_function_file("fn.toml", text).unwrap_err().to_string());
         let text = "name = \"f\"\nhandler = \"fn handler(e, c) { 1 }\"\n  timeout = 0\n";
         expect![[r#"fn.toml:3:3: error: ValidationException: 1 validation error detected: Value '0' at 'timeout' failed to satisfy constraint: Member must have value greater than or equal to 1"#]]
@@ -645,7 +645,11 @@ timeout = 901
 expression = "rate(5 minute)"
 "#;
         let e = load_function_file("fn.toml", text, 1000).unwrap_err();
-        expect![[r#""#]].assert_eq(&(e.to_string() + "\n"));
+        expect![[r#"
+            fn.toml:3:1: error: unknown key "memroy_size" in the function file: did you mean "memory_size"? (expected one of: name, handler, handler_file, memory_size, timeout, architecture, ephemeral_storage, environment, reserved_concurrency, policies, triggers)
+            fn.toml:4:1: error: ValidationException: 1 validation error detected: Value '901' at 'timeout' failed to satisfy constraint: Member must have value less than or equal to 900
+            fn.toml:7:1: error: ValidationException: Parameter ScheduleExpression is not valid. (a rate above 1 takes the plural unit: rate(5 minutes))
+        "#]].assert_eq(&(e.to_string() + "\n"));
         // Without a shape problem, AWS's checks are reported together just the same.
         let e = load_function_file(
             "fn.toml",
@@ -653,6 +657,10 @@ expression = "rate(5 minute)"
             1000,
         )
         .unwrap_err();
-        expect![[r#""#]].assert_eq(&(e.to_string() + "\n"));
+        expect![[r#"
+            fn.toml:3:1: error: ValidationException: 1 validation error detected: Value '64' at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to 128
+            fn.toml:4:1: error: ValidationException: 1 validation error detected: Value '901' at 'timeout' failed to satisfy constraint: Member must have value less than or equal to 900
+            fn.toml:7:1: error: ValidationException: Parameter ScheduleExpression is not valid. (a rate above 1 takes the plural unit: rate(5 minutes))
+        "#]].assert_eq(&(e.to_string() + "\n"));
     }
 }

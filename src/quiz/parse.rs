@@ -627,6 +627,10 @@ prompt = "The most memory a function can have, in MB?"
 answer = "10240"
 "#;
         let d = super::parse_quiz("q.toml", text).expect_err("three mistakes");
-        expect![[r#""#]].assert_eq(&crate::diag::render_all(&d));
+        expect![[r#"
+            q.toml:2:1: error: unknown key "titel" in the quiz: did you mean "title"? (expected one of: id, title, mode, partial_credit, shuffle, questions)
+            q.toml:9:10: error: answer "3 secs" is not among the options (options: "3 seconds", "15 minutes"); the answer must repeat an option's text exactly
+            q.toml:15:10: error: "answer" must be a number, found string
+        "#]].assert_eq(&crate::diag::render_all(&d));
     }
 }

@@ -1003,8 +1003,8 @@ definition = \"step\"
         let e = parse("b.toml", &format!("{SETUP}\n[[job]]\nat = 0\nname = \"x\"\nqueue = \"nope\"\ndefinition = \"step\"\narray_size = 1\n"))
             .expect_err("invalid");
         expect![[r#"
-            b.toml:25:9: error: unknown job queue "nope"
-            b.toml:27:1: error: array_size must be 2–10,000, not 1
+            b.toml:25:9: error: unknown job queue "nope" (expected one of: q)
+            b.toml:27:14: error: array_size must be 2–10,000, not 1
         "#]]
         .assert_eq(&crate::diag::render_all(&e));
     }
@@ -1034,6 +1034,10 @@ definition = "step"
 retries = 3
 "#;
         let e = parse("b.toml", src).expect_err("three mistakes");
-        expect![[r#""#]].assert_eq(&crate::diag::render_all(&e));
+        expect![[r#"
+            b.toml:9:25: error: unknown compute environment "ec" (did you mean "ce"? expected one of: ce)
+            b.toml:14:12: error: invalid duration "1 minute": unknown unit "minute" (expected one of: ms, s, m, h, as in 500ms, 30s, 1.5m, 2h, or a bare number of seconds)
+            b.toml:21:1: error: unknown key "retries" in [[job]] (expected one of: at, name, queue, definition, array_size, depends_on)
+        "#]].assert_eq(&crate::diag::render_all(&e));
     }
 }
