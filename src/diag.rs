@@ -810,7 +810,7 @@ enum Problem {
 const MAX_SECONDS: u64 = crate::sim::MAX_DURATION_SECS;
 
 fn sorted<'a, 'i>(map: &'a DeTable<'i>) -> Vec<(&'a str, &'a Value<'i>)> {
-    let mut keys: Vec<_> = map.iter().map(|(k, v)| (k, v)).collect();
+    let mut keys: Vec<_> = map.iter().collect();
     keys.sort_by_key(|(k, _)| k.span().start);
     keys.into_iter().map(|(k, v)| (k.get_ref().as_ref(), v)).collect()
 }
