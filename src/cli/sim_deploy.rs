@@ -79,7 +79,7 @@ pub struct BeanstalkArgs {
 }
 
 fn duration(s: &str) -> Result<SimDuration, String> {
-    crate::sim::parse_duration(s)
+    s.parse::<SimDuration>().map_err(|e| e.to_string())
 }
 
 fn batch_size(s: &str) -> Result<BatchSize, String> {

@@ -115,9 +115,9 @@ pub struct FargatePriceArgs {
     pub os: OsArg,
     #[arg(long, value_enum, default_value = "x86-64")]
     pub arch: ArchArg,
-    /// How long each task runs (e.g. 90s, 30m, 730h).
+    /// How long each task runs (e.g. 90s, 1.5m, 730h; bare numbers are seconds).
     #[arg(long, default_value = "1h")]
-    pub duration: String,
+    pub duration: SimDuration,
     /// How many tasks.
     #[arg(long, default_value_t = 1)]
     pub tasks: u32,
@@ -137,7 +137,7 @@ pub struct Ec2PriceArgs {
     #[arg(long, default_value_t = 1)]
     pub count: u32,
     #[arg(long, default_value = "730h")]
-    pub duration: String,
+    pub duration: SimDuration,
     #[arg(long)]
     pub json: bool,
 }
@@ -260,7 +260,7 @@ fn read(path: &Path) -> anyhow::Result<String> {
 }
 
 /// Reads and parses a scenario file; prints every diagnostic and gives `None` when it is invalid.
-pub(super) fn parse_file<S>(
+fn parse_file<S>(
     path: &Path,
     parse: fn(&str, &str) -> Result<S, Vec<crate::diag::Diagnostic>>,
 ) -> anyhow::Result<Option<S>> {
@@ -274,7 +274,7 @@ pub(super) fn parse_file<S>(
     }
 }
 
-pub(super) fn trace_json<R: std::fmt::Display + serde::Serialize>(trace: &Trace<R>) -> serde_json::Value {
+fn trace_json<R: std::fmt::Display + serde::Serialize>(trace: &Trace<R>) -> serde_json::Value {
     let lines: Vec<serde_json::Value> = trace
         .entries()
         .iter()
@@ -283,7 +283,7 @@ pub(super) fn trace_json<R: std::fmt::Display + serde::Serialize>(trace: &Trace<
     json!({ "hash": format!("{:016x}", trace.hash()), "entries": lines })
 }
 
-pub(super) fn print_json(v: &serde_json::Value) -> anyhow::Result<()> {
+fn print_json(v: &serde_json::Value) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string_pretty(v)?);
     Ok(())
 }
@@ -372,10 +372,6 @@ fn run_batch(a: &ScenarioArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn duration(s: &str) -> anyhow::Result<SimDuration> {
-    crate::sim::parse_duration(s).map_err(|e| anyhow::anyhow!(e))
-}
-
 pub fn run_price(cmd: PriceCmd) -> anyhow::Result<ExitCode> {
     match cmd {
         PriceCmd::Fargate(a) => {
@@ -386,7 +382,7 @@ pub fn run_price(cmd: PriceCmd) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::FAILURE);
                 }
             };
-            let secs = duration(&a.duration)?.as_micros().div_ceil(1_000_000);
+            let secs = a.duration.as_micros().div_ceil(1_000_000);
             let one = fargate::bill(&size, a.arch.into(), secs);
             let total = one.total_usd * f64::from(a.tasks);
             let ty = catalog::instance_type(&a.compare).with_context(|| {
@@ -438,7 +434,7 @@ pub fn run_price(cmd: PriceCmd) -> anyhow::Result<ExitCode> {
                     catalog::instance_type_names().join(", ")
                 )
             })?;
-            let secs = duration(&a.duration)?.as_micros().div_ceil(1_000_000).max(60);
+            let secs = a.duration.as_micros().div_ceil(1_000_000).max(60);
             let usd = f64::from(a.count) * ty.usd_per_hour * secs as f64 / 3600.0;
             if a.json {
                 print_json(

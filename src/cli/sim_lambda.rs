@@ -31,8 +31,9 @@ pub enum Cmd {
     LambdaBench {
         #[arg(long, default_value_t = 1000.0)]
         rps: f64,
-        #[arg(long, default_value_t = 600)]
-        duration_s: u64,
+        /// Simulated time to run, in the duration grammar (a bare number is seconds).
+        #[arg(long, default_value = "600")]
+        duration_s: SimDuration,
     },
 }
 
@@ -68,8 +69,8 @@ pub struct LoadArgs {
     /// Requests per second.
     #[arg(long)]
     rps: f64,
-    /// How long, e.g. `90s`, `10m`, `1h`.
-    #[arg(long, default_value = "1m", value_parser = parse_duration)]
+    /// How long, e.g. `90s`, `1.5m`, `1h` (bare numbers are seconds).
+    #[arg(long, default_value = "1m")]
     duration: SimDuration,
     #[arg(long)]
     event: Option<PathBuf>,
@@ -218,24 +219,6 @@ pub struct PriceArgs {
     json: bool,
 }
 
-fn parse_duration(s: &str) -> Result<SimDuration, String> {
-    let (num, unit) = s
-        .find(|c: char| !c.is_ascii_digit())
-        .map_or((s, "s"), |i| (&s[..i], &s[i..]));
-    let n: u64 = num
-        .parse()
-        .map_err(|_| format!("invalid duration \"{s}\" (expected e.g. 500ms, 30s, 10m, 1h)"))?;
-    match unit {
-        "ms" => Ok(SimDuration::from_millis(n)),
-        "s" => Ok(SimDuration::from_secs(n)),
-        "m" => Ok(SimDuration::from_mins(n)),
-        "h" => Ok(SimDuration::from_mins(n * 60)),
-        _ => Err(format!(
-            "invalid duration unit in \"{s}\" (expected ms, s, m or h)"
-        )),
-    }
-}
-
 /// Reads a function file and the script it names; errors carry `path:line:col`.
 pub fn load_spec(path: &Path, account_concurrency: u32) -> anyhow::Result<FunctionSpec> {
     let text =
@@ -289,14 +272,13 @@ pub fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn bench(rps: f64, duration_s: u64) -> anyhow::Result<ExitCode> {
+fn bench(rps: f64, duration: SimDuration) -> anyhow::Result<ExitCode> {
     // Best of three runs, as the browser's `?cloudbook-bench` switch does.
     let mut wall = f64::MAX;
     let mut report = None;
     for _ in 0..3 {
         let start = std::time::Instant::now();
-        let r = lambda::bench_load(rps, SimDuration::from_secs(duration_s))
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let r = lambda::bench_load(rps, duration).map_err(|e| anyhow::anyhow!("{e}"))?;
         wall = wall.min(start.elapsed().as_secs_f64());
         report = Some(r);
     }

@@ -18,6 +18,8 @@ pub(crate) mod placement;
 pub mod query;
 pub(crate) mod registry;
 pub mod scenario;
+// Public for the playground: the start-up cell (#11) draws it.
+pub mod startup;
 pub(crate) mod taskdef;
 
 #[cfg(test)]

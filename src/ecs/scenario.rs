@@ -2,14 +2,14 @@
 //! of actions, parsed into [`model::Action`]s with every input error as a [`Diagnostic`] at its
 //! `path:line:col`. Documented in `book/reference/scenario-file.md`.
 //!
-//! Unknown keys are errors that list the expected keys, so a typo never silently changes a run.
+//! The file goes through the one spanned walk of [`crate::diag`]: every unknown key (with the
+//! keys expected), wrong type, bad duration and unknown value is reported at once, so a typo
+//! never silently changes a run.
 //! It does not run anything beyond building the engine ([`build`]); the CLI reads the file.
 
 use std::collections::BTreeMap;
-use std::ops::Range;
 
 use serde::Deserialize;
-use serde_spanned::Spanned;
 
 use super::catalog::{self, Arch};
 use super::fargate::Os;
@@ -21,29 +21,288 @@ use super::placement::{Constraint, Strategy};
 use super::query;
 use super::registry::{LifecycleRule, TagMutability};
 use super::taskdef::{ContainerDef, LaunchType, NetworkMode, TaskDef, Volume};
-use crate::diag::Diagnostic;
-use crate::sim::{DEFAULT_SEED, Dur, Engine, SimDuration, SimTime, Trace};
+use crate::diag::{Diagnostic, Field, Place, Table, Tagged, Ty, Walk, opt, req};
+use crate::sim::{DEFAULT_SEED, Engine, SimDuration, SimTime, Trace};
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct File {
-    seed: Option<u64>,
-    #[serde(default)]
-    explain: Explain,
-    duration: Option<Dur>,
-    #[serde(default)]
-    instance: Vec<Spanned<InstanceIn>>,
-    #[serde(default)]
-    task_definition: Vec<TaskDefIn>,
-    #[serde(default)]
-    service: Vec<Spanned<ServiceIn>>,
-    #[serde(default)]
-    repository: Vec<RepositoryIn>,
-    #[serde(default)]
-    image: Vec<ImageIn>,
-    #[serde(default)]
-    timeline: Vec<Spanned<StepIn>>,
+pub use crate::sim::{Dur, opt_duration};
+
+const U32: Ty = Ty::Int {
+    min: 0,
+    max: u32::MAX as u64,
+};
+const PORT: Ty = Ty::Int {
+    min: 0,
+    max: u16::MAX as u64,
+};
+const LAUNCH_TYPES: &[&str] = &["EC2", "FARGATE"];
+
+/// The scenario file's shape for the one walk in [`crate::diag`]; documented in
+/// `book/reference/scenario-file.md` and `scenario.schema.json`.
+const FILE: &[Field] = &[
+    opt(
+        "seed",
+        Ty::Int {
+            min: 0,
+            max: u64::MAX,
+        },
+        "The simulation seed.",
+    ),
+    opt(
+        "explain",
+        Ty::Enum(&["full", "summary"]),
+        "How much the trace says about placement.",
+    ),
+    opt("duration", Ty::Duration, "When the run ends."),
+    opt(
+        "instance",
+        Ty::TableList(INSTANCE),
+        "Container instances registered at the start.",
+    ),
+    opt(
+        "task_definition",
+        Ty::TableList(TASK_DEFINITION),
+        "Task definitions.",
+    ),
+    opt("service", Ty::TableList(SERVICE), "Services."),
+    opt("repository", Ty::TableList(REPOSITORY), "ECR repositories."),
+    opt(
+        "image",
+        Ty::TableList(IMAGE),
+        "Images built on the workstation at the start.",
+    ),
+    opt(
+        "timeline",
+        Ty::List(&Ty::Tagged(&STEP)),
+        "Actions at given times.",
+    ),
+];
+
+const INSTANCE_KEYS: [Field; 7] = [
+    req("name", Ty::Str, "The instance name."),
+    opt("cluster", Ty::Str, "Default \"default\"."),
+    req(
+        "type",
+        Ty::Check(instance_type),
+        "An instance type of the catalog.",
+    ),
+    req("az", Ty::Str, "The availability zone."),
+    opt("attributes", Ty::Map(&Ty::Str), "Custom attributes."),
+    opt("reserved_memory", U32, "MiB kept back from tasks."),
+    opt("count", U32, "More than one: names become name-1, name-2, …"),
+];
+const INSTANCE: &[Field] = &INSTANCE_KEYS;
+
+fn instance_type(s: &str) -> Result<(), String> {
+    match catalog::instance_type(s) {
+        Some(_) => Ok(()),
+        None => Err(format!(
+            "unknown instance type \"{s}\" ({}expected one of: {})",
+            crate::diag::closest(s, catalog::instance_type_names())
+                .map(|b| format!("did you mean \"{b}\"? "))
+                .unwrap_or_default(),
+            catalog::instance_type_names().join(", ")
+        )),
+    }
 }
+
+const TASK_DEFINITION: &[Field] = &[
+    req("family", Ty::Str, "The family name."),
+    opt(
+        "requires_compatibilities",
+        Ty::Enum(LAUNCH_TYPES),
+        "EC2 (default) or FARGATE.",
+    ),
+    opt(
+        "network_mode",
+        Ty::Enum(&["bridge", "host", "awsvpc", "none"]),
+        "Default awsvpc on Fargate, bridge on EC2.",
+    ),
+    opt("cpu", U32, "Task CPU units."),
+    opt("memory", U32, "Task memory, MiB."),
+    opt("os", Ty::Enum(&["linux", "windows"]), "Default linux."),
+    opt("arch", Ty::Enum(&["x86_64", "arm64"]), "Default x86_64."),
+    opt("platform_version", Ty::Str, "Default LATEST."),
+    opt("ephemeral_storage_gib", U32, "Fargate ephemeral storage."),
+    opt("volume", Ty::TableList(VOLUME), "Volumes."),
+    req("container", Ty::TableList(CONTAINER), "Containers."),
+];
+const VOLUME: &[Field] = &[
+    req("name", Ty::Str, "The volume name."),
+    opt("host_path", Ty::Str, "A bind mount's host path."),
+];
+const CONTAINER: &[Field] = &[
+    req("name", Ty::Str, "The container name."),
+    req("image", Ty::Str, "The image."),
+    opt("cpu", U32, "CPU units."),
+    opt("memory", U32, "Hard limit, MiB."),
+    opt("memory_reservation", U32, "Soft limit, MiB."),
+    opt("port_mappings", Ty::TableList(PORT_MAPPING), "Ports."),
+    opt("essential", Ty::Bool, "Default true."),
+    opt("image_size_mb", U32, "Image size for pull times."),
+    opt("exits_after", Ty::Duration, "The process exits after this long."),
+    opt(
+        "exit_code",
+        Ty::Int {
+            min: i32::MIN as i64,
+            max: i32::MAX as u64,
+        },
+        "Its exit code.",
+    ),
+    opt("uses_memory", U32, "MiB the process uses."),
+    opt("ignores_sigterm", Ty::Bool, "Needs SIGKILL to stop."),
+    opt("stop_timeout", U32, "Seconds between SIGTERM and SIGKILL."),
+    opt("mount_points", Ty::TableList(MOUNT_POINT), "Volume mounts."),
+];
+const PORT_MAPPING: &[Field] = &[
+    req("container_port", PORT, "The container's port."),
+    opt("host_port", PORT, "The host's port; absent or 0 is dynamic."),
+];
+const MOUNT_POINT: &[Field] = &[
+    req("source_volume", Ty::Str, "A volume of the task definition."),
+    req("container_path", Ty::Str, "Where it is mounted."),
+];
+const PLACEMENT_CONSTRAINTS: Field = opt(
+    "placement_constraints",
+    Ty::TableList(CONSTRAINT),
+    "distinctInstance or memberOf.",
+);
+const PLACEMENT_STRATEGY: Field = opt(
+    "placement_strategy",
+    Ty::TableList(STRATEGY),
+    "binpack, spread or random.",
+);
+const SERVICE: &[Field] = &[
+    req("name", Ty::Str, "The service name."),
+    opt("cluster", Ty::Str, "Default \"default\"."),
+    req("task_definition", Ty::Str, "A task definition family."),
+    opt("desired_count", U32, "Tasks to keep running."),
+    opt("launch_type", Ty::Enum(LAUNCH_TYPES), "EC2 (default) or FARGATE."),
+    opt(
+        "scheduling_strategy",
+        Ty::Enum(&["REPLICA", "DAEMON"]),
+        "Default REPLICA.",
+    ),
+    opt("minimum_healthy_percent", U32, "Deployment floor."),
+    opt("maximum_percent", U32, "Deployment ceiling."),
+    PLACEMENT_CONSTRAINTS,
+    PLACEMENT_STRATEGY,
+    opt("autoscaling", Ty::Table(AUTOSCALING), "CPU target tracking."),
+];
+const CONSTRAINT: &[Field] = &[
+    req("type", Ty::Str, "distinctInstance or memberOf."),
+    opt("expression", Ty::Str, "A cluster query, for memberOf."),
+];
+const STRATEGY: &[Field] = &[
+    req("type", Ty::Str, "binpack, spread or random."),
+    opt("field", Ty::Str, "What to binpack or spread on."),
+];
+const AUTOSCALING: &[Field] = &[
+    req("target_cpu_percent", Ty::Number, "Target average CPU."),
+    req("min", U32, "Fewest tasks."),
+    req("max", U32, "Most tasks."),
+];
+const REPOSITORY: &[Field] = &[
+    req("name", Ty::Str, "The repository name."),
+    opt(
+        "tag_mutability",
+        Ty::Enum(&["MUTABLE", "IMMUTABLE"]),
+        "Default MUTABLE.",
+    ),
+    opt("lifecycle", Ty::TableList(LIFECYCLE_RULE), "Lifecycle rules."),
+];
+const LIFECYCLE_RULE: &[Field] = &[
+    req("priority", U32, "Lower runs first."),
+    req(
+        "tag_status",
+        Ty::Enum(&["tagged", "untagged", "any"]),
+        "Which images.",
+    ),
+    opt("tag_prefixes", Ty::StrList, "For tagged."),
+    req(
+        "count_type",
+        Ty::Enum(&["image_count_more_than", "since_image_pushed"]),
+        "What count means.",
+    ),
+    req("count", U32, "Images or days."),
+];
+const IMAGE: &[Field] = &[
+    req("tag", Ty::Str, "The local tag."),
+    req("build", Ty::Str, "The build spec."),
+];
+
+const AT: Field = req("at", Ty::Duration, "When, from the start.");
+const REGISTER_INSTANCE: [Field; 8] = [
+    AT,
+    INSTANCE_KEYS[0],
+    INSTANCE_KEYS[1],
+    INSTANCE_KEYS[2],
+    INSTANCE_KEYS[3],
+    INSTANCE_KEYS[4],
+    INSTANCE_KEYS[5],
+    INSTANCE_KEYS[6],
+];
+const STEP: Tagged = Tagged {
+    tag: "action",
+    noun: "action",
+    doc: "What happens.",
+    variants: &[
+        (
+            "run_task",
+            &[
+                AT,
+                req("task_definition", Ty::Str, "A task definition family."),
+                opt("cluster", Ty::Str, "Default \"default\"."),
+                opt("count", U32, "1–10."),
+                opt("launch_type", Ty::Enum(LAUNCH_TYPES), "EC2 (default) or FARGATE."),
+                PLACEMENT_CONSTRAINTS,
+                PLACEMENT_STRATEGY,
+            ],
+        ),
+        (
+            "update_service",
+            &[
+                AT,
+                req("service", Ty::Str, "A service."),
+                opt("desired_count", U32, "New desired count."),
+                opt("task_definition", Ty::Str, "New task definition."),
+            ],
+        ),
+        (
+            "stop_task",
+            &[
+                AT,
+                req("task", Ty::Str, "A task id as the trace writes it, e.g. t3."),
+            ],
+        ),
+        (
+            "drain_instance",
+            &[AT, req("instance", Ty::Str, "An instance name.")],
+        ),
+        (
+            "terminate_instance",
+            &[AT, req("instance", Ty::Str, "An instance name.")],
+        ),
+        ("register_instance", &REGISTER_INSTANCE),
+        (
+            "push_image",
+            &[
+                AT,
+                req("image", Ty::Str, "A local image tag."),
+                req("repository", Ty::Str, "A repository."),
+                req("tag", Ty::Str, "The tag to push as."),
+            ],
+        ),
+        ("expire_images", &[AT]),
+        (
+            "set_load",
+            &[
+                AT,
+                req("service", Ty::Str, "A service."),
+                req("cpu_units", U32, "CPU units the service's tasks use."),
+            ],
+        ),
+    ],
+};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -248,133 +507,55 @@ pub struct Scenario {
     pub actions: Vec<(SimTime, Action)>,
 }
 
-/// Turns serde's wording into the house's: `unknown key "x" (expected one of: a, b)`.
-pub(crate) fn reword(message: &str) -> String {
-    let message = message.trim();
-    let ticks = |s: &str| -> Vec<String> { s.split('`').skip(1).step_by(2).map(str::to_string).collect() };
-    for (serde_kind, ours) in [
-        ("unknown field", "unknown key"),
-        ("unknown variant", "unknown value"),
-    ] {
-        if message.starts_with(serde_kind) {
-            let words = ticks(message);
-            if let Some((got, expected)) = words.split_first() {
-                let expected = if expected.is_empty() {
-                    "none".to_string()
-                } else {
-                    expected.join(", ")
-                };
-                return format!("{ours} \"{got}\" (expected one of: {expected})");
+/// Parses a scenario file, reporting every problem at once; `path` only labels diagnostics.
+///
+/// The walk in [`crate::diag`] checks every key and value; the entries it found sound are then
+/// built and cross-checked (an update's service), with references resolved against every entry
+/// written, sound or not, so one mistake is reported once.
+pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
+    let root = crate::diag::read_toml(path, text)?;
+    let mut w = Walk::new(path, text);
+    let sound = w.root(&root, FILE, &Place::root("the scenario"));
+    let seed = sound.value("seed").and_then(|v| w.decode::<u64>(v));
+    let explain = sound
+        .value("explain")
+        .and_then(|v| w.decode::<Explain>(v))
+        .unwrap_or_default();
+    let duration = sound.value("duration").and_then(|v| w.decode::<Dur>(v));
+    let mut actions = vec![];
+    for item in sound.items("instance") {
+        if let Some(i) = w.decode::<InstanceIn>(item) {
+            let t = Table::of(item).expect("the walk found a table");
+            for a in instance_actions(&mut w, i, t) {
+                actions.push((SimTime::ZERO, a));
             }
         }
     }
-    message.replace('`', "\"")
-}
-
-/// toml reports some errors at the start of the enclosing table (timeline steps are read as a
-/// whole); point at the offending key or value instead when it can be found after that start.
-pub(crate) fn refine(text: &str, offset: usize, message: &str) -> usize {
-    let Some(quoted) = message.split('"').nth(1) else {
-        return offset;
-    };
-    let rest = text.get(offset..).unwrap_or("");
-    let found = if message.starts_with("unknown key") {
-        let mut at = 0;
-        rest.split_inclusive('\n').find_map(|line| {
-            let here = at;
-            at += line.len();
-            let key = line.trim_start();
-            let after = key.strip_prefix(quoted)?;
-            after
-                .trim_start()
-                .starts_with('=')
-                .then_some(here + line.len() - key.len())
-        })
-    } else {
-        rest.find(&format!("\"{quoted}\"")).map(|i| i + 1)
-    };
-    found.map_or(offset, |i| offset + i)
-}
-
-/// Parses a scenario file; `path` only labels diagnostics.
-pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
-    let file: File = toml::from_str(text).map_err(|e| {
-        let message = reword(e.message());
-        let offset = refine(text, e.span().map_or(0, |s| s.start), &message);
-        vec![Diagnostic::at_offset(path, text, offset, message)]
-    })?;
-    let mut diags = vec![];
-    let at = |diags: &mut Vec<Diagnostic>, offset: usize, msg: String| {
-        diags.push(Diagnostic::at_offset(path, text, offset, msg))
-    };
-    let mut actions = vec![];
-    let instance_actions = |diags: &mut Vec<Diagnostic>, i: InstanceIn, span: Range<usize>| -> Vec<Action> {
-        let Some(ty) = catalog::instance_type(&i.instance_type) else {
-            at(
-                diags,
-                locate(text, &span, &i.instance_type),
-                format!(
-                    "unknown instance type \"{}\" (expected one of: {})",
-                    i.instance_type,
-                    catalog::instance_type_names().join(", ")
-                ),
-            );
-            return vec![];
-        };
-        // ECS's default quota; it also keeps a typo from allocating millions of instances.
-        if !(1..=5000).contains(&i.count) {
-            at(
-                diags,
-                locate(text, &span, "count"),
-                format!(
-                    "count must be 1–5,000 (container instances per cluster), not {}",
-                    i.count
-                ),
-            );
-            return vec![];
-        }
-        (1..=i.count)
-            .map(|k| {
-                let name = if i.count == 1 {
-                    i.name.clone()
-                } else {
-                    format!("{}-{k}", i.name)
-                };
-                Action::RegisterInstance(InstanceSpec {
-                    name,
-                    cluster: i.cluster.clone(),
-                    instance_type: ty,
-                    az: i.az.clone(),
-                    attributes: i.attributes.clone(),
-                    reserved_memory: i.reserved_memory,
-                })
-            })
-            .collect()
-    };
-    for i in file.instance {
-        let span = i.span();
-        for a in instance_actions(&mut diags, i.into_inner(), span) {
-            actions.push((SimTime::ZERO, a));
+    for item in sound.items("repository") {
+        if let Some(r) = w.decode::<RepositoryIn>(item) {
+            let action = Action::CreateRepository {
+                name: r.name,
+                mutability: r.tag_mutability,
+                lifecycle: r.lifecycle,
+            };
+            actions.push((SimTime::ZERO, action));
         }
     }
-    for r in file.repository {
-        let action = Action::CreateRepository {
-            name: r.name,
-            mutability: r.tag_mutability,
-            lifecycle: r.lifecycle,
+    for item in sound.items("image") {
+        if let Some(i) = w.decode::<ImageIn>(item) {
+            actions.push((
+                SimTime::ZERO,
+                Action::BuildImage {
+                    tag: i.tag,
+                    spec: i.build,
+                },
+            ));
+        }
+    }
+    for item in sound.items("task_definition") {
+        let Some(td) = w.decode::<TaskDefIn>(item) else {
+            continue;
         };
-        actions.push((SimTime::ZERO, action));
-    }
-    for i in file.image {
-        actions.push((
-            SimTime::ZERO,
-            Action::BuildImage {
-                tag: i.tag,
-                spec: i.build,
-            },
-        ));
-    }
-    for td in file.task_definition {
         let network_mode = td.network_mode.unwrap_or(match td.requires_compatibilities {
             LaunchType::Fargate => NetworkMode::Awsvpc,
             LaunchType::Ec2 => NetworkMode::Bridge,
@@ -395,36 +576,32 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
         };
         actions.push((SimTime::ZERO, Action::RegisterTaskDefinition(def)));
     }
-    let mut service_names = vec![];
-    for s in file.service {
-        let span = s.span();
-        let s = s.into_inner();
+    let service_names = sound.names("service", "name");
+    for item in sound.items("service") {
+        let Some(s) = w.decode::<ServiceIn>(item) else {
+            continue;
+        };
+        let t = Table::of(item).expect("the walk found a table");
         if s.desired_count > 5000 {
-            let msg = format!(
-                "desired_count must be at most 5,000 (tasks per service), not {}",
-                s.desired_count
+            w.err(
+                t.at("desired_count"),
+                format!(
+                    "desired_count must be at most 5,000 (tasks per service), not {}",
+                    s.desired_count
+                ),
             );
-            diags.push(Diagnostic::at_offset(
-                path,
-                text,
-                locate(text, &span, "desired_count"),
-                msg,
-            ));
         }
         if let Some(a) = &s.autoscaling
             && (a.min > a.max || a.target_cpu_percent.is_nan() || a.target_cpu_percent <= 0.0)
         {
-            let msg = "autoscaling needs min <= max and a target_cpu_percent above 0".to_string();
-            diags.push(Diagnostic::at_offset(
-                path,
-                text,
-                locate(text, &span, "autoscaling"),
-                msg,
-            ));
+            w.err(
+                t.at("autoscaling"),
+                "autoscaling needs min <= max and a target_cpu_percent above 0",
+            );
         }
-        let constraints = constraints(&mut diags, path, text, &span, s.placement_constraints);
+        let constraints = constraints(&mut w, t, s.placement_constraints);
         let strategies = match s.placement_strategy {
-            Some(list) => strategies(&mut diags, path, text, &span, list),
+            Some(list) => strategies(&mut w, t, list),
             None if s.launch_type == LaunchType::Ec2 => {
                 vec![Strategy::Spread(super::placement::SpreadField::Attribute(
                     "ecs.availability-zone".into(),
@@ -433,7 +610,6 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
             None => vec![],
         };
         let daemon = s.scheduling_strategy == SchedulingStrategy::Daemon;
-        service_names.push(s.name.clone());
         actions.push((
             SimTime::ZERO,
             Action::CreateService(ServiceSpec {
@@ -457,10 +633,12 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
         ));
     }
     let mut last = SimTime::ZERO;
-    for step in file.timeline {
-        let span = step.span();
-        let offset = span.start;
-        let (when, action) = match step.into_inner() {
+    for item in sound.items("timeline") {
+        let Some(step) = w.decode::<StepIn>(item) else {
+            continue;
+        };
+        let t = Table::of(item).expect("the walk found a table");
+        let (when, action) = match step {
             StepIn::RunTask {
                 at,
                 task_definition,
@@ -472,14 +650,10 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
             } => (
                 at,
                 if !(1..=10).contains(&count) {
-                    let msg =
-                        format!("count must be 1–10 (RunTask starts at most 10 tasks per call), not {count}");
-                    diags.push(Diagnostic::at_offset(
-                        path,
-                        text,
-                        locate(text, &span, "count"),
-                        msg,
-                    ));
+                    w.err(
+                        t.at("count"),
+                        format!("count must be 1–10 (RunTask starts at most 10 tasks per call), not {count}"),
+                    );
                     vec![]
                 } else {
                     vec![Action::RunTask {
@@ -487,8 +661,8 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
                         task_definition,
                         count,
                         launch_type,
-                        constraints: constraints(&mut diags, path, text, &span, placement_constraints),
-                        strategies: strategies(&mut diags, path, text, &span, placement_strategy),
+                        constraints: constraints(&mut w, t, placement_constraints),
+                        strategies: strategies(&mut w, t, placement_strategy),
                     }]
                 },
             ),
@@ -499,19 +673,20 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
                 task_definition,
             } => {
                 if !service_names.contains(&service) {
-                    diags.push(Diagnostic::at_offset(
-                        path,
-                        text,
-                        locate(text, &span, &format!("\"{service}\"")) + 1,
-                        if service_names.is_empty() {
-                            format!("unknown service \"{service}\" (no [[service]] is declared)")
-                        } else {
-                            format!(
-                                "unknown service \"{service}\" (expected one of: {})",
-                                service_names.join(", ")
-                            )
-                        },
-                    ));
+                    let message = if service_names.is_empty() {
+                        format!(
+                            "unknown service \"{service}\" (no [[service]] is declared; add one or fix the name)"
+                        )
+                    } else {
+                        format!(
+                            "unknown service \"{service}\" ({}expected one of: {})",
+                            crate::diag::closest(&service, service_names.iter().map(String::as_str))
+                                .map(|b| format!("did you mean \"{b}\"? "))
+                                .unwrap_or_default(),
+                            service_names.join(", ")
+                        )
+                    };
+                    w.err(t.at("service"), message);
                 }
                 (
                     at,
@@ -526,12 +701,10 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
             {
                 Some(n) if n >= 1 => (at, vec![Action::StopTask { task: TaskId(n - 1) }]),
                 _ => {
-                    diags.push(Diagnostic::at_offset(
-                        path,
-                        text,
-                        offset,
+                    w.err(
+                        t.at("task"),
                         format!("invalid task id \"{task}\" (write it as the trace does, e.g. t3)"),
-                    ));
+                    );
                     continue;
                 }
             },
@@ -556,7 +729,7 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
                     reserved_memory,
                     count,
                 };
-                (at, instance_actions(&mut diags, instance, span.clone()))
+                (at, instance_actions(&mut w, instance, t))
             }
             StepIn::PushImage {
                 at,
@@ -582,86 +755,106 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
         last = last.max(t);
         actions.extend(action.into_iter().map(|a| (t, a)));
     }
-    if !diags.is_empty() {
-        return Err(diags);
-    }
     // The default end leaves ten minutes after the last action for things to settle.
-    let end = file
-        .duration
-        .map_or(last + SimDuration::from_mins(10), |d| SimTime::ZERO + d.0);
-    Ok(Scenario {
-        seed: file.seed.unwrap_or(DEFAULT_SEED),
-        explain: file.explain,
+    let end = duration.map_or(last + SimDuration::from_mins(10), |d| SimTime::ZERO + d.0);
+    w.finish(Scenario {
+        seed: seed.unwrap_or(DEFAULT_SEED),
+        explain,
         end,
         actions,
     })
 }
 
-/// Where `needle` is written inside an entry (for a diagnostic on a value that serde could not
-/// give a span for); the entry's start if it is not found verbatim.
-fn locate(text: &str, span: &Range<usize>, needle: &str) -> usize {
-    // toml's span of an array-of-tables entry may cover only its header, so search on from it.
-    text.get(span.start..)
-        .and_then(|t| t.find(needle))
-        .map_or(span.start, |i| span.start + i)
+/// The instances of an `[[instance]]` entry or a `register_instance` step.
+fn instance_actions(w: &mut Walk<'_>, i: InstanceIn, t: Table<'_, '_>) -> Vec<Action> {
+    let ty = catalog::instance_type(&i.instance_type).expect("the walk checked the instance type");
+    // ECS's default quota; it also keeps a typo from allocating millions of instances.
+    if !(1..=5000).contains(&i.count) {
+        w.err(
+            t.at("count"),
+            format!(
+                "count must be 1–5,000 (container instances per cluster), not {}",
+                i.count
+            ),
+        );
+        return vec![];
+    }
+    (1..=i.count)
+        .map(|k| {
+            let name = if i.count == 1 {
+                i.name.clone()
+            } else {
+                format!("{}-{k}", i.name)
+            };
+            Action::RegisterInstance(InstanceSpec {
+                name,
+                cluster: i.cluster.clone(),
+                instance_type: ty,
+                az: i.az.clone(),
+                attributes: i.attributes.clone(),
+                reserved_memory: i.reserved_memory,
+            })
+        })
+        .collect()
 }
 
-fn constraints(
-    diags: &mut Vec<Diagnostic>,
-    path: &str,
-    text: &str,
-    span: &Range<usize>,
-    list: Vec<ConstraintIn>,
-) -> Vec<Constraint> {
+/// Where the text of a string value starts, after its opening quote (or three).
+fn string_start(w: &Walk<'_>, v: &crate::diag::Value<'_>) -> usize {
+    let at = v.span().start;
+    let rest = w.text.get(at..).unwrap_or("");
+    at + if rest.starts_with("\"\"\"") || rest.starts_with("\u{27}\u{27}\u{27}") {
+        3
+    } else {
+        1
+    }
+}
+
+fn constraints(w: &mut Walk<'_>, t: Table<'_, '_>, list: Vec<ConstraintIn>) -> Vec<Constraint> {
     let mut out = vec![];
-    for c in list {
-        let here = |needle: &str| locate(text, span, needle);
+    let items = t.tables("placement_constraints");
+    for (n, c) in list.into_iter().enumerate() {
+        let item = items.get(n).copied().unwrap_or(t);
         match (c.kind.as_str(), c.expression) {
             ("distinctInstance", None) => out.push(Constraint::DistinctInstance),
             ("memberOf", Some(e)) => match query::parse(&e) {
                 Ok(expr) => out.push(Constraint::MemberOf { expression: e, expr }),
-                Err(err) => diags.push(Diagnostic::at_offset(
-                    path,
-                    text,
-                    here(&e) + err.offset as usize,
-                    err.to_string(),
-                )),
+                Err(err) => {
+                    let start = item.get("expression").map_or(item.span.0, |v| string_start(w, v));
+                    w.err(start + err.offset as usize, err.to_string());
+                }
             },
-            ("memberOf", None) => diags.push(Diagnostic::at_offset(
-                path,
-                text,
-                here("memberOf"),
-                "memberOf needs an expression".to_string(),
-            )),
-            ("distinctInstance", Some(e)) => diags.push(Diagnostic::at_offset(
-                path,
-                text,
-                here(&e),
-                "distinctInstance takes no expression".to_string(),
-            )),
-            (other, _) => diags.push(Diagnostic::at_offset(
-                path,
-                text,
-                here(other),
-                format!("unknown constraint type \"{other}\" (expected one of: distinctInstance, memberOf)"),
-            )),
+            ("memberOf", None) => w.err(
+                item.at("type"),
+                "memberOf needs an expression (add expression = \"attribute:…\")",
+            ),
+            ("distinctInstance", Some(_)) => w.err(
+                item.at("expression"),
+                "distinctInstance takes no expression (remove it, or use type = \"memberOf\")",
+            ),
+            (other, _) => {
+                let hint = crate::diag::closest(other, ["distinctInstance", "memberOf"])
+                    .map(|b| format!("did you mean \"{b}\"? "))
+                    .unwrap_or_default();
+                w.err(
+                    item.at("type"),
+                    format!("unknown constraint type \"{other}\" ({hint}expected one of: distinctInstance, memberOf)"),
+                )
+            }
         }
     }
     out
 }
 
-fn strategies(
-    diags: &mut Vec<Diagnostic>,
-    path: &str,
-    text: &str,
-    span: &Range<usize>,
-    list: Vec<StrategyIn>,
-) -> Vec<Strategy> {
+fn strategies(w: &mut Walk<'_>, t: Table<'_, '_>, list: Vec<StrategyIn>) -> Vec<Strategy> {
     let mut out = vec![];
-    for s in list {
+    let items = t.tables("placement_strategy");
+    for (n, s) in list.into_iter().enumerate() {
         match Strategy::parse(&s.kind, s.field.as_deref()) {
             Ok(st) => out.push(st),
-            Err(e) => diags.push(Diagnostic::at_offset(path, text, locate(text, span, &s.kind), e)),
+            Err(e) => {
+                let item = items.get(n).copied().unwrap_or(t);
+                w.err(item.at("type"), e)
+            }
         }
     }
     out

@@ -5,8 +5,10 @@
 //! to [`crate::lambda`]; showing a lab belongs to the playground.
 
 use serde::{Deserialize, Serialize};
+use toml::Spanned;
+use toml::de::DeValue;
 
-use crate::diag::Diagnostic;
+use crate::diag::{self, Diagnostic, Field, Place, Table, Tagged, Ty, Walk, opt, req};
 use crate::lambda::{self, FunctionSpec, Invocation};
 
 /// One lab block.
@@ -68,54 +70,108 @@ pub struct LabRun {
     pub passed: bool,
 }
 
-/// Parses a lab block. `path` names the file in diagnostics; positions are within `text`
-/// (the caller shifts them to the chapter).
-pub fn parse_lab(path: &str, text: &str) -> Result<LabSpec, Vec<Diagnostic>> {
-    let spec: LabSpec = toml::from_str(text).map_err(|e| {
-        let offset = e.span().map_or(0, |s| s.start);
-        vec![Diagnostic::at_offset(path, text, offset, toml_message(&e))]
-    })?;
-    let mut diags = Vec::new();
-    let at = |key: &str| {
-        let offset = text
-            .find(&format!("{key} "))
-            .or_else(|| text.find(key))
-            .unwrap_or(0);
-        crate::diag::line_col(text, offset)
-    };
-    if spec.id.trim().is_empty()
-        || !spec
-            .id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        let (l, c) = at("id");
-        diags.push(Diagnostic::error(
-            path,
-            l,
-            c,
-            format!(
-                "lab id \"{}\" must be non-empty and use only letters, digits, '-' and '_'",
-                spec.id
-            ),
-        ));
-    }
-    if let Err(e) = lambda::validate(&spec.function) {
-        let (l, c) = at("[function]");
-        diags.push(Diagnostic::error(
-            path,
-            l,
-            c,
-            format!("the lab's function is invalid: {e}"),
-        ));
-    }
-    if diags.is_empty() { Ok(spec) } else { Err(diags) }
-}
+const GOALS: Tagged = Tagged {
+    tag: "check",
+    noun: "goal check",
+    doc: "What the goal checks.",
+    variants: &[
+        ("no-error", &[]),
+        (
+            "response-contains",
+            &[req("text", Ty::Str, "Text the response's JSON contains.")],
+        ),
+        (
+            "log-contains",
+            &[req("text", Ty::Str, "Text some log line contains.")],
+        ),
+        (
+            "status-code",
+            &[req(
+                "value",
+                Ty::Int {
+                    min: 0,
+                    max: u16::MAX as u64,
+                },
+                "The status code.",
+            )],
+        ),
+        (
+            "max-billed-ms",
+            &[req(
+                "value",
+                Ty::Int {
+                    min: 0,
+                    max: u64::MAX,
+                },
+                "Milliseconds.",
+            )],
+        ),
+    ],
+};
 
-/// toml's message without its own multi-line source excerpt (we print path:line:col instead).
-fn toml_message(e: &toml::de::Error) -> String {
-    let msg = e.message().trim().to_string();
-    format!("{msg} (in a ```lab block; see the lab format in the book's reference)")
+/// The lab block's shape for the one walk in [`crate::diag`]; `[function]` is a function file.
+const LAB_FIELDS: &[Field] = &[
+    req("id", Ty::Str, "Unique across the book."),
+    opt("title", Ty::Str, "Shown as \"Lab: …\"."),
+    opt("instructions", Ty::Markdown, "Rendered to HTML at build time."),
+    req(
+        "function",
+        Ty::Table(lambda::config::FUNCTION_FIELDS),
+        "The function the learner edits.",
+    ),
+    opt("event", Ty::Any, "The event the Run button sends."),
+    opt(
+        "goals",
+        Ty::List(&Ty::Tagged(&GOALS)),
+        "What the learner must reach.",
+    ),
+    opt(
+        "seed",
+        Ty::Int {
+            min: 0,
+            max: u64::MAX,
+        },
+        "The simulation seed.",
+    ),
+];
+
+/// Parses a lab block, reporting every problem at once. `path` names the file in diagnostics;
+/// positions are within `text` (the caller shifts them to the chapter with
+/// [`Diagnostic::shifted`]).
+pub fn parse_lab(path: &str, text: &str) -> Result<LabSpec, Vec<Diagnostic>> {
+    let root = diag::read_toml(path, text)?;
+    let mut w = Walk::new(path, text);
+    let sound = w.root(&root, LAB_FIELDS, &Place::root("the lab"));
+    if let Some(v) = sound.value("id") {
+        let id = v.get_ref().as_str().unwrap_or_default();
+        if id.trim().is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            w.err(
+                v.span().start,
+                format!(
+                    "lab id \"{id}\" must be non-empty and use only letters, digits, '-' and '_' (e.g. \"first-function\")"
+                ),
+            );
+        }
+    }
+    // The function is validated as AWS would even when other keys are wrong, so every problem shows.
+    if let Some(v) = sound.value("function")
+        && let Some(function) = w.decode::<FunctionSpec>(v)
+        && let Err(e) = lambda::validate(&function)
+    {
+        let t = Table::of(v).expect("the walk found a table");
+        lambda::config::report(&e, &mut w, t);
+    }
+    let spec = if w.diags.is_empty() {
+        w.decode::<LabSpec>(&Spanned::new(root.span(), DeValue::Table(root.get_ref().clone())))
+    } else {
+        None
+    };
+    w.finish(())?;
+    Ok(spec.expect("a sound lab decodes, or the walk reported why"))
 }
 
 impl LabSpec {
@@ -176,5 +232,32 @@ impl Goal {
             description: self.describe(),
             passed,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+
+    #[test]
+    fn a_lab_with_three_mistakes_reports_all_three() {
+        let text = r#"id = "first-function"
+titel = "Your first function"
+
+[function]
+name = "hello"
+handler = 'fn handler(e, c) { "hi" }'
+memory_size = 64
+
+[[goals]]
+check = "response-contain"
+text = "hi"
+"#;
+        let d = super::parse_lab("lab", text).expect_err("three mistakes");
+        expect![[r#"
+            lab:2:1: error: unknown key "titel" in the lab: did you mean "title"? (expected one of: id, title, instructions, function, event, goals, seed)
+            lab:7:1: error: ValidationException: 1 validation error detected: Value '64' at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to 128
+            lab:10:9: error: unknown goal check "response-contain" (did you mean "response-contains"? expected one of: no-error, response-contains, log-contains, status-code, max-billed-ms)
+        "#]].assert_eq(&crate::diag::render_all(&d));
     }
 }

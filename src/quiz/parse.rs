@@ -1,117 +1,36 @@
 //! Quiz file (TOML) → [`Quiz`], collecting every problem as a `path:line:col` diagnostic.
 //!
-//! The file is read with `toml::de::DeTable`, which keeps a byte span on every key and value, and
-//! walked by hand rather than through `serde::Deserialize`: serde stops at the first error and
-//! locates nested errors poorly, while authors deserve every mistake at once, each at its place
-//! and with the fix. Key shapes come from [`super::spec`]; the semantic checks (answer among the
+//! The file goes through the one spanned walk of [`crate::diag`] rather than
+//! `serde::Deserialize`: serde stops at the first error and locates nested errors poorly, while
+//! authors deserve every mistake at once, each at its place and with the fix. Key shapes come
+//! from [`super::spec`]; the semantic checks (answer among the
 //! options, one-to-one pairs, …) live here. Checks that need the whole book (duplicate ids across
 //! files, labs on the page) are in `book.rs`.
 
 use std::ops::Range;
 
-use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::spec::{self, Field, Ty};
+use super::spec::{self, Field};
 use super::{
     Choice, Kind, Mode, NumberMistake, Pair, PartialCredit, Question, Quiz, SourcePos, TextMistake, Tolerance,
 };
-use crate::diag::{Diagnostic, line_col};
-
-type Value<'i> = Spanned<DeValue<'i>>;
+use crate::diag::{self, Diagnostic, Place, Table, Walk, line_col, number};
 
 /// Parses and validates one quiz file. `path` is only used to label diagnostics.
 ///
 /// Returns every diagnostic found, sorted by position, when there is at least one.
 pub fn parse_quiz(path: &str, text: &str) -> Result<Quiz, Vec<Diagnostic>> {
+    let root = diag::read_toml(path, text)?;
     let mut cx = Cx {
-        path,
-        text,
-        diags: Vec::new(),
+        w: Walk::new(path, text).with_labels(&[("type", "question type")]),
     };
-    let (root, errors) = DeTable::parse_recoverable(text);
-    for e in &errors {
-        let at = e.span().map_or(0, |s| s.start);
-        cx.diags.push(Diagnostic::at_offset(
-            path,
-            text,
-            at,
-            format!("invalid TOML: {}", e.message().trim()),
-        ));
-    }
-    // After a syntax error the recovered tree is a guess; checking it would add noise.
-    if !cx.diags.is_empty() {
-        return Err(cx.diags);
-    }
     let quiz = cx.quiz(root.get_ref(), root.span());
-    if cx.diags.is_empty() {
-        Ok(quiz)
-    } else {
-        cx.diags.sort_by_key(|d| (d.line, d.col));
-        Err(cx.diags)
-    }
+    cx.w.finish(quiz)
 }
 
 struct Cx<'t> {
-    path: &'t str,
-    text: &'t str,
-    diags: Vec<Diagnostic>,
-}
-
-/// A table together with the span to blame when a key is missing.
-#[derive(Clone, Copy)]
-struct Table<'a, 'i> {
-    map: &'a DeTable<'i>,
-    span: (usize, usize),
-}
-
-impl<'a, 'i> Table<'a, 'i> {
-    fn get(&self, key: &str) -> Option<&'a Value<'i>> {
-        self.map.get(key)
-    }
-    fn str(&self, key: &str) -> Option<&'a str> {
-        self.get(key).and_then(|v| v.get_ref().as_str())
-    }
-    fn string(&self, key: &str) -> Option<String> {
-        self.str(key).map(str::to_string)
-    }
-    fn bool(&self, key: &str) -> Option<bool> {
-        self.get(key).and_then(|v| v.get_ref().as_bool())
-    }
-    fn strings(&self, key: &str) -> Vec<(String, Range<usize>)> {
-        let Some(DeValue::Array(items)) = self.get(key).map(|v| v.get_ref()) else {
-            return Vec::new();
-        };
-        items
-            .iter()
-            .filter_map(|i| Some((i.get_ref().as_str()?.to_string(), i.span())))
-            .collect()
-    }
-    /// The tables of an array of tables (`[[questions]]` or `[{…}, {…}]`).
-    fn tables(&self, key: &str) -> Vec<Table<'a, 'i>> {
-        let Some(DeValue::Array(items)) = self.get(key).map(|v| v.get_ref()) else {
-            return Vec::new();
-        };
-        items.iter().filter_map(table_of).collect()
-    }
-}
-
-fn table_of<'a, 'i>(v: &'a Value<'i>) -> Option<Table<'a, 'i>> {
-    match v.get_ref() {
-        DeValue::Table(map) => Some(Table {
-            map,
-            span: (v.span().start, v.span().end),
-        }),
-        _ => None,
-    }
-}
-
-fn number(v: &DeValue<'_>) -> Option<f64> {
-    match v {
-        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok().map(|n| n as f64),
-        DeValue::Float(f) => f.as_str().replace('_', "").parse().ok(),
-        _ => None,
-    }
+    w: Walk<'t>,
 }
 
 fn quoted(items: &[&str]) -> String {
@@ -124,17 +43,17 @@ fn quoted(items: &[&str]) -> String {
 
 impl Cx<'_> {
     fn err(&mut self, at: usize, message: impl Into<String>) {
-        self.diags
-            .push(Diagnostic::at_offset(self.path, self.text, at, message));
+        self.w.err(at, message);
     }
 
     fn pos(&self, at: usize) -> SourcePos {
-        let (line, col) = line_col(self.text, at);
+        let (line, col) = line_col(self.w.text, at);
         SourcePos { line, col }
     }
 
-    /// Checks keys (unknown, missing) and value shapes of `t` against `fields`. `what` names the
-    /// table in messages ("question \"x\""), `elsewhere` lists keys valid for other question types.
+    /// Checks keys (unknown, missing) and value shapes of `t` against `fields` through the one
+    /// walk in [`crate::diag`]. `what` names the table in messages ("question \"x\""),
+    /// `elsewhere` lists keys valid for other question types.
     fn check_shape(
         &mut self,
         t: Table<'_, '_>,
@@ -142,7 +61,8 @@ impl Cx<'_> {
         what: &str,
         elsewhere: &[(&str, &[Field])],
     ) {
-        self.check_shape_except(t, fields, what, elsewhere, &[]);
+        self.w
+            .table_except(t, fields, &Place::named(what), elsewhere, "question type", &[]);
     }
 
     /// [`Self::check_shape`] that lets the keys in `unjudged` through unchecked.
@@ -154,173 +74,14 @@ impl Cx<'_> {
         elsewhere: &[(&str, &[Field])],
         unjudged: &[&str],
     ) {
-        let mut keys: Vec<_> = t.map.iter().collect();
-        keys.sort_by_key(|(k, _)| k.span().start);
-        for (key, value) in keys {
-            let name: &str = key.get_ref();
-            match fields.iter().find(|f| f.name == name) {
-                Some(f) => self.check_value(value, f, what),
-                None if unjudged.contains(&name) => {}
-                None => self.unknown_key(key.span().start, name, fields, what, elsewhere),
-            }
-        }
-        for f in fields
-            .iter()
-            .filter(|f| f.required && t.map.get(f.name).is_none())
-        {
-            let hint = match f.ty {
-                Ty::Str | Ty::Markdown => " = \"…\"",
-                Ty::Bool => " = true",
-                Ty::Number | Ty::Count => " = 1",
-                Ty::Enum(values) => &format!(" = \"{}\"", values[0]),
-                Ty::StrList | Ty::MarkdownList | Ty::MarkdownOrTableList(_) => " = [\"…\", \"…\"]",
-                Ty::TableList(_) => " = [{ … }] or a [[…]] table",
-            };
-            self.err(
-                t.span.0,
-                format!(
-                    "{what} is missing required key \"{}\" (add {}{hint})",
-                    f.name, f.name
-                ),
-            );
-        }
-    }
-
-    fn unknown_key(
-        &mut self,
-        at: usize,
-        name: &str,
-        fields: &[Field],
-        what: &str,
-        elsewhere: &[(&str, &[Field])],
-    ) {
-        let valid: Vec<&str> = fields.iter().map(|f| f.name).collect();
-        let owners: Vec<&str> = elsewhere
-            .iter()
-            .filter(|(_, fs)| fs.iter().any(|f| f.name == name))
-            .map(|(t, _)| *t)
-            .collect();
-        let message = if !owners.is_empty() {
-            format!(
-                "key \"{name}\" does not apply to this question type (it is used by: {}; expected one of: {})",
-                owners.join(", "),
-                valid.join(", ")
-            )
-        } else if let Some(best) = spec::closest(name, valid.iter().copied()) {
-            format!(
-                "unknown key \"{name}\" in {what}: did you mean \"{best}\"? (expected one of: {})",
-                valid.join(", ")
-            )
-        } else {
-            format!(
-                "unknown key \"{name}\" in {what} (expected one of: {})",
-                valid.join(", ")
-            )
-        };
-        self.err(at, message);
-    }
-
-    fn check_value(&mut self, v: &Value<'_>, f: &Field, what: &str) {
-        let at = v.span().start;
-        let found = v.get_ref().type_str();
-        let key = f.name;
-        match (f.ty, v.get_ref()) {
-            (Ty::Str | Ty::Markdown, DeValue::String(_)) | (Ty::Bool, DeValue::Boolean(_)) => {}
-            (Ty::Number, DeValue::Integer(_) | DeValue::Float(_)) => match number(v.get_ref()) {
-                Some(n) if n.is_finite() => {}
-                _ => self.err(at, format!("\"{key}\" must be a finite number")),
-            },
-            (Ty::Count, DeValue::Integer(i)) => {
-                if u32::from_str_radix(i.as_str(), i.radix()).is_err() {
-                    self.err(
-                        at,
-                        format!("\"{key}\" must be a whole number from 0 to {}", u32::MAX),
-                    );
-                }
-            }
-            (Ty::Enum(values), DeValue::String(s)) => {
-                if !values.contains(&s.as_ref()) {
-                    let label = if key == "type" { "question type" } else { key };
-                    let hint = spec::closest(s, values.iter().copied())
-                        .map(|b| format!("did you mean \"{b}\"? "))
-                        .unwrap_or_default();
-                    self.err(
-                        at,
-                        format!(
-                            "unknown {label} \"{s}\" ({hint}expected one of: {})",
-                            values.join(", ")
-                        ),
-                    );
-                }
-            }
-            (Ty::StrList | Ty::MarkdownList, DeValue::Array(items)) => {
-                for item in items.iter().filter(|i| !i.get_ref().is_str()) {
-                    let t = item.get_ref().type_str();
-                    self.err(
-                        item.span().start,
-                        format!("items of \"{key}\" must be strings, found {t}"),
-                    );
-                }
-            }
-            (Ty::MarkdownOrTableList(fields), DeValue::Array(items)) => {
-                for item in items.iter() {
-                    match table_of(item) {
-                        Some(t) => {
-                            self.check_shape(t, fields, &format!("an item of \"{key}\" in {what}"), &[])
-                        }
-                        None if item.get_ref().is_str() => {}
-                        None => {
-                            let t = item.get_ref().type_str();
-                            self.err(
-                                item.span().start,
-                                format!("items of \"{key}\" must be strings or tables, found {t}"),
-                            );
-                        }
-                    }
-                }
-            }
-            (Ty::TableList(fields), DeValue::Array(items)) => {
-                // `questions` is checked item by item by `question`, which knows the type.
-                if key == "questions" {
-                    return;
-                }
-                for item in items.iter() {
-                    match table_of(item) {
-                        Some(t) => {
-                            self.check_shape(t, fields, &format!("an item of \"{key}\" in {what}"), &[])
-                        }
-                        None => {
-                            let t = item.get_ref().type_str();
-                            self.err(
-                                item.span().start,
-                                format!("items of \"{key}\" must be tables, found {t}"),
-                            );
-                        }
-                    }
-                }
-            }
-            (ty, _) => {
-                let expected = match ty {
-                    Ty::Str | Ty::Markdown | Ty::Enum(_) => "a string",
-                    Ty::Bool => "true or false",
-                    Ty::Count => "a whole number",
-                    Ty::Number => "a number",
-                    Ty::StrList | Ty::MarkdownList => "an array of strings",
-                    Ty::MarkdownOrTableList(_) => "an array of strings or tables",
-                    Ty::TableList(_) => "an array of tables",
-                };
-                let hint = match (key, v.get_ref()) {
-                    ("answer", DeValue::Array(_)) => {
-                        " (for several right options use type = \"multiple-choice\")"
-                    }
-                    ("answer", DeValue::String(_)) if matches!(ty, Ty::StrList) => {
-                        " (write answer = [\"…\"], or use type = \"single-choice\")"
-                    }
-                    _ => "",
-                };
-                self.err(at, format!("\"{key}\" must be {expected}, found {found}{hint}"));
-            }
-        }
+        self.w.table_except(
+            t,
+            fields,
+            &Place::named(what),
+            elsewhere,
+            "question type",
+            unjudged,
+        );
     }
 
     fn quiz(&mut self, root: &DeTable<'_>, span: Range<usize>) -> Quiz {
@@ -366,7 +127,7 @@ impl Cx<'_> {
             if let Some(q) = self.question(q, n as u32 + 1, defaults) {
                 if let Some(first) = questions.iter().find(|p| p.id == q.id) {
                     let (l, c) = (first.at.line, first.at.col);
-                    let at = q_id_offset(self.text, q.at);
+                    let at = q_id_offset(self.w.text, q.at);
                     self.err(
                         at,
                         format!(
@@ -735,7 +496,7 @@ impl Cx<'_> {
                     text: s.to_string(),
                     feedback: None,
                 }),
-                DeValue::Table(_) => table_of(item).and_then(|o| {
+                DeValue::Table(_) => Table::of(item).and_then(|o| {
                     Some(Choice {
                         text: o.string("text")?,
                         feedback: o.string("feedback"),
@@ -848,5 +609,36 @@ mod browser_regex_tests {
         ] {
             assert_eq!(check(re), want, "{re}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+
+    #[test]
+    fn a_quiz_with_three_mistakes_reports_all_three() {
+        let text = r#"id = "lambda-basics"
+titel = "Lambda basics"
+
+[[questions]]
+id = "timeout"
+type = "single-choice"
+prompt = "What is the default timeout?"
+options = ["3 seconds", "15 minutes"]
+answer = "3 secs"
+
+[[questions]]
+id = "memory"
+type = "numeric"
+prompt = "The most memory a function can have, in MB?"
+answer = "10240"
+"#;
+        let d = super::parse_quiz("q.toml", text).expect_err("three mistakes");
+        expect![[r#"
+            q.toml:2:1: error: unknown key "titel" in the quiz: did you mean "title"? (expected one of: id, title, mode, partial_credit, shuffle, questions)
+            q.toml:9:10: error: answer "3 secs" is not among the options (options: "3 seconds", "15 minutes"); the answer must repeat an option's text exactly
+            q.toml:15:10: error: "answer" must be a number, found string
+        "#]].assert_eq(&crate::diag::render_all(&d));
     }
 }

@@ -83,5 +83,14 @@ fn ty(t: Ty) -> Value {
             json!({ "type": "array", "items": { "oneOf": [{ "type": "string" }, object(fields)] } })
         }
         Ty::TableList(fields) => json!({ "type": "array", "items": object(fields) }),
+        // Quiz files use none of these; they are rendered so the generator stays total.
+        Ty::Int { min, max } => json!({ "type": "integer", "minimum": min, "maximum": max }),
+        Ty::Check(_) => json!({ "type": "string" }),
+        Ty::Duration => json!({ "oneOf": [{ "type": "string" }, { "type": "integer", "minimum": 0 }] }),
+        Ty::List(inner) => json!({ "type": "array", "items": ty(*inner) }),
+        Ty::Table(fields) => object(fields),
+        Ty::Map(inner) => json!({ "type": "object", "additionalProperties": ty(*inner) }),
+        Ty::Tagged(t) => json!({ "type": "object", "required": [t.tag] }),
+        Ty::Any => json!({}),
     }
 }

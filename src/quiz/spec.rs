@@ -5,56 +5,9 @@
 //! Schema generator, so the published schema cannot drift from what `cloudbook check` accepts.
 //! It says nothing about semantics (answer among the options, …); `parse.rs` checks those.
 
-/// The shape of one value in a quiz file.
-#[derive(Debug, Clone, Copy)]
-pub enum Ty {
-    /// A plain string (ids, answers to compare against, units).
-    Str,
-    /// A Markdown string, rendered to HTML at build time.
-    Markdown,
-    Bool,
-    /// A non-negative integer.
-    Count,
-    /// An integer or a float.
-    Number,
-    /// One of these strings.
-    Enum(&'static [&'static str]),
-    /// An array of plain strings.
-    StrList,
-    /// An array of Markdown strings.
-    MarkdownList,
-    /// An array whose items are either a Markdown string or a table with these keys
-    /// (choice options: `"3 seconds"` or `{ text = "3 seconds", feedback = "…" }`).
-    MarkdownOrTableList(&'static [Field]),
-    /// An array of tables with these keys (`[[questions.pairs]]` or inline tables).
-    TableList(&'static [Field]),
-}
-
-#[derive(Debug, Clone, Copy)]
-pub struct Field {
-    pub name: &'static str,
-    pub ty: Ty,
-    pub required: bool,
-    pub doc: &'static str,
-}
-
-const fn req(name: &'static str, ty: Ty, doc: &'static str) -> Field {
-    Field {
-        name,
-        ty,
-        required: true,
-        doc,
-    }
-}
-
-const fn opt(name: &'static str, ty: Ty, doc: &'static str) -> Field {
-    Field {
-        name,
-        ty,
-        required: false,
-        doc,
-    }
-}
+#[cfg(test)]
+use crate::diag::edit_distance;
+pub use crate::diag::{Field, Ty, closest, opt, req};
 
 pub const MODES: &[&str] = &["one-at-a-time", "all-at-once"];
 pub const POLICIES: &[&str] = &["all-or-nothing", "every-decision-counts"];
@@ -275,45 +228,6 @@ pub fn type_fields(type_name: &str) -> Option<&'static [Field]> {
         "lab-graded" => LAB,
         _ => return None,
     })
-}
-
-/// Optimal-string-alignment distance: Levenshtein plus adjacent transpositions, so "anwser" is
-/// one edit from "answer".
-pub fn edit_distance(a: &str, b: &str) -> u32 {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let w = b.len() + 1;
-    let mut d = vec![0u32; (a.len() + 1) * w];
-    for i in 0..=a.len() {
-        d[i * w] = i as u32;
-    }
-    for (j, cell) in d.iter_mut().enumerate().take(w) {
-        *cell = j as u32;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = u32::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[(i - 1) * w + j] + 1)
-                .min(d[i * w + j - 1] + 1)
-                .min(d[(i - 1) * w + j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[(i - 2) * w + j - 2] + 1);
-            }
-            d[i * w + j] = v;
-        }
-    }
-    d[a.len() * w + b.len()]
-}
-
-/// The candidate closest to `word`, if it is close enough to be a plausible typo.
-pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (word.chars().count() as u32 / 3).max(1);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(&word.to_lowercase(), &c.to_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
 }
 
 #[cfg(test)]

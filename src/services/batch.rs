@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diag::Diagnostic;
-use crate::sim::{Context, DEFAULT_SEED, Dur, Engine, Model, SimDuration, SimTime, Trace, parse_duration};
+use crate::diag::{self, Diagnostic, Field, Place, Table, Ty, Walk, opt, req};
+use crate::sim::{Context, DEFAULT_SEED, Dur, Engine, Model, SimDuration, SimTime, Trace};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -128,21 +128,6 @@ pub struct JobSubmission {
     pub depends_on: Vec<DependsOn>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct File {
-    seed: Option<u64>,
-    duration: Option<Dur>,
-    #[serde(default)]
-    compute_environment: Vec<ComputeEnvironment>,
-    #[serde(default)]
-    job_queue: Vec<JobQueue>,
-    #[serde(default)]
-    job_definition: Vec<JobDefinition>,
-    #[serde(default)]
-    job: Vec<serde_spanned::Spanned<JobSubmission>>,
-}
-
 /// A checked Batch scenario.
 #[derive(Debug, Clone)]
 pub struct Scenario {
@@ -154,46 +139,151 @@ pub struct Scenario {
     pub jobs: Vec<JobSubmission>,
 }
 
-/// Parses a Batch scenario; every problem is a diagnostic at its place.
+const U32: Ty = Ty::Int {
+    min: 0,
+    max: u32::MAX as u64,
+};
+
+/// The Batch scenario's shape for the one walk in [`crate::diag`].
+const FILE: &[Field] = &[
+    opt(
+        "seed",
+        Ty::Int {
+            min: 0,
+            max: u64::MAX,
+        },
+        "The simulation seed.",
+    ),
+    opt("duration", Ty::Duration, "When the run ends."),
+    opt(
+        "compute_environment",
+        Ty::TableList(COMPUTE_ENVIRONMENT),
+        "Compute environments.",
+    ),
+    opt("job_queue", Ty::TableList(JOB_QUEUE), "Job queues."),
+    opt(
+        "job_definition",
+        Ty::TableList(JOB_DEFINITION),
+        "Job definitions.",
+    ),
+    opt("job", Ty::TableList(JOB), "Job submissions."),
+];
+const COMPUTE_ENVIRONMENT: &[Field] = &[
+    req("name", Ty::Str, "The name queues refer to."),
+    req(
+        "type",
+        Ty::Enum(&["EC2", "SPOT", "FARGATE", "FARGATE_SPOT"]),
+        "Where jobs run.",
+    ),
+    req("max_vcpus", U32, "The vCPU ceiling."),
+    opt("starting", Ty::Duration, "From RUNNABLE placement to RUNNING."),
+];
+const JOB_QUEUE: &[Field] = &[
+    req("name", Ty::Str, "The name jobs refer to."),
+    req("priority", U32, "Higher is scheduled first."),
+    req("compute_environments", Ty::StrList, "1 to 3, tried in order."),
+];
+const JOB_DEFINITION: &[Field] = &[
+    req("name", Ty::Str, "The name jobs refer to."),
+    req("vcpus", U32, "vCPUs per job."),
+    opt("memory", U32, "MiB; default 2048."),
+    req("duration", Ty::Duration, "How long the container runs."),
+    opt("attempts", U32, "retryStrategy.attempts, 1–10."),
+    opt("failing_attempts", U32, "The first this many attempts fail."),
+    opt(
+        "failing_indexes",
+        Ty::List(&U32),
+        "Array children that always fail.",
+    ),
+    opt("timeout", Ty::Duration, "At least 60 s."),
+];
+const JOB: &[Field] = &[
+    req("at", Ty::Duration, "When it is submitted."),
+    req("name", Ty::Str, "The job name."),
+    req("queue", Ty::Str, "A job queue."),
+    req("definition", Ty::Str, "A job definition."),
+    opt("array_size", U32, "2–10,000 children."),
+    opt(
+        "depends_on",
+        Ty::TableList(DEPENDS_ON),
+        "At most 20 dependencies.",
+    ),
+];
+const DEPENDS_ON: &[Field] = &[
+    opt("job", Ty::Str, "An earlier job's name."),
+    opt(
+        "type",
+        Ty::Enum(&["N_TO_N", "SEQUENTIAL"]),
+        "Array dependency type.",
+    ),
+];
+
+/// `unknown <what> "x" (did you mean "y"? expected one of: …)`, or the fix when there is none.
+fn unknown(what: &str, name: &str, names: &[String], section: &str) -> String {
+    if names.is_empty() {
+        return format!("unknown {what} \"{name}\" (no {section} is declared; add one or fix the name)");
+    }
+    let hint = crate::diag::closest(name, names.iter().map(String::as_str))
+        .map(|b| format!("did you mean \"{b}\"? "))
+        .unwrap_or_default();
+    format!(
+        "unknown {what} \"{name}\" ({hint}expected one of: {})",
+        names.join(", ")
+    )
+}
+
+/// Parses a Batch scenario, reporting every problem at once, each at its place.
 pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
-    let file: File = toml::from_str(text).map_err(|e| {
-        let msg = e
-            .message()
-            .trim()
-            .replace("unknown field", "unknown key")
-            .replace('`', "\"");
-        vec![Diagnostic::at_offset(
-            path,
-            text,
-            e.span().map_or(0, |s| s.start),
-            msg,
-        )]
-    })?;
-    let mut diags = vec![];
-    let mut err = |offset: usize, m: String| diags.push(Diagnostic::at_offset(path, text, offset, m));
-    let find = |needle: &str, from: usize| text[from..].find(needle).map_or(from, |i| from + i);
-    for q in &file.job_queue {
-        let at = find(&format!("\"{}\"", q.name), 0);
+    let root = diag::read_toml(path, text)?;
+    let mut w = Walk::new(path, text);
+    let sound = w.root(&root, FILE, &Place::root("the Batch scenario"));
+    let seed = sound.value("seed").and_then(|v| w.decode::<u64>(v));
+    let duration = sound.value("duration").and_then(|v| w.decode::<Dur>(v));
+    // Names are taken from every entry written, sound or not, so a broken entry is reported
+    // once rather than again at each reference to it.
+    let ce_names = sound.names("compute_environment", "name");
+    let queue_names = sound.names("job_queue", "name");
+    let def_names = sound.names("job_definition", "name");
+    let compute_environments: Vec<ComputeEnvironment> = sound
+        .items("compute_environment")
+        .into_iter()
+        .filter_map(|v| w.decode(v))
+        .collect();
+    let mut queues = vec![];
+    for item in sound.items("job_queue") {
+        let Some(q) = w.decode::<JobQueue>(item) else {
+            continue;
+        };
+        let t = Table::of(item).expect("the walk found a table");
         if q.compute_environments.is_empty() || q.compute_environments.len() > 3 {
-            err(
-                at,
-                format!("job queue \"{}\" must list 1 to 3 compute environments", q.name),
+            w.err(
+                t.at("compute_environments"),
+                format!(
+                    "job queue \"{}\" must list 1 to 3 compute environments, not {}",
+                    q.name,
+                    q.compute_environments.len()
+                ),
             );
         }
-        for ce in &q.compute_environments {
-            if !file.compute_environment.iter().any(|c| &c.name == ce) {
-                err(
-                    find(&format!("\"{ce}\""), at),
-                    format!("unknown compute environment \"{ce}\""),
+        for (ce, v) in q.compute_environments.iter().zip(t.items("compute_environments")) {
+            if !ce_names.contains(ce) {
+                w.err(
+                    v.span().start,
+                    unknown("compute environment", ce, &ce_names, "[[compute_environment]]"),
                 );
             }
         }
+        queues.push(q);
     }
-    for d in &file.job_definition {
-        let at = find(&format!("\"{}\"", d.name), 0);
+    let mut definitions = vec![];
+    for item in sound.items("job_definition") {
+        let Some(d) = w.decode::<JobDefinition>(item) else {
+            continue;
+        };
+        let t = Table::of(item).expect("the walk found a table");
         if !(1..=10).contains(&d.attempts) {
-            err(
-                at,
+            w.err(
+                t.at("attempts"),
                 format!(
                     "job definition \"{}\": retryStrategy attempts must be 1–10, not {}",
                     d.name, d.attempts
@@ -201,85 +291,105 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
             );
         }
         if d.timeout.is_some_and(|t| t.0 < SimDuration::from_secs(60)) {
-            err(
-                at,
+            w.err(
+                t.at("timeout"),
                 format!(
                     "job definition \"{}\": timeout must be at least 60 seconds",
                     d.name
                 ),
             );
         }
+        definitions.push(d);
     }
-    let mut names: Vec<&str> = vec![];
-    for j in &file.job {
-        let at = j.span().start;
-        let j = j.get_ref();
-        if !file.job_queue.iter().any(|q| q.name == j.queue) {
-            err(
-                find(&format!("\"{}\"", j.queue), at),
-                format!("unknown job queue \"{}\"", j.queue),
+    let all_jobs: Vec<(String, usize)> = sound
+        .table
+        .items("job")
+        .iter()
+        .filter_map(|v| Some((Table::of(v)?.string("name")?, v.span().start)))
+        .collect();
+    let mut jobs = vec![];
+    for item in sound.items("job") {
+        let Some(j) = w.decode::<JobSubmission>(item) else {
+            continue;
+        };
+        let t = Table::of(item).expect("the walk found a table");
+        if !queue_names.contains(&j.queue) {
+            w.err(
+                t.at("queue"),
+                unknown("job queue", &j.queue, &queue_names, "[[job_queue]]"),
             );
         }
-        if !file.job_definition.iter().any(|d| d.name == j.definition) {
-            err(
-                find(&format!("\"{}\"", j.definition), at),
-                format!("unknown job definition \"{}\"", j.definition),
+        if !def_names.contains(&j.definition) {
+            w.err(
+                t.at("definition"),
+                unknown("job definition", &j.definition, &def_names, "[[job_definition]]"),
             );
         }
         if let Some(n) = j.array_size
             && !(2..=10_000).contains(&n)
         {
-            err(
-                find("array_size", at),
+            w.err(
+                t.at("array_size"),
                 format!("array_size must be 2–10,000, not {n}"),
             );
         }
         if j.depends_on.len() > 20 {
-            err(
-                find("depends_on", at),
-                "a job can depend on at most 20 jobs".into(),
+            w.err(
+                t.at("depends_on"),
+                format!("a job can depend on at most 20 jobs, not {}", j.depends_on.len()),
             );
         }
-        for d in &j.depends_on {
+        let earlier: Vec<String> = all_jobs
+            .iter()
+            .filter(|(_, at)| *at < item.span().start)
+            .map(|(n, _)| n.clone())
+            .collect();
+        let deps = t.tables("depends_on");
+        for (n, d) in j.depends_on.iter().enumerate() {
+            let dt = deps.get(n).copied().unwrap_or(t);
             match (&d.job, d.dep_type) {
                 (None, Some(DependencyType::Sequential)) if j.array_size.is_some() => {}
-                (None, _) => err(
-                    find("depends_on", at),
-                    "a dependency needs a job, except SEQUENTIAL in an array job".into(),
+                (None, _) => w.err(
+                    dt.span.0,
+                    "a dependency needs a job (add job = \"…\"), except SEQUENTIAL in an array job",
                 ),
                 (Some(dep), t) => {
-                    if !names.contains(&dep.as_str()) {
-                        err(
-                            find(&format!("\"{dep}\""), at),
-                            format!("unknown job \"{dep}\" (a dependency must be submitted earlier)"),
-                        );
+                    if !earlier.contains(dep) {
+                        let message = if earlier.is_empty() {
+                            format!(
+                                "unknown job \"{dep}\" (a dependency must be submitted earlier; no job is)"
+                            )
+                        } else {
+                            format!(
+                                "{} (a dependency must be submitted earlier)",
+                                unknown("job", dep, &earlier, "[[job]]")
+                            )
+                        };
+                        w.err(dt.at("job"), message);
                     }
                     if t == Some(DependencyType::NToN) && j.array_size.is_none() {
-                        err(
-                            find("N_TO_N", at),
-                            "N_TO_N needs both jobs to be array jobs of the same size".into(),
+                        w.err(
+                            dt.at("type"),
+                            "N_TO_N needs both jobs to be array jobs of the same size (add array_size)",
                         );
                     }
                 }
             }
         }
-        names.push(&j.name);
+        jobs.push(j);
     }
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-    let jobs: Vec<JobSubmission> = file.job.into_iter().map(|j| j.into_inner()).collect();
-    let last = jobs.iter().map(|j| j.at.0).max().unwrap_or(SimDuration::ZERO);
-    let end = SimTime::ZERO
-        + file
-            .duration
-            .map_or(last + SimDuration::from_mins(24 * 60), |d| d.0);
-    Ok(Scenario {
-        seed: file.seed.unwrap_or(DEFAULT_SEED),
+    let last = jobs
+        .iter()
+        .map(|j: &JobSubmission| j.at.0)
+        .max()
+        .unwrap_or(SimDuration::ZERO);
+    let end = SimTime::ZERO + duration.map_or(last + SimDuration::from_mins(24 * 60), |d| d.0);
+    w.finish(Scenario {
+        seed: seed.unwrap_or(DEFAULT_SEED),
         end,
-        compute_environments: file.compute_environment,
-        queues: file.job_queue,
-        definitions: file.job_definition,
+        compute_environments,
+        queues,
+        definitions,
         jobs,
     })
 }
@@ -705,7 +815,7 @@ pub fn run(s: &Scenario) -> (Trace<Record>, Vec<Job>) {
 
 /// A duration helper for callers that build scenarios in code.
 pub fn dur(s: &str) -> Dur {
-    Dur(parse_duration(s).expect("a literal duration in code is valid"))
+    Dur(s.parse().expect("a literal duration in code is valid"))
 }
 
 #[cfg(test)]
@@ -893,9 +1003,41 @@ definition = \"step\"
         let e = parse("b.toml", &format!("{SETUP}\n[[job]]\nat = 0\nname = \"x\"\nqueue = \"nope\"\ndefinition = \"step\"\narray_size = 1\n"))
             .expect_err("invalid");
         expect![[r#"
-            b.toml:25:9: error: unknown job queue "nope"
-            b.toml:27:1: error: array_size must be 2–10,000, not 1
+            b.toml:25:9: error: unknown job queue "nope" (expected one of: q)
+            b.toml:27:14: error: array_size must be 2–10,000, not 1
         "#]]
         .assert_eq(&crate::diag::render_all(&e));
+    }
+
+    #[test]
+    fn a_file_with_three_mistakes_reports_all_three() {
+        let src = r#"[[compute_environment]]
+name = "ce"
+type = "FARGATE"
+max_vcpus = 16
+
+[[job_queue]]
+name = "q"
+priority = 1
+compute_environments = ["ec"]
+
+[[job_definition]]
+name = "step"
+vcpus = 1
+duration = "1 minute"
+
+[[job]]
+at = 0
+name = "a"
+queue = "q"
+definition = "step"
+retries = 3
+"#;
+        let e = parse("b.toml", src).expect_err("three mistakes");
+        expect![[r#"
+            b.toml:9:25: error: unknown compute environment "ec" (did you mean "ce"? expected one of: ce)
+            b.toml:14:12: error: invalid duration "1 minute": unknown unit "minute" (expected one of: ms, s, m, h, as in 500ms, 30s, 1.5m, 2h, or a bare number of seconds)
+            b.toml:21:1: error: unknown key "retries" in [[job]] (expected one of: at, name, queue, definition, array_size, depends_on)
+        "#]].assert_eq(&crate::diag::render_all(&e));
     }
 }

@@ -4,7 +4,8 @@
 
 // `pub` only where the fuzz targets need it; the rest is crate-visible so that the compiler
 // reports what nothing uses.
-pub(crate) mod apprunner;
+// Public for the playground: the App Runner service cell (#11) draws its scaling.
+pub mod apprunner;
 pub mod batch;
 pub(crate) mod beanstalk;
 pub(crate) mod lightsail;

@@ -5,16 +5,16 @@
 //! and advances it only by popping the next event. Pacing against real time (a "play" button) is
 //! the playground's job, never this module's.
 
-mod duration;
 mod queue;
 mod rng;
 mod time;
 mod trace;
 
-pub use duration::{Dur, opt_duration, parse_duration};
 pub use queue::EventQueue;
 pub use rng::Rng;
-pub use time::{SimDuration, SimTime};
+pub use time::{
+    DURATION_FORMS, Dur, MAX_DURATION_SECS, ParseDurationError, SimDuration, SimTime, opt_duration,
+};
 pub use trace::{Fnv1a64, Trace, TraceEntry, TraceMode, fnv1a64};
 
 /// The default seed of every scenario that does not name one.

@@ -107,7 +107,9 @@ fn missing_quiz_and_broken_lab_fail_the_build_with_positions() {
         "{all}"
     );
     assert!(
-        all.contains("book/chapter.md:11:3: error: unknown field `titel`"),
+        all.contains(
+            "book/chapter.md:11:3: error: unknown key \"titel\" in the lab: did you mean \"title\"?"
+        ),
         "{all}"
     );
 

@@ -82,7 +82,8 @@ fn a_bad_scenario_fails_with_located_diagnostics() {
     assert!(!o.status.success());
     let msg = text(&o).replace(&f, "bad.toml");
     expect![[r#"
-        bad.toml:4:1: error: unknown key "zone" (expected one of: name, cluster, type, az, attributes, reserved_memory, count)
+        bad.toml:1:1: error: [[instance]] is missing required key "az" (add az = "…")
+        bad.toml:4:1: error: unknown key "zone" in [[instance]] (expected one of: name, cluster, type, az, attributes, reserved_memory, count)
     "#]]
     .assert_eq(&msg);
 }

@@ -116,7 +116,7 @@ fn bad_function_files_fail_with_located_diagnostics() {
     );
     let out = text(&cloudbook(&["sim", "lambda", "invoke", "--function", &f])).replace(&f, "typo.toml");
     expect![[r#"
-        error: typo.toml:4:1: error: unknown key "sqs" (expected one of: s3, schedule, api)
+        error: typo.toml:4:1: error: unknown key "sqs" in [triggers] (expected one of: s3, schedule, api)
     "#]]
     .assert_eq(&out);
 }
@@ -156,6 +156,50 @@ fn load_reports_throttles_and_cold_starts() {
         minutes
             .iter()
             .all(|m| m["concurrent_executions"].as_u64().unwrap() <= 5)
+    );
+}
+
+#[test]
+fn load_takes_durations_in_the_one_grammar() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "f.toml",
+        "name = \"f\"\nhandler = \"fn handler(e, c) { 1 }\"\n",
+    );
+    let run = |duration: &str| {
+        cloudbook(&[
+            "sim",
+            "lambda",
+            "load",
+            "--function",
+            &f,
+            "--rps",
+            "10",
+            "--duration",
+            duration,
+            "--json",
+        ])
+    };
+    let v = json(&run("1.5m"));
+    // 90 s of load spans minutes 0 and 1, at 10 requests per second.
+    assert_eq!(v["minutes"].as_array().unwrap().len(), 2);
+    let invocations = |d: &str| json(&run(d))["invocations"].as_u64().unwrap();
+    let (one, half, two) = (
+        invocations("1m"),
+        v["invocations"].as_u64().unwrap(),
+        invocations("2m"),
+    );
+    assert!(one < half && half < two, "1m {one}, 1.5m {half}, 2m {two}");
+    for same in ["90s", "90", "90000ms"] {
+        assert_eq!(json(&run(same)), v, "--duration {same}");
+    }
+    let o = run("1.5x");
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("invalid duration \"1.5x\": unknown unit \"x\""),
+        "{}",
+        text(&o)
     );
 }
 

@@ -165,11 +165,41 @@ fn bad_input_names_the_chapter_line_column_and_fix() {
             [function
             ```
             ---
-            book/ch.md:12:1: error: unknown field `memroy_size`, expected one of `name`, `handler`, `handler_file`, `memory_size`, `timeout`, `architecture`, `ephemeral_storage`, `environment`, `reserved_concurrency`, `policies`, `triggers` (in a ```lab block; see the lab format in the book's reference)
-            book/ch.md:17:10: error: unclosed table, expected `]` (in a ```lab block; see the lab format in the book's reference)
+            book/ch.md:12:1: error: unknown key "memroy_size" in [function]: did you mean "memory_size"? (expected one of: name, handler, handler_file, memory_size, timeout, architecture, ephemeral_storage, environment, reserved_concurrency, policies, triggers)
+            book/ch.md:17:10: error: invalid TOML: unclosed table, expected `]`
             book/ch.md:1:6: error: a {{#quiz}} directive must stand on a line of its own: put a blank line before and after it
             book/ch.md:3:9: error: no such quiz file "quizzes/missing.toml"
             book/ch.md:5:1: error: {{#quiz}} needs a file: write {{#quiz quizzes/<chapter>.toml}}
         "#]],
+    );
+}
+
+/// A lab with three mistakes inside a list item: three diagnostics at their chapter line and
+/// column (the block's lines are indented by the item's three columns).
+#[test]
+fn a_lab_with_three_mistakes_shows_three_diagnostics_in_the_chapter() {
+    check(
+        "# Lab\n\n1. Try it:\n\n   ```lab\n   id = \"first-function\"\n   titel = \"Your first function\"\n   [function]\n   name = \"hello\"\n   handler = 'fn handler(e, c) { \"hi\" }'\n   memory_size = 64\n   [[goals]]\n   check = \"response-contain\"\n   text = \"hi\"\n   ```\n",
+        expect![[r##"
+            # Lab
+
+            1. Try it:
+
+               ```lab
+               id = "first-function"
+               titel = "Your first function"
+               [function]
+               name = "hello"
+               handler = 'fn handler(e, c) { "hi" }'
+               memory_size = 64
+               [[goals]]
+               check = "response-contain"
+               text = "hi"
+               ```
+            ---
+            book/ch.md:7:4: error: unknown key "titel" in the lab: did you mean "title"? (expected one of: id, title, instructions, function, event, goals, seed)
+            book/ch.md:11:4: error: ValidationException: 1 validation error detected: Value '64' at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to 128
+            book/ch.md:13:12: error: unknown goal check "response-contain" (did you mean "response-contains"? expected one of: no-error, response-contains, log-contains, status-code, max-billed-ms)
+        "##]],
     );
 }
