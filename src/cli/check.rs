@@ -40,6 +40,7 @@ pub fn check(root: &Path) -> anyhow::Result<ExitCode> {
         pages.push((label, t.embeds));
     }
     diagnostics.extend(cross_check(&pages));
+    diagnostics.extend(super::links::check_book(&root, &src)?);
     diagnostics.sort();
     if diagnostics.is_empty() {
         println!(

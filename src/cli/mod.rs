@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 pub mod build;
 pub mod check;
+pub mod links;
 pub mod preprocess;
 pub mod quiz;
 pub mod serve;

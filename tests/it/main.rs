@@ -8,3 +8,4 @@ mod preprocess;
 mod quiz;
 mod sans_io;
 mod support;
+mod tidy;
