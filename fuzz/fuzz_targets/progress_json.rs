@@ -11,7 +11,7 @@ use libfuzzer_sys::fuzz_target;
 #[allow(dead_code)]
 #[path = "../../playground/src/json.rs"]
 mod json;
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 #[path = "../../playground/src/num.rs"]
 mod num;
 
