@@ -41,6 +41,7 @@ pub fn check(root: &Path) -> anyhow::Result<ExitCode> {
     }
     diagnostics.extend(cross_check(&pages));
     diagnostics.extend(super::check_book::check_book(&md, &pages));
+    diagnostics.extend(super::links::check_book(&root, &src)?);
     diagnostics.sort();
     if diagnostics.is_empty() {
         println!(

@@ -14,6 +14,7 @@ pub mod build;
 pub mod check;
 pub mod check_book;
 pub mod glossary;
+pub mod links;
 pub mod preprocess;
 pub mod quiz;
 mod serve;

@@ -81,7 +81,15 @@ pub fn transform_chapter(
                             spec.render_markdown(&mut render_markdown);
                             edits.push((
                                 range.clone(),
-                                placeholder(LAB_CLASS, "data-lab", &spec, "", "lab", newline(content)),
+                                placeholder(
+                                    LAB_CLASS,
+                                    "data-lab",
+                                    &spec,
+                                    "",
+                                    "lab",
+                                    &lab_text(&spec),
+                                    newline(content),
+                                ),
                             ));
                             out.embeds.push(Embed::Lab(Box::new(spec)));
                         }
@@ -144,7 +152,15 @@ pub fn transform_chapter(
                 let hash = format!(" data-quiz-hash=\"{}\"", quiz::content_hash(&q));
                 edits.push((
                     m.range.clone(),
-                    placeholder(QUIZ_CLASS, "data-quiz", &q, &hash, "quiz", newline(content)),
+                    placeholder(
+                        QUIZ_CLASS,
+                        "data-quiz",
+                        &q,
+                        &hash,
+                        "quiz",
+                        &quiz_text(&q),
+                        newline(content),
+                    ),
                 ));
                 out.embeds.push(Embed::Quiz {
                     source: path.to_string(),
@@ -196,20 +212,53 @@ fn on_its_own_line(content: &str, r: &Range<usize>) -> bool {
 
 /// One placeholder element on a single line, blank lines around it so CommonMark treats it as
 /// an HTML block and the Markdown after it parses normally. The JSON goes in an attribute,
-/// escaped; the text inside is what a reader without JavaScript sees.
+/// escaped. Inside is `text`, what a reader without JavaScript sees and what mdBook's search
+/// indexes (it reads text, never attributes); the widget replaces it when it mounts. The sentence
+/// saying why the widget is missing is an attribute that `cloudbook.css` shows until a module
+/// claims the element, so search does not find it once per widget.
 fn placeholder<T: serde::Serialize>(
     class: &str,
     attr: &str,
     data: &T,
     extra: &str,
     what: &str,
+    text: &str,
     nl: &str,
 ) -> String {
     let json = serde_json::to_string(data).expect("quiz and lab types serialise to JSON");
+    // A blank line would end the HTML block, and `<pre>` keeps its line breaks: as `&#10;` the
+    // breaks stay in the text and the element stays on one line.
+    let text = text.trim_end().replace("\r\n", "\n").replace('\n', "&#10;");
     format!(
-        "{nl}<div class=\"{class}\" {attr}=\"{}\"{extra}><p class=\"cloudbook-fallback\">This {what} needs JavaScript and WebAssembly; it loads here when both are available.</p></div>{nl}",
+        "{nl}<div class=\"{class}\" {attr}=\"{}\"{extra} data-fallback=\"This {what} needs JavaScript and WebAssembly; it loads here when both are available.\">{text}</div>{nl}",
         escape_attr(&json)
     )
+}
+
+/// What a quiz shows without JavaScript, and what search finds of it: its title and prompts,
+/// never the options, answers, hints or feedback.
+fn quiz_text(q: &Quiz) -> String {
+    let mut html = String::new();
+    if let Some(title) = &q.title {
+        html += &format!("<p><strong>{}</strong></p>", escape_attr(title));
+    }
+    html += "<ol>";
+    for question in &q.questions {
+        html += &format!("<li>{}</li>", question.prompt.trim());
+    }
+    html + "</ol>"
+}
+
+/// What a lab shows without JavaScript, and what search finds of it: its title and instructions.
+fn lab_text(spec: &LabSpec) -> String {
+    let mut html = String::new();
+    if let Some(title) = &spec.title {
+        html += &format!("<p><strong>{}</strong></p>", escape_attr(title));
+    }
+    if let Some(instructions) = &spec.instructions {
+        html += instructions.trim();
+    }
+    html
 }
 
 /// The chapter's own line ending, so a CRLF file stays CRLF around what we insert.
@@ -433,6 +482,7 @@ fn expand_progress(content: &str, catalog: &Catalog) -> String {
             catalog,
             "",
             "progress page",
+            "",
             newline(content),
         ));
         last = d.range.end;

@@ -264,3 +264,87 @@ fn serve_answers_malformed_requests_with_400_and_keeps_serving() {
     assert!(server.get("/%63hapter.html").starts_with("HTTP/1.1 200 OK"));
     assert!(server.get("/caf%c3%a9.html").starts_with("HTTP/1.1 404"));
 }
+
+/// The search index mdBook wrote into `site`, as the JSON inside `searchindex-<hash>.js`.
+fn search_index(site: &Path) -> serde_json::Value {
+    let file = std::fs::read_dir(site)
+        .expect("the site folder")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| {
+            let name = p.file_name().unwrap_or_default().to_string_lossy();
+            name.starts_with("searchindex") && name.ends_with(".js")
+        })
+        .unwrap_or_else(|| panic!("cloudbook build wrote no searchindex*.js into {}", site.display()));
+    let js = std::fs::read_to_string(&file).expect("the index is text");
+    // `window.search = Object.assign(window.search, JSON.parse('…'));`, with `\` and `'` escaped.
+    let start = js.find("JSON.parse('").expect("the index is a JSON.parse call") + "JSON.parse('".len();
+    let end = js.rfind("'));").expect("the call is closed");
+    let mut json = String::new();
+    let mut chars = js[start..end].chars();
+    while let Some(c) = chars.next() {
+        json.push(if c == '\\' {
+            chars.next().expect("an escape has a character")
+        } else {
+            c
+        });
+    }
+    serde_json::from_str(&json).expect("the index is JSON")
+}
+
+#[test]
+fn build_writes_a_search_index_of_text_prompts_and_labs_without_answers() {
+    let dir = fixture("book-min");
+    // Give the lab a title no other text has, and instructions.
+    let chapter = dir.path().join("book/chapter.md");
+    let md = std::fs::read_to_string(&chapter).expect("fixture chapter");
+    let md = md.replace(
+        "  title = \"Mini\"\n",
+        "  title = \"Tiny greeting lab\"\n  instructions = \"Make the function answer **ok**.\"\n",
+    );
+    std::fs::write(&chapter, md).expect("chapter written");
+    let site = build(dir.path(), "site");
+    let html = std::fs::read_to_string(site.join("chapter.html")).expect("chapter page");
+    assert!(
+        html.contains("id=\"mdbook-search-toggle\""),
+        "the menu bar has the search button"
+    );
+    let index = search_index(&site);
+    let docs = index["index"]["documentStore"]["docs"]
+        .as_object()
+        .expect("elasticlunr's document store");
+    let bodies: Vec<String> = docs
+        .values()
+        .map(|d| {
+            format!(
+                "{} | {}",
+                d["title"].as_str().unwrap_or(""),
+                d["body"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    let all = bodies.join("\n");
+    for wanted in [
+        "Some text before.",                                 // chapter text
+        "A chapter",                                         // a heading
+        "Mini quiz",                                         // the quiz's title
+        "What is the default timeout of a Lambda function?", // its prompt, as text
+        "Tiny greeting lab",                                 // the lab's title
+        "Make the function answer ok.",                      // and its instructions
+    ] {
+        assert!(all.contains(wanted), "the index lacks {wanted:?}:\n{all}");
+    }
+    for unwanted in [
+        "3 seconds",  // an option, and the answer
+        "15 minutes", // another option
+        "mini-timeout",
+        "&quot;",
+        "\"id\"",
+        "handler",
+        "needs JavaScript",
+    ] {
+        assert!(!all.contains(unwanted), "the index holds {unwanted:?}:\n{all}");
+    }
+    // Each prompt once, not once per copy of the quiz's data.
+    assert_eq!(all.matches("What is the default timeout").count(), 1, "{all}");
+}

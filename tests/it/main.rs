@@ -11,3 +11,4 @@ mod quiz;
 mod sans_io;
 mod subpath;
 mod support;
+mod tidy;
