@@ -260,7 +260,7 @@ fn read(path: &Path) -> anyhow::Result<String> {
 }
 
 /// Reads and parses a scenario file; prints every diagnostic and gives `None` when it is invalid.
-fn parse_file<S>(
+pub(super) fn parse_file<S>(
     path: &Path,
     parse: fn(&str, &str) -> Result<S, Vec<crate::diag::Diagnostic>>,
 ) -> anyhow::Result<Option<S>> {
@@ -274,7 +274,7 @@ fn parse_file<S>(
     }
 }
 
-fn trace_json<R: std::fmt::Display + serde::Serialize>(trace: &Trace<R>) -> serde_json::Value {
+pub(super) fn trace_json<R: std::fmt::Display + serde::Serialize>(trace: &Trace<R>) -> serde_json::Value {
     let lines: Vec<serde_json::Value> = trace
         .entries()
         .iter()
@@ -283,7 +283,7 @@ fn trace_json<R: std::fmt::Display + serde::Serialize>(trace: &Trace<R>) -> serd
     json!({ "hash": format!("{:016x}", trace.hash()), "entries": lines })
 }
 
-fn print_json(v: &serde_json::Value) -> anyhow::Result<()> {
+pub(super) fn print_json(v: &serde_json::Value) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string_pretty(v)?);
     Ok(())
 }

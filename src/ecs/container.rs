@@ -421,6 +421,47 @@ struct StepIn {
     content: Option<String>,
 }
 
+use crate::diag::{Field, Ty, opt, req};
+
+/// The container scenario's shape for the one walk in [`crate::diag`]; documented in
+/// `book/reference/container-host.md`.
+const FILE: &[Field] = &[
+    opt(
+        "image",
+        Ty::TableList(IMAGE),
+        "Images built before the first step.",
+    ),
+    opt("step", Ty::TableList(STEP), "Docker-like steps, played in order."),
+];
+const IMAGE: &[Field] = &[
+    req("tag", Ty::Str, "The image's name and tag."),
+    req("build", Ty::Str, "The build file, one instruction a line."),
+];
+const STEP: &[Field] = &[
+    opt("create", Ty::Str, "Create a container with this name."),
+    opt("start", Ty::Str, "Start this container."),
+    opt("stop", Ty::Str, "Stop this container."),
+    opt("rm", Ty::Str, "Remove this container."),
+    opt("write", Ty::Str, "Write a file in this container."),
+    opt("read", Ty::Str, "Read a file in this container."),
+    opt("image", Ty::Str, "With create: the image."),
+    opt(
+        "mounts",
+        Ty::StrList,
+        "With create: `volume:/path` or `/host:/path`.",
+    ),
+    opt("path", Ty::Str, "With write and read: the file."),
+    opt("content", Ty::Str, "With write: the text."),
+];
+
+/// Never returned: [`Walk::finish`](crate::diag::Walk::finish) gives the diagnostics instead.
+fn unreachable_scenario() -> Scenario {
+    Scenario {
+        images: ImageStore::new(),
+        steps: Vec::new(),
+    }
+}
+
 const COMMANDS: &str = "create, start, stop, rm, write, read";
 
 /// Where `key = …` is written in the table that starts at `from` (its header or its first key),
@@ -468,10 +509,22 @@ fn parse_mount(m: &str) -> Option<Mount> {
 
 /// Parses a container scenario file; `path` only labels diagnostics. Every problem is reported.
 pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
+    // The shape goes through the one walk every input file uses; what it finds sound is then
+    // read as before and checked for what only this file knows (one command per step, mounts).
+    let root = crate::diag::read_toml(path, text)?;
+    let mut w = crate::diag::Walk::new(path, text);
+    w.root(&root, FILE, &crate::diag::Place::root("the container scenario"));
+    if !w.diags.is_empty() {
+        return w.finish(unreachable_scenario());
+    }
     let file: FileIn = toml::from_str(text).map_err(|e| {
-        let message = super::scenario::reword(e.message());
-        let offset = super::scenario::refine(text, e.span().map_or(0, |s| s.start), &message);
-        vec![Diagnostic::at_offset(path, text, offset, message)]
+        let message = format!("invalid value: {}", e.message().trim().replace('`', "\""));
+        vec![Diagnostic::at_offset(
+            path,
+            text,
+            e.span().map_or(0, |s| s.start),
+            message,
+        )]
     })?;
     let mut diags = vec![];
     let mut images = ImageStore::new();

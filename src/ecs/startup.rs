@@ -57,7 +57,6 @@ pub fn startup_total(w: Workload) -> SimDuration {
     startup(w).into_iter().fold(SimDuration::ZERO, |a, (_, d)| a + d)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
