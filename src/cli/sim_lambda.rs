@@ -313,8 +313,9 @@ fn invoke(a: InvokeArgs) -> anyhow::Result<ExitCode> {
     }
     if a.trace {
         println!("--- trace (hash {:016x})", inv.trace_hash);
-        for l in &inv.trace {
-            println!("{l}");
+        // The typed events, rendered here at the edge (the same text as `inv.trace`).
+        for e in &inv.events {
+            println!("{e}");
         }
     }
     println!("---");

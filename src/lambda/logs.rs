@@ -1,42 +1,18 @@
 //! CloudWatch Logs lines exactly as Lambda writes them: START, END, REPORT (tab-separated, with a
 //! trailing tab, `Init Duration` only on cold starts), runtime lines (`<time>\t<id>\tINFO\t<msg>`),
-//! and the timeout and out-of-memory lines. Formatting only; nothing here decides what happened.
+//! the timeout and out-of-memory lines, and the whole block of one invocation
+//! ([`invocation_lines`]). Formatting only; nothing here decides what happened.
 
 use serde_json::Value;
 
 use super::clock;
-use crate::sim::Rng;
+pub use super::ids::RequestId;
+use super::script::Failure;
+use crate::sim::{Rng, SimDuration, SimTime};
 
 /// A request id shaped like AWS's (a version-4 UUID), drawn from the simulation's RNG.
 pub fn request_id(rng: &mut Rng) -> String {
     RequestId::draw(rng).to_string()
-}
-
-/// A request id as drawn (two random words), formatted as a version-4 UUID only when shown, so
-/// runs that keep no text never pay for it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RequestId(u64, u64);
-
-impl RequestId {
-    pub fn draw(rng: &mut Rng) -> Self {
-        let a = rng.next_u64();
-        RequestId(a, rng.next_u64())
-    }
-}
-
-impl std::fmt::Display for RequestId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let RequestId(a, b) = *self;
-        write!(
-            f,
-            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-            a >> 32,
-            (a >> 16) & 0xffff,
-            a & 0x0fff,
-            0x8000 | ((b >> 48) & 0x3fff),
-            b & 0xffff_ffff_ffff
-        )
-    }
 }
 
 /// A log stream name: `2026/01/01/[$LATEST]<32 hex>`.
@@ -97,6 +73,97 @@ pub fn timeout_line(unix_ms: i64, request_id: &str, timeout_s: u32) -> String {
         "{} {request_id} Task timed out after {timeout_s}.00 seconds",
         clock::format_millis(unix_ms)
     )
+}
+
+/// What the runtime prints when it is killed for exceeding its memory.
+pub fn killed_line(request_id: &str) -> String {
+    format!("RequestId: {request_id} Error: Runtime exited with error: signal: killed")
+}
+
+/// Everything [`invocation_lines`] needs to know about one invocation that ran (or whose Init
+/// failed).
+pub struct InvocationLog<'a> {
+    pub request_id: RequestId,
+    /// Wall-clock time of simulated zero, in Unix seconds.
+    pub epoch_unix: i64,
+    pub arrived: SimTime,
+    pub handler_start: SimTime,
+    pub end: SimTime,
+    /// The Init phase's duration, on a cold start.
+    pub init_us: Option<u64>,
+    /// Init failed: its error is an uncaught exception, logged before START.
+    pub init_failed: bool,
+    pub result: &'a Result<Value, Failure>,
+    /// (offset µs into the handler, level, message) for every `print`/`debug`.
+    pub phase_logs: &'a [(u64, &'static str, String)],
+    pub duration_us: u64,
+    pub billed_ms: u64,
+    pub memory_mb: u32,
+    pub max_memory_mb: u64,
+    pub timeout_s: u32,
+}
+
+/// The lines one invocation writes to its log stream, in order: an Init error, START, the
+/// handler's lines, an Invoke error, END, REPORT, and the timeout or out-of-memory lines.
+pub fn invocation_lines(l: &InvocationLog<'_>) -> Vec<String> {
+    let ms = |t: SimTime| clock::unix_millis(l.epoch_unix, t);
+    let request_id = l.request_id.to_string();
+    let mut lines = Vec::new();
+    if let Err(Failure::Error {
+        error_type,
+        message,
+        trace,
+    }) = l.result
+        && l.init_failed
+    {
+        lines.push(runtime_line(
+            ms(l.arrived),
+            "undefined",
+            "ERROR",
+            &format!("Uncaught Exception \t{}", error_json(error_type, message, trace)),
+        ));
+    }
+    lines.push(start_line(&request_id));
+    for (off, level, msg) in l.phase_logs {
+        lines.push(runtime_line(
+            ms(l.handler_start + SimDuration::from_micros(*off)),
+            &request_id,
+            level,
+            msg,
+        ));
+    }
+    if let Err(Failure::Error {
+        error_type,
+        message,
+        trace,
+    }) = l.result
+        && !l.init_failed
+    {
+        lines.push(runtime_line(
+            ms(l.end),
+            &request_id,
+            "ERROR",
+            &format!("Invoke Error \t{}", error_json(error_type, message, trace)),
+        ));
+    }
+    lines.push(end_line(&request_id));
+    lines.push(report_line(
+        &request_id,
+        l.duration_us,
+        l.billed_ms,
+        l.memory_mb,
+        l.max_memory_mb,
+        l.init_us,
+    ));
+    match l.result {
+        Err(Failure::Timeout) => lines.push(timeout_line(ms(l.end), &request_id, l.timeout_s)),
+        Err(Failure::OutOfMemory) => {
+            lines.push(killed_line(&request_id));
+            lines.push("Runtime.ExitError".into());
+        }
+        _ => {}
+    }
+    lines
 }
 
 /// The error JSON in AWS's field order (`errorType`, `errorMessage`, `trace`), one line.

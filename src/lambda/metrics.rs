@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::model::FunctionId;
+use super::ids::FunctionId;
 use crate::sim::SimTime;
 
 #[derive(Debug, Clone, Default)]

@@ -13,12 +13,14 @@ pub(crate) mod billing;
 pub(crate) mod clock;
 pub(crate) mod config;
 pub mod events;
+pub(crate) mod ids;
 pub(crate) mod logs;
 pub(crate) mod metrics;
 pub(crate) mod model;
 pub(crate) mod s3;
 pub mod schedule;
 pub(crate) mod script;
+pub(crate) mod trace;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -27,11 +29,13 @@ pub use config::{
     Architecture, FunctionConfig, FunctionSpec, InvalidFunctionConfig, load_function_file,
     parse_function_file, validate_with,
 };
+pub use ids::{EnvId, FunctionId, RequestId};
 pub use model::{
-    Account, AccountConfig, Event, InvocationRecord, InvokeRequest, Load, Mode, Outcome, Record, StartKind,
+    Account, AccountConfig, Event, InvocationRecord, InvokeRequest, Load, Mode, Outcome, StartKind,
 };
+pub use trace::{ColdCause, Ending, Record, ResetCause, RetryCause, Throttle, TraceEvent};
 
-use crate::sim::{Engine, SimDuration, SimTime};
+use crate::sim::{Engine, SimDuration, SimTime, TraceEntry};
 
 /// Validates a function against the default account (1,000 concurrent executions).
 pub fn validate(spec: &FunctionSpec) -> Result<FunctionConfig, InvalidFunctionConfig> {
@@ -52,6 +56,13 @@ pub struct Invocation {
     pub logs: Vec<String>,
     /// The engine's trace, one line per event.
     pub trace: Vec<String>,
+    /// The same trace as typed events, for pages that explain each decision (not serialised, so
+    /// the CLI's JSON stays as it was).
+    #[serde(skip)]
+    pub events: Vec<TraceEntry<Record>>,
+    /// The invocation's request id, typed: its events are those whose `request` it is.
+    #[serde(skip)]
+    pub request: RequestId,
     pub trace_hash: u64,
     pub duration_ms: f64,
     pub billed_ms: u64,
@@ -78,15 +89,12 @@ pub fn invoke_once(
     let mut account = Account::new(AccountConfig::default());
     account.add_function(config);
     let mut engine = Engine::new(account, seed);
-    engine.schedule_at(
-        SimTime::ZERO,
-        Event::Invoke(Box::new(InvokeRequest::new(
-            &name,
-            event.clone(),
-            Mode::Sync,
-            "cli",
-        ))),
-    );
+    // The request id is drawn here rather than on arrival so the record can be found by it. It is
+    // the engine's first draw either way, so the trace is the same.
+    let request = engine.with_context(|_, cx| RequestId::draw(cx.rng()));
+    let mut req = InvokeRequest::new(&name, event.clone(), Mode::Sync, "cli");
+    req.request_id = Some(request);
+    engine.schedule_at(SimTime::ZERO, Event::Invoke(Box::new(req)));
     // Idle environments are reclaimed minutes later; stop before that so the trace stays short.
     // Handlers that invoke each other asynchronously could fan out without end, so the run is
     // also capped in steps (AWS itself stops such recursive loops).
@@ -98,9 +106,8 @@ pub fn invoke_once(
     }
     let (account, trace) = engine.into_parts();
     let record = account
-        .records()
-        .iter()
-        .find(|r| r.function == name && r.source == "cli")
+        .records_of(request)
+        .next()
         .expect("a synchronous invocation always ends within its timeout")
         .clone();
     let (response, error) = match &record.outcome {
@@ -114,11 +121,13 @@ pub fn invoke_once(
         logs: record.logs.clone(),
         trace: trace.entries().iter().map(|e| e.to_string()).collect(),
         trace_hash: trace.hash(),
+        events: trace.entries().to_vec(),
+        request,
         duration_ms: record.duration_us as f64 / 1000.0,
         billed_ms: record.billed_ms,
         init_ms: record.init_us.map(|us| us as f64 / 1000.0),
         max_memory_mb: record.max_memory_mb,
-        request_id: record.request_id.clone(),
+        request_id: record.request_id.to_string(),
         cost_usd: price.total_usd,
         log_group: format!("/aws/lambda/{name}"),
     })

@@ -1,23 +1,30 @@
 //! The simulated account as a [`Model`]: functions, their execution environments, concurrency,
 //! throttling, asynchronous retries, S3 notifications and schedules, on the shared engine.
 //!
-//! Every decision is a trace line that says why (cold because no environment was idle, warm
-//! because env N was idle since t, throttled because a named limit was reached). Script execution
-//! is delegated to [`super::script`], log formatting to [`super::logs`], events to
-//! [`super::events`]; billing and metrics read the finished [`InvocationRecord`]s.
+//! Every decision is a typed trace event that says why ([`super::trace`]: cold because no
+//! environment was idle, warm because env N was idle since t, throttled because a named limit was
+//! reached). An invocation goes through four steps, each a method: admission (concurrency and
+//! scaling limits), acquiring a warm or a new environment, running or replaying the handler, and
+//! scheduling its side effects; its CloudWatch lines are written by [`super::logs`]. Script
+//! execution is delegated to [`super::script`], events to [`super::events`]; billing and metrics
+//! read the finished [`InvocationRecord`]s.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::fmt;
 use std::rc::Rc;
 
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::config::FunctionConfig;
-use super::logs::{self, RequestId};
+pub use super::ids::{EnvId, FunctionId, RequestId};
+use super::logs;
 use super::s3::S3Store;
 use super::script::{Effect, EnvState, Failure, PhaseInput, PhaseOutcome, Program};
+pub use super::trace::{
+    ASYNC_MAX_ATTEMPTS, ASYNC_THROTTLE_RETRY_WINDOW, ColdCause, Ending, Record, ResetCause, RetryCause,
+    Throttle, TraceEvent,
+};
 use super::{clock, events, schedule};
 use crate::sim::{Context, Model, SimDuration, SimTime};
 
@@ -64,9 +71,6 @@ impl Default for AccountConfig {
         }
     }
 }
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct FunctionId(pub u32);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Mode {
@@ -115,42 +119,19 @@ impl InvokeRequest {
 #[derive(Debug, Clone)]
 pub struct Finished {
     f: FunctionId,
-    env: u32,
+    env: EnvId,
     request_id: RequestId,
     mode: Mode,
     started: SimTime,
     duration_us: u64,
     billed_ms: u64,
+    init_us: Option<u64>,
     memory_mb: u32,
-    ended: Ended,
+    ending: Ending,
     record: Option<Box<InvocationRecord>>,
     retry: Option<Box<InvokeRequest>>,
     /// Why the environment must be reset, if it must.
-    reset: Option<&'static str>,
-}
-
-/// How the handler phase ended, for the trace line announced at the end.
-#[derive(Debug, Clone)]
-enum Ended {
-    Succeeded,
-    Failed(String),
-    TimedOut(u32),
-    OutOfMemory(u32),
-}
-
-impl Ended {
-    fn is_error(&self) -> bool {
-        !matches!(self, Ended::Succeeded)
-    }
-    fn line(&self, env: u32, duration_us: u64) -> String {
-        let d = SimDuration::from_micros(duration_us);
-        match self {
-            Ended::Succeeded => format!("Succeeded env={env} duration={d}"),
-            Ended::Failed(t) => format!("Failed env={env} errorType={t} duration={d}"),
-            Ended::TimedOut(s) => format!("TimedOut env={env} duration={d} timeout={s}s"),
-            Ended::OutOfMemory(mb) => format!("OutOfMemory env={env} memory={mb}MB duration={d}"),
-        }
-    }
+    reset: Option<ResetCause>,
 }
 
 #[derive(Debug, Clone)]
@@ -194,7 +175,7 @@ pub enum Outcome {
 /// Everything known about one finished (or throttled) invocation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InvocationRecord {
-    pub request_id: String,
+    pub request_id: RequestId,
     pub function: String,
     pub source: String,
     pub mode: Mode,
@@ -202,7 +183,7 @@ pub struct InvocationRecord {
     pub arrived: SimTime,
     pub ended: SimTime,
     pub start: Option<StartKind>,
-    pub env: Option<u32>,
+    pub env: Option<EnvId>,
     pub init_us: Option<u64>,
     pub duration_us: u64,
     pub billed_ms: u64,
@@ -210,31 +191,6 @@ pub struct InvocationRecord {
     pub max_memory_mb: u64,
     pub outcome: Outcome,
     pub logs: Vec<String>,
-}
-
-/// One trace line's content.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Record {
-    pub function: Option<String>,
-    pub request: Option<String>,
-    pub what: String,
-}
-
-impl fmt::Display for Record {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(func) = &self.function {
-            write!(f, "fn={func} ")?;
-        }
-        if let Some(r) = &self.request {
-            write!(f, "req={} ", short(r))?;
-        }
-        f.write_str(&self.what)
-    }
-}
-
-/// The first block of a request id: enough to follow one request through a trace.
-fn short(id: &str) -> &str {
-    id.split('-').next().unwrap_or(id)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -270,7 +226,10 @@ struct Function {
     tokens_at: SimTime,
     schedules: Vec<schedule::Schedule>,
     /// Idle environment ids, most recently freed last (may hold reclaimed ones, skipped lazily).
-    idle: Vec<u32>,
+    idle: Vec<EnvId>,
+    /// Environments gone after idling, and after a failure: the reasons a cold start cites.
+    reclaimed: u32,
+    reset: u32,
 }
 
 /// A constant-rate load: `rps` arrivals per second (jittered) until `until`.
@@ -360,6 +319,8 @@ impl Account {
             busy: 0,
             schedules,
             idle: Vec::new(),
+            reclaimed: 0,
+            reset: 0,
         });
         id
     }
@@ -372,6 +333,10 @@ impl Account {
     }
     pub fn records(&self) -> &[InvocationRecord] {
         &self.records
+    }
+    /// The records of one request: one per attempt (asynchronous retries share the request id).
+    pub fn records_of(&self, request: RequestId) -> impl Iterator<Item = &InvocationRecord> {
+        self.records.iter().filter(move |r| r.request_id == request)
     }
     pub fn log_group(&self, function: &str) -> &[(i64, String, String)] {
         self.log_groups
@@ -436,6 +401,8 @@ impl Account {
         clock::unix_millis(self.config.epoch_unix, at)
     }
 
+    /// One request reaches the function: admission, an environment, the handler, side effects.
+    /// Each step is a method below; this one only threads their results.
     fn invoke(&mut self, mut req: InvokeRequest, cx: &mut Cx<'_>) {
         let now = cx.now();
         let request_id = *req.request_id.get_or_insert_with(|| RequestId::draw(cx.rng()));
@@ -443,131 +410,248 @@ impl Account {
         let Some(fid) = self.function_id(&req.function) else {
             let (region, account) = (&self.config.region, &self.config.account_id);
             cx.record_with(|| Record {
-                function: Some(req.function.to_string()),
-                request: Some(request_id.to_string()),
-                what: format!(
-                    "ResourceNotFound reason=\"Function not found: arn:aws:lambda:{region}:{account}:function:{}\"",
-                    req.function
-                ),
+                function: Some(req.function.clone()),
+                request: Some(request_id),
+                event: TraceEvent::ResourceNotFound {
+                    arn: format!("arn:aws:lambda:{region}:{account}:function:{}", req.function),
+                },
             });
             return;
         };
-        let name = self.functions[fid.0 as usize].name.clone();
-        let rec = |what: String| Record {
-            function: Some(name.to_string()),
-            request: Some(request_id.to_string()),
-            what,
-        };
+        let idle = self.top_idle(fid);
+        if let Err(throttle) = self.admit(fid, idle.is_some(), now) {
+            self.throttle(fid, throttle, req, request_id, arrived, cx);
+            return;
+        }
+        let start = self.acquire_env(fid, idle, request_id, cx);
+        let run = self.run_handler(fid, &start, &req, request_id, cx);
+        let f = &self.functions[fid.0 as usize];
+        let name = f.name.clone();
+        let (memory_mb, timeout_s) = (f.config.memory_mb, f.config.timeout_s);
+        // The full record with its CloudWatch lines costs string formatting; long load runs that
+        // keep no records skip it.
+        let record = self.config.keep_records.then(|| {
+            let result = &run.outcome.result;
+            let end_ms = clock::unix_millis(self.config.epoch_unix, run.end);
+            let lines = logs::invocation_lines(&logs::InvocationLog {
+                request_id,
+                epoch_unix: self.config.epoch_unix,
+                arrived: now,
+                handler_start: run.handler_start,
+                end: run.end,
+                init_us: start.init_us,
+                init_failed: run.init_failed,
+                result,
+                phase_logs: &run.outcome.logs,
+                duration_us: run.duration_us,
+                billed_ms: run.billed_ms,
+                memory_mb,
+                max_memory_mb: run.max_memory_mb,
+                timeout_s,
+            });
+            Box::new(InvocationRecord {
+                request_id,
+                function: name.to_string(),
+                source: req.source.to_string(),
+                mode: req.mode,
+                attempt: req.attempt,
+                arrived: now,
+                ended: run.end,
+                start: Some(start.kind),
+                env: Some(start.env),
+                init_us: start.init_us,
+                duration_us: run.duration_us,
+                billed_ms: run.billed_ms,
+                memory_mb,
+                max_memory_mb: run.max_memory_mb,
+                outcome: outcome_of(result, request_id, end_ms, timeout_s),
+                logs: lines,
+            })
+        });
+        self.schedule_effects(&name, run.handler_start, &run.outcome.effects, cx);
+        let retry = (run.ending.is_error() && req.mode == Mode::Async && req.attempt < ASYNC_MAX_ATTEMPTS)
+            .then(|| {
+                let mut again = req.clone();
+                again.attempt += 1;
+                Box::new(again)
+            });
+        cx.schedule_at(
+            run.end,
+            Event::Finish(Box::new(Finished {
+                f: fid,
+                env: start.env,
+                request_id,
+                mode: req.mode,
+                started: now,
+                duration_us: run.duration_us,
+                billed_ms: run.billed_ms,
+                init_us: start.init_us,
+                memory_mb,
+                ending: run.ending,
+                record,
+                retry,
+                reset: run.reset,
+            })),
+        );
+    }
 
-        // 1. Concurrency: reserved or the unreserved pool.
-        let cap = self.concurrency_cap(fid);
+    /// The most recently freed idle environment of `fid` and since when it is idle. The stack's
+    /// top is the most recently freed environment; reclaimed ones are dropped lazily when they
+    /// surface, so the lookup is O(1) however many environments exist.
+    fn top_idle(&mut self, fid: FunctionId) -> Option<(EnvId, SimTime)> {
+        let f = &mut self.functions[fid.0 as usize];
+        loop {
+            match f.idle.last() {
+                Some(&id) if f.envs[id.index()].phase != EnvPhase::Idle => {
+                    f.idle.pop();
+                }
+                Some(&id) => break Some((id, f.envs[id.index()].since)),
+                None => break None,
+            }
+        }
+    }
+
+    /// Admission: the concurrency limit that applies (the function's reservation or the
+    /// unreserved pool), then, when no environment is idle, the scaling rate for new ones. Takes
+    /// a scaling token when a new environment will be created.
+    fn admit(&mut self, fid: FunctionId, has_idle: bool, now: SimTime) -> Result<(), Throttle> {
         let (busy_fn, reserved) = {
             let f = &self.functions[fid.0 as usize];
             (f.busy, f.config.reserved_concurrency)
         };
-        let throttle = match reserved {
-            Some(0) => Some(Throttle::ReservedOff),
-            Some(r) if busy_fn >= r => Some(Throttle::Reserved { r, busy: busy_fn }),
-            None if self.unreserved_busy() >= cap => Some(Throttle::Account {
-                limit: self.config.concurrency_limit,
-                busy: self.unreserved_busy(),
-                cap,
-            }),
-            _ => None,
-        };
-        // 2. An idle environment, most recently used first.
-        let idle = {
-            let f = &mut self.functions[fid.0 as usize];
-            // The stack's top is the most recently freed environment; reclaimed ones are dropped
-            // lazily when they surface, so the lookup is O(1) however many environments exist.
-            loop {
-                match f.idle.last() {
-                    Some(&id) if f.envs[(id - 1) as usize].phase != EnvPhase::Idle => {
-                        f.idle.pop();
-                    }
-                    Some(&id) => break Some((id, f.envs[(id - 1) as usize].since)),
-                    None => break None,
+        match reserved {
+            Some(0) => return Err(Throttle::ReservedOff),
+            Some(r) if busy_fn >= r => {
+                return Err(Throttle::Reserved {
+                    reserved: r,
+                    busy: busy_fn,
+                });
+            }
+            Some(_) => {}
+            None => {
+                let pool = self.concurrency_cap(fid);
+                let busy = self.unreserved_busy();
+                if busy >= pool {
+                    return Err(Throttle::Account {
+                        limit: self.config.concurrency_limit,
+                        busy,
+                        pool,
+                    });
                 }
             }
-        };
-        // 3. A new environment needs scaling headroom.
-        let throttle = throttle.or_else(|| {
-            if idle.is_some() {
-                return None;
-            }
-            let per10 = f64::from(self.config.scaling_per_10s);
-            let f = &mut self.functions[fid.0 as usize];
-            let refill = now.since(f.tokens_at).as_micros() as f64 / 10_000_000.0 * per10;
-            f.tokens = (f.tokens + refill).min(per10);
-            f.tokens_at = now;
-            if f.tokens < 1.0 {
-                Some(Throttle::Scaling {
-                    per_10s: self.config.scaling_per_10s,
-                })
-            } else {
-                f.tokens -= 1.0;
-                None
-            }
-        });
-        if let Some(t) = throttle {
-            self.throttled += 1;
-            self.metrics.throttle(fid, now);
-            cx.record_with(|| rec(format!("Throttled status=429 reason=\"{}\"", t.why())));
-            if req.mode == Mode::Async && now.since(arrived) < SimDuration::from_secs(6 * 3600) {
-                // Lambda keeps throttled events in its queue and retries them with backoff.
-                let n = req.attempt.min(9);
-                let delay = SimDuration::from_secs((1u64 << n).min(300));
-                cx.record_with(|| {
-                    rec(format!(
-                        "RetryScheduled in={delay} reason=\"throttled; async events are retried for up to 6h\""
-                    ))
-                });
-                let mut again = req.clone();
-                again.attempt += 1;
-                cx.schedule(delay, Event::Invoke(Box::new(again)));
-            }
-            if self.config.keep_records {
-                let body = json!({"errorType": "TooManyRequestsException", "errorMessage": "Rate Exceeded.", "Reason": t.reason(), "Type": "User", "statusCode": 429});
-                self.records.push(InvocationRecord {
-                    request_id: request_id.to_string(),
-                    function: name.to_string(),
-                    source: req.source.to_string(),
-                    mode: req.mode,
-                    attempt: req.attempt,
-                    arrived: now,
-                    ended: now,
-                    start: None,
-                    env: None,
-                    init_us: None,
-                    duration_us: 0,
-                    billed_ms: 0,
-                    memory_mb: self.functions[fid.0 as usize].config.memory_mb,
-                    max_memory_mb: 0,
-                    outcome: Outcome::Throttled(body),
-                    logs: Vec::new(),
-                });
-            }
-            return;
         }
+        if has_idle {
+            return Ok(());
+        }
+        let per10 = f64::from(self.config.scaling_per_10s);
+        let f = &mut self.functions[fid.0 as usize];
+        let refill = now.since(f.tokens_at).as_micros() as f64 / 10_000_000.0 * per10;
+        f.tokens = (f.tokens + refill).min(per10);
+        f.tokens_at = now;
+        if f.tokens < 1.0 {
+            return Err(Throttle::Scaling {
+                per_10s: self.config.scaling_per_10s,
+            });
+        }
+        f.tokens -= 1.0;
+        Ok(())
+    }
 
-        // Take or create the environment.
+    /// A throttled request: counted, traced, queued again when it is asynchronous and young
+    /// enough, and recorded with AWS's 429 body.
+    fn throttle(
+        &mut self,
+        fid: FunctionId,
+        cause: Throttle,
+        req: InvokeRequest,
+        request_id: RequestId,
+        arrived: SimTime,
+        cx: &mut Cx<'_>,
+    ) {
+        let now = cx.now();
+        self.throttled += 1;
+        self.metrics.throttle(fid, now);
+        let name = &self.functions[fid.0 as usize].name;
+        let rec = |event| Record {
+            function: Some(name.clone()),
+            request: Some(request_id),
+            event,
+        };
+        cx.record_with(|| rec(TraceEvent::Throttled { cause }));
+        let waited = now.since(arrived);
+        if req.mode == Mode::Async && waited < ASYNC_THROTTLE_RETRY_WINDOW {
+            // Lambda keeps throttled events in its queue and retries them with backoff.
+            let n = req.attempt.min(9);
+            let delay = SimDuration::from_secs((1u64 << n).min(300));
+            cx.record_with(|| {
+                rec(TraceEvent::RetryScheduled {
+                    attempt: req.attempt + 1,
+                    delay,
+                    cause: RetryCause::Throttled {
+                        waited,
+                        window: ASYNC_THROTTLE_RETRY_WINDOW,
+                    },
+                })
+            });
+            let mut again = req.clone();
+            again.attempt += 1;
+            cx.schedule(delay, Event::Invoke(Box::new(again)));
+        }
+        if self.config.keep_records {
+            let body = json!({"errorType": "TooManyRequestsException", "errorMessage": "Rate Exceeded.", "Reason": cause.reason_code(), "Type": "User", "statusCode": 429});
+            self.records.push(InvocationRecord {
+                request_id,
+                function: name.to_string(),
+                source: req.source.to_string(),
+                mode: req.mode,
+                attempt: req.attempt,
+                arrived: now,
+                ended: now,
+                start: None,
+                env: None,
+                init_us: None,
+                duration_us: 0,
+                billed_ms: 0,
+                memory_mb: self.functions[fid.0 as usize].config.memory_mb,
+                max_memory_mb: 0,
+                outcome: Outcome::Throttled(body),
+                logs: Vec::new(),
+            });
+        }
+    }
+
+    /// Takes the idle environment, or creates one (a cold start, whose Init phase runs now), and
+    /// marks it busy.
+    fn acquire_env(
+        &mut self,
+        fid: FunctionId,
+        idle: Option<(EnvId, SimTime)>,
+        request_id: RequestId,
+        cx: &mut Cx<'_>,
+    ) -> Start {
+        let now = cx.now();
         let epoch = self.config.epoch_unix;
-        let (env_id, start_kind, init) = match idle {
-            Some((id, since)) => {
-                cx.record_with(|| {
-                    rec(format!(
-                        "WarmStart env={id} reason=\"reused env {id}, idle since {since}\""
-                    ))
+        let f = &mut self.functions[fid.0 as usize];
+        let start = match idle {
+            Some((env, idle_since)) => {
+                let name = &f.name;
+                cx.record_with(|| Record {
+                    function: Some(name.clone()),
+                    request: Some(request_id),
+                    event: TraceEvent::WarmStart { env, idle_since },
                 });
-                let f = &mut self.functions[fid.0 as usize];
                 let top = f.idle.pop();
-                debug_assert_eq!(top, Some(id), "a warm start takes the top of the idle stack");
-                (id, StartKind::Warm, None)
+                debug_assert_eq!(top, Some(env), "a warm start takes the top of the idle stack");
+                Start {
+                    env,
+                    kind: StartKind::Warm,
+                    init_us: None,
+                    init_failure: None,
+                }
             }
             None => {
                 self.cold_starts += 1;
-                let f = &mut self.functions[fid.0 as usize];
-                let id = f.envs.len() as u32 + 1;
+                let env = EnvId(f.envs.len() as u32 + 1);
                 let stream = logs::stream_name(clock::unix_millis(epoch, now), cx.rng());
                 // Runtime start-up: ~150 ms for an interpreted runtime on x86_64 (±20%), arm64 about
                 // 15% faster (maxday/lambda-perf), plus whatever the script's top level does.
@@ -588,19 +672,24 @@ impl Account {
                     Err(_) => (None, EnvState::default()),
                 };
                 let init_us = runtime_us + init_outcome.as_ref().map_or(0, |o| o.elapsed_us);
-                cx.record_with(|| {
-                    let gone = f.envs.iter().filter(|e| e.phase == EnvPhase::Gone).count();
-                    let reason = match (f.envs.is_empty(), gone) {
-                        (true, _) => "first request: no environment exists yet".to_string(),
-                        (false, 0) => format!("no idle environment ({} busy)", f.busy),
-                        (false, g) => {
-                            format!("no idle environment ({} busy, {g} reclaimed or reset)", f.busy)
-                        }
-                    };
-                    rec(format!(
-                        "ColdStart env={id} init={} reason=\"{reason}\"",
-                        SimDuration::from_micros(init_us)
-                    ))
+                let cause = if f.envs.is_empty() {
+                    ColdCause::FirstRequest
+                } else {
+                    ColdCause::NoIdle {
+                        busy: f.busy,
+                        reclaimed: f.reclaimed,
+                        reset: f.reset,
+                    }
+                };
+                let name = &f.name;
+                cx.record_with(|| Record {
+                    function: Some(name.clone()),
+                    request: Some(request_id),
+                    event: TraceEvent::ColdStart {
+                        env,
+                        init: SimDuration::from_micros(init_us),
+                        cause,
+                    },
                 });
                 f.envs.push(Env {
                     phase: EnvPhase::Busy,
@@ -615,34 +704,60 @@ impl Account {
                     (Ok(_), Some(o)) => o.result.err(),
                     _ => None,
                 };
-                (id, StartKind::Cold, Some((init_us, init_failure)))
+                Start {
+                    env,
+                    kind: StartKind::Cold,
+                    init_us: Some(init_us),
+                    init_failure,
+                }
             }
         };
-        let replay = self.config.replay_pure_handlers;
-        let f = &mut self.functions[fid.0 as usize];
-        let env_idx = (env_id - 1) as usize;
-        f.envs[env_idx].phase = EnvPhase::Busy;
+        f.envs[start.env.index()].phase = EnvPhase::Busy;
         f.busy += 1;
         self.busy_total += 1;
         let fn_busy = f.busy;
         self.metrics.concurrency(fid, now, fn_busy);
+        start
+    }
 
-        let init_us = init.as_ref().map(|(us, _)| *us);
-        let handler_start = now + SimDuration::from_micros(init_us.unwrap_or(0));
+    /// Runs the handler phase on the acquired environment, or replays it when this environment
+    /// already ran this event purely; then draws the numbers of the invocation (duration, memory,
+    /// billing) and decides how it ends.
+    fn run_handler(
+        &mut self,
+        fid: FunctionId,
+        start: &Start,
+        req: &InvokeRequest,
+        request_id: RequestId,
+        cx: &mut Cx<'_>,
+    ) -> Run {
+        let now = cx.now();
+        let replay = self.config.replay_pure_handlers;
+        let f = &mut self.functions[fid.0 as usize];
+        let handler_start = now + SimDuration::from_micros(start.init_us.unwrap_or(0));
         let (memory_mb, timeout_s) = (f.config.memory_mb, f.config.timeout_s);
         let budget_us = u64::from(timeout_s) * 1_000_000;
         let seed = cx.rng().next_u64();
 
-        // The handler phase: replayed when this environment already ran this event purely.
-        let phase: Result<Rc<PhaseOutcome>, Failure> = match init.and_then(|(_, failure)| failure) {
-            Some(failure) => Err(failure),
+        let outcome: Rc<PhaseOutcome> = match &start.init_failure {
+            // Init failed: the handler never runs, and the invocation reports Init's error.
+            Some(failure) => Rc::new(PhaseOutcome {
+                result: Err(failure.clone()),
+                elapsed_us: 0,
+                logs: Vec::new(),
+                effects: Vec::new(),
+                max_memory_mb: super::script::RUNTIME_BASELINE_MB,
+                denials: Vec::new(),
+                operations: 0,
+                replayable: false,
+            }),
             None => {
-                let env = &mut f.envs[env_idx];
+                let env = &mut f.envs[start.env.index()];
                 match &env.memo {
                     Some(m)
                         if replay && (Rc::ptr_eq(&m.payload, &req.payload) || m.payload == req.payload) =>
                     {
-                        Ok(m.outcome.clone())
+                        m.outcome.clone()
                     }
                     _ => {
                         self.handler_runs += 1;
@@ -663,168 +778,76 @@ impl Account {
                             payload: req.payload.clone(),
                             outcome: o.clone(),
                         });
-                        Ok(o)
+                        o
                     }
                 }
             }
         };
         // Duration = runtime overhead + the phase's own time.
         let overhead_us = 300 + cx.rng().below(1200);
-        let init_failed: Result<Value, Failure>;
-        let (result, elapsed_us, phase_logs, effects, max_mem, denials) = match &phase {
-            Ok(o) => (
-                &o.result,
-                o.elapsed_us,
-                &o.logs[..],
-                &o.effects[..],
-                o.max_memory_mb,
-                &o.denials[..],
-            ),
-            Err(failure) => {
-                init_failed = Err(failure.clone());
-                (
-                    &init_failed,
-                    0,
-                    &[][..],
-                    &[][..],
-                    super::script::RUNTIME_BASELINE_MB,
-                    &[][..],
-                )
-            }
-        };
-        for (action, resource, decision) in denials {
-            cx.record_with(|| {
-                rec(format!(
-                    "AccessDenied action={action} resource={resource} decision=\"{decision}\""
-                ))
+        let name = &f.name;
+        for (action, resource, decision) in &outcome.denials {
+            cx.record_with(|| Record {
+                function: Some(name.clone()),
+                request: Some(request_id),
+                event: TraceEvent::AccessDenied {
+                    action: action.clone(),
+                    resource: resource.clone(),
+                    decision: decision.clone(),
+                },
             });
         }
-        let duration_us = match result {
+        let elapsed_us = outcome.elapsed_us;
+        let duration_us = match outcome.result {
             Err(Failure::Timeout) => budget_us + cx.rng().below(5_000),
             _ => elapsed_us + overhead_us,
         };
-        let max_memory_mb = match result {
+        let max_memory_mb = match outcome.result {
             Err(Failure::OutOfMemory) => u64::from(memory_mb),
-            _ => (max_mem + cx.rng().below(8)).min(u64::from(memory_mb)),
+            _ => (outcome.max_memory_mb + cx.rng().below(8)).min(u64::from(memory_mb)),
         };
-        let billed_ms = (duration_us + init_us.unwrap_or(0)).div_ceil(1000);
+        // Init is billed: a cold start's bill covers Init and the handler.
+        let billed_ms = (duration_us + start.init_us.unwrap_or(0)).div_ceil(1000);
         let end = handler_start + SimDuration::from_micros(duration_us);
-
-        let (ended, reset) = match result {
-            Ok(_) => (Ended::Succeeded, None),
-            Err(Failure::Error { error_type, .. }) => {
-                let init_failed = init_us.is_some() && elapsed_us == 0;
-                (
-                    Ended::Failed(error_type.clone()),
-                    init_failed.then_some("the Init phase failed"),
-                )
-            }
-            Err(Failure::Timeout) => (Ended::TimedOut(timeout_s), Some("the invocation timed out")),
-            Err(Failure::OutOfMemory) => (
-                Ended::OutOfMemory(memory_mb),
-                Some("the runtime was killed for exceeding its memory"),
+        let init_failed = start.init_us.is_some() && elapsed_us == 0;
+        let (ending, reset) = match &outcome.result {
+            Ok(_) => (Ending::Succeeded, None),
+            Err(Failure::Error { error_type, .. }) => (
+                Ending::Failed {
+                    error_type: error_type.clone(),
+                },
+                init_failed.then_some(ResetCause::InitFailed),
             ),
+            Err(Failure::Timeout) => (
+                Ending::TimedOut {
+                    timeout: SimDuration::from_secs(u64::from(timeout_s)),
+                },
+                Some(ResetCause::TimedOut),
+            ),
+            Err(Failure::OutOfMemory) => (Ending::OutOfMemory, Some(ResetCause::OutOfMemory)),
         };
+        Run {
+            outcome,
+            handler_start,
+            end,
+            duration_us,
+            billed_ms,
+            max_memory_mb,
+            init_failed,
+            ending,
+            reset,
+        }
+    }
 
-        // The full record with its CloudWatch lines costs string formatting; long load runs that
-        // keep no records skip it.
-        let record = self.config.keep_records.then(|| {
-            let epoch_ms = |t: SimTime| clock::unix_millis(epoch, t);
-            let request_id = request_id.to_string();
-            let mut lines = Vec::new();
-            if let (
-                Some(_),
-                Err(Failure::Error {
-                    error_type,
-                    message,
-                    trace,
-                }),
-            ) = (init_us, result)
-                && elapsed_us == 0
-            {
-                lines.push(logs::runtime_line(
-                    epoch_ms(now),
-                    "undefined",
-                    "ERROR",
-                    &format!(
-                        "Uncaught Exception \t{}",
-                        logs::error_json(error_type, message, trace)
-                    ),
-                ));
-            }
-            lines.push(logs::start_line(&request_id));
-            for (off, level, msg) in phase_logs {
-                lines.push(logs::runtime_line(
-                    epoch_ms(handler_start + SimDuration::from_micros(*off)),
-                    &request_id,
-                    level,
-                    msg,
-                ));
-            }
-            let outcome = match result {
-                Ok(v) => Outcome::Success(v.clone()),
-                Err(Failure::Error {
-                    error_type,
-                    message,
-                    trace,
-                }) => {
-                    if elapsed_us > 0 || init_us.is_none() {
-                        lines.push(logs::runtime_line(
-                            epoch_ms(end),
-                            &request_id,
-                            "ERROR",
-                            &format!("Invoke Error \t{}", logs::error_json(error_type, message, trace)),
-                        ));
-                    }
-                    Outcome::Error(json!({"errorType": error_type, "errorMessage": message, "trace": trace}))
-                }
-                Err(Failure::Timeout) => Outcome::Error(
-                    json!({"errorType": "Sandbox.Timedout", "errorMessage": format!("{} {request_id} Task timed out after {}.00 seconds", clock::format_millis(epoch_ms(end)), timeout_s)}),
-                ),
-                Err(Failure::OutOfMemory) => Outcome::Error(
-                    json!({"errorType": "Runtime.ExitError", "errorMessage": format!("RequestId: {request_id} Error: Runtime exited with error: signal: killed")}),
-                ),
-            };
-            lines.push(logs::end_line(&request_id));
-            lines.push(logs::report_line(
-                &request_id,
-                duration_us,
-                billed_ms,
-                memory_mb,
-                max_memory_mb,
-                init_us,
-            ));
-            match result {
-                Err(Failure::Timeout) => lines.push(logs::timeout_line(epoch_ms(end), &request_id, timeout_s)),
-                Err(Failure::OutOfMemory) => {
-                    lines.push(format!(
-                        "RequestId: {request_id} Error: Runtime exited with error: signal: killed"
-                    ));
-                    lines.push("Runtime.ExitError".into());
-                }
-                _ => {}
-            }
-            Box::new(InvocationRecord {
-                request_id,
-                function: name.to_string(),
-                source: req.source.to_string(),
-                mode: req.mode,
-                attempt: req.attempt,
-                arrived: now,
-                ended: end,
-                start: Some(start_kind),
-                env: Some(env_id),
-                init_us,
-                duration_us,
-                billed_ms,
-                memory_mb,
-                max_memory_mb,
-                outcome,
-                logs: lines,
-            })
-        });
-
-        // Side effects happen at their moment inside the invocation.
+    /// Side effects happen at their moment inside the invocation: S3 puts and asynchronous
+    /// invocations of other functions.
+    fn schedule_effects(
+        &self,
+        name: &str,
+        handler_start: SimTime,
+        effects: &[(u64, Effect)],
+        cx: &mut Cx<'_>,
+    ) {
         for (off, effect) in effects {
             let at = handler_start + SimDuration::from_micros(*off);
             match effect {
@@ -850,28 +873,6 @@ impl Account {
                 }
             }
         }
-        let retry = (ended.is_error() && req.mode == Mode::Async && req.attempt < 3).then(|| {
-            let mut again = req.clone();
-            again.attempt += 1;
-            Box::new(again)
-        });
-        cx.schedule_at(
-            end,
-            Event::Finish(Box::new(Finished {
-                f: fid,
-                env: env_id,
-                request_id,
-                mode: req.mode,
-                started: now,
-                duration_us,
-                billed_ms,
-                memory_mb,
-                ended,
-                record,
-                retry,
-                reset,
-            })),
-        );
     }
 
     fn finish(&mut self, done: Finished, cx: &mut Cx<'_>) {
@@ -884,32 +885,44 @@ impl Account {
             started,
             duration_us,
             billed_ms,
+            init_us,
             memory_mb,
-            ended,
+            ending,
             record,
             retry,
             reset,
         } = done;
         let name = self.functions[fid.0 as usize].name.clone();
-        let rec = |what: String| Record {
-            function: Some(name.to_string()),
-            request: Some(request_id.to_string()),
-            what,
+        let rec = |event| Record {
+            function: Some(name.clone()),
+            request: Some(request_id),
+            event,
         };
-        cx.record_with(|| rec(ended.line(env_id, duration_us)));
+        let is_error = ending.is_error();
+        cx.record_with(|| {
+            rec(TraceEvent::Ended {
+                env: env_id,
+                ending,
+                duration: SimDuration::from_micros(duration_us),
+                billed_ms,
+                init: init_us.map(SimDuration::from_micros),
+                memory_mb,
+            })
+        });
         let (idle_min, idle_max) = (self.config.idle_min, self.config.idle_max);
         let f = &mut self.functions[fid.0 as usize];
         f.busy -= 1;
         self.busy_total -= 1;
-        let env = &mut f.envs[(env_id - 1) as usize];
+        let env = &mut f.envs[env_id.index()];
         match reset {
-            Some(why) => {
+            Some(cause) => {
                 env.phase = EnvPhase::Gone;
                 env.memo = None;
+                f.reset += 1;
                 cx.record_with(|| Record {
-                    function: Some(name.to_string()),
+                    function: Some(name.clone()),
                     request: None,
-                    what: format!("EnvironmentReset env={env_id} reason=\"{why}\""),
+                    event: TraceEvent::EnvironmentReset { env: env_id, cause },
                 });
             }
             None => {
@@ -928,12 +941,24 @@ impl Account {
             } else {
                 SimDuration::from_mins(2)
             };
-            cx.record_with(|| rec(format!("RetryScheduled attempt={} in={delay} reason=\"async invocation failed; Lambda retries twice\"", again.attempt)));
+            cx.record_with(|| {
+                rec(TraceEvent::RetryScheduled {
+                    attempt: again.attempt,
+                    delay,
+                    cause: RetryCause::FunctionError {
+                        max_attempts: ASYNC_MAX_ATTEMPTS,
+                    },
+                })
+            });
             cx.schedule(delay, Event::Invoke(again));
-        } else if mode == Mode::Async && ended.is_error() {
-            cx.record_with(|| rec("AsyncDiscarded reason=\"failed 3 attempts and no on-failure destination or DLQ is configured\"".into()));
+        } else if mode == Mode::Async && is_error {
+            cx.record_with(|| {
+                rec(TraceEvent::AsyncDiscarded {
+                    attempts: ASYNC_MAX_ATTEMPTS,
+                })
+            });
         }
-        self.metrics.finish(fid, started, ended.is_error(), duration_us);
+        self.metrics.finish(fid, started, is_error, duration_us);
         self.billing.add(
             memory_mb,
             billed_ms,
@@ -941,7 +966,7 @@ impl Account {
         );
         self.finished += 1;
         if let Some(record) = record {
-            let stream = &self.functions[fid.0 as usize].envs[(env_id - 1) as usize].stream;
+            let stream = &self.functions[fid.0 as usize].envs[env_id.index()].stream;
             let base_ms = self.unix_ms(record.ended);
             let lines = self.log_groups.entry(format!("/aws/lambda/{name}")).or_default();
             for l in &record.logs {
@@ -960,6 +985,8 @@ impl Account {
         cx.schedule_at(deadline, Event::ReclaimDue);
     }
 
+    /// A PutObject reaches the simulated S3; every matching trigger schedules an asynchronous
+    /// invocation, delivered within a second as S3 does.
     fn s3_put(&mut self, bucket: String, key: String, body: String, by: String, cx: &mut Cx<'_>) {
         let size = body.len();
         let (etag, sequencer) = {
@@ -967,10 +994,15 @@ impl Account {
             let o = s3.put(&bucket, &key, body);
             (o.etag.clone(), o.sequencer)
         };
-        cx.record(Record {
+        cx.record_with(|| Record {
             function: None,
             request: None,
-            what: format!("S3 PutObject bucket={bucket} key={key:?} size={size} by={by}"),
+            event: TraceEvent::S3PutObject {
+                bucket: bucket.clone(),
+                key: key.clone(),
+                size: size as u64,
+                by,
+            },
         });
         let when = self.unix_ms(cx.now());
         for f in &self.functions {
@@ -985,14 +1017,23 @@ impl Account {
                         time_ms: when,
                         region: &self.config.region,
                     });
-                    let name = f.config.name.clone();
-                    cx.record(Record { function: Some(name.clone()), request: None, what: format!("S3 Notification event=ObjectCreated:Put bucket={bucket} key={key:?} prefix={:?} suffix={:?}", t.prefix, t.suffix) });
+                    let name = &f.name;
+                    cx.record_with(|| Record {
+                        function: Some(name.clone()),
+                        request: None,
+                        event: TraceEvent::S3Notification {
+                            bucket: bucket.clone(),
+                            key: key.clone(),
+                            prefix: t.prefix.clone(),
+                            suffix: t.suffix.clone(),
+                        },
+                    });
                     // S3 delivers notifications asynchronously, typically within a second.
                     let delay = SimDuration::from_millis(50 + cx.rng().below(250));
                     cx.schedule(
                         delay,
                         Event::Invoke(Box::new(InvokeRequest::new(
-                            &name,
+                            name,
                             ev,
                             Mode::Async,
                             &format!("s3:{bucket}"),
@@ -1011,11 +1052,14 @@ impl Account {
             .name
             .clone()
             .unwrap_or_else(|| format!("{}-schedule-{rule}", f.config.name));
-        let name = f.config.name.clone();
-        cx.record(Record {
+        let name = f.name.clone();
+        cx.record_with(|| Record {
             function: Some(name.clone()),
             request: None,
-            what: format!("ScheduleFired rule={rule_name} expression=\"{}\"", s.expression()),
+            event: TraceEvent::ScheduleFired {
+                rule: rule_name.clone(),
+                expression: s.expression().to_string(),
+            },
         });
         let ev = events::scheduled_event(
             &self.config.region,
@@ -1051,7 +1095,7 @@ impl Account {
         for (fi, f) in self.functions.iter_mut().enumerate() {
             let envs = &f.envs;
             f.idle.retain(|&id| {
-                let env = &envs[(id - 1) as usize];
+                let env = &envs[id.index()];
                 if env.phase != EnvPhase::Idle {
                     return false;
                 }
@@ -1066,16 +1110,20 @@ impl Account {
         due.sort_unstable();
         for (_, fi, env_id) in due {
             let f = &mut self.functions[fi as usize];
-            let env = &mut f.envs[(env_id - 1) as usize];
+            let env = &mut f.envs[env_id.index()];
             env.phase = EnvPhase::Gone;
             env.memo = None;
             env.state = EnvState::default();
             let idle_for = now.since(env.since);
+            f.reclaimed += 1;
             let name = &f.name;
             cx.record_with(|| Record {
-                function: Some(name.to_string()),
+                function: Some(name.clone()),
                 request: None,
-                what: format!("Reclaimed env={env_id} reason=\"idle for {idle_for}\""),
+                event: TraceEvent::Reclaimed {
+                    env: env_id,
+                    idle_for,
+                },
             });
         }
         if let Some(next) = next {
@@ -1098,36 +1146,53 @@ impl Account {
     }
 }
 
-/// Why an invocation was throttled: AWS's reason code and the trace's explanation.
-#[derive(Debug, Clone, Copy)]
-enum Throttle {
-    ReservedOff,
-    Reserved { r: u32, busy: u32 },
-    Account { limit: u32, busy: u32, cap: u32 },
-    Scaling { per_10s: u32 },
+/// The environment an invocation runs on.
+struct Start {
+    env: EnvId,
+    kind: StartKind,
+    /// The Init phase's duration, on a cold start.
+    init_us: Option<u64>,
+    /// Why Init failed, if it did: the handler then never runs.
+    init_failure: Option<Failure>,
 }
 
-impl Throttle {
-    fn reason(self) -> &'static str {
-        match self {
-            Throttle::ReservedOff | Throttle::Reserved { .. } => {
-                "ReservedFunctionConcurrentInvocationLimitExceeded"
-            }
-            Throttle::Account { .. } => "ConcurrentInvocationLimitExceeded",
-            Throttle::Scaling { .. } => "FunctionInvocationRateLimitExceeded",
-        }
-    }
-    fn why(self) -> String {
-        match self {
-            Throttle::ReservedOff => "reserved concurrency is 0 (the function is turned off)".into(),
-            Throttle::Reserved { r, busy } => format!("reserved concurrency {r} reached ({busy} busy)"),
-            Throttle::Account { limit, busy, cap } => {
-                format!("account concurrency {limit} reached ({busy} busy in the unreserved pool of {cap})")
-            }
-            Throttle::Scaling { per_10s } => {
-                format!("scaling rate reached: {per_10s} new environments per 10s already started")
-            }
-        }
+/// What the handler phase produced and the numbers drawn for the invocation.
+struct Run {
+    /// The handler's run (or its replay); for a failed Init, Init's error with no logs or effects.
+    outcome: Rc<PhaseOutcome>,
+    handler_start: SimTime,
+    end: SimTime,
+    duration_us: u64,
+    billed_ms: u64,
+    max_memory_mb: u64,
+    /// A cold start whose Init failed (its error is logged as an uncaught exception).
+    init_failed: bool,
+    ending: Ending,
+    reset: Option<ResetCause>,
+}
+
+/// What the caller gets: the handler's value, or the error payload in AWS's shape.
+fn outcome_of(
+    result: &Result<Value, Failure>,
+    request_id: RequestId,
+    end_ms: i64,
+    timeout_s: u32,
+) -> Outcome {
+    match result {
+        Ok(v) => Outcome::Success(v.clone()),
+        Err(Failure::Error {
+            error_type,
+            message,
+            trace,
+        }) => Outcome::Error(json!({"errorType": error_type, "errorMessage": message, "trace": trace})),
+        Err(Failure::Timeout) => Outcome::Error(json!({
+            "errorType": "Sandbox.Timedout",
+            "errorMessage": logs::timeout_line(end_ms, &request_id.to_string(), timeout_s),
+        })),
+        Err(Failure::OutOfMemory) => Outcome::Error(json!({
+            "errorType": "Runtime.ExitError",
+            "errorMessage": logs::killed_line(&request_id.to_string()),
+        })),
     }
 }
 

@@ -139,11 +139,14 @@ fn ending(handler: &str, memory: u32) -> String {
             e["errorMessage"].as_str().unwrap_or("?")
         )
     });
+    // The invocation's own events: the first after its cold start is how it ended.
     let last = inv
-        .trace
+        .events
         .iter()
-        .find(|l| !l.contains("ColdStart"))
-        .cloned()
+        .find(|e| {
+            e.record.request == Some(inv.request) && !matches!(e.record.event, TraceEvent::ColdStart { .. })
+        })
+        .map(|e| e.to_string())
         .unwrap_or_default();
     let tail = inv
         .logs
@@ -245,7 +248,7 @@ fn scenario(
     specs: &[FunctionSpec],
     calls: &[(u64, &str, Mode)],
     until_s: u64,
-) -> (String, Vec<InvocationRecord>) {
+) -> (crate::sim::Trace<Record>, Vec<InvocationRecord>) {
     let mut acc = Account::new(AccountConfig::default());
     for s in specs {
         acc.add_function(validate(s).expect("valid spec"));
@@ -260,7 +263,12 @@ fn scenario(
     }
     e.run_until(SimTime::from_secs(until_s));
     let (acc, trace) = e.into_parts();
-    (trace.to_string(), acc.records().to_vec())
+    (trace, acc.records().to_vec())
+}
+
+/// The typed events of a trace, without their times.
+fn events(trace: &crate::sim::Trace<Record>) -> Vec<&TraceEvent> {
+    trace.entries().iter().map(|e| &e.record.event).collect()
 }
 
 #[test]
@@ -298,6 +306,43 @@ fn warm_reuse_keeps_globals_and_tmp_and_idle_envs_are_reclaimed() {
         t=00:14:11.789 fn=hello Reclaimed env=1 reason="idle for 848.406s"
         t=00:14:52.083 fn=hello Reclaimed env=2 reason="idle for 888.438s"
     "#]].assert_eq(&format!("{}\n{trace}", results.join("\n")));
+    // The typed events carry the reasons: the warm start names the environment and when it went
+    // idle (its first invocation's end); the second cold start happened because env 1 was busy;
+    // each reclaim says how long the environment idled.
+    let entries = trace.entries();
+    let first_end = entries
+        .iter()
+        .find(|e| matches!(e.record.event, TraceEvent::Ended { env: EnvId(1), .. }))
+        .expect("the first invocation ended")
+        .at;
+    assert!(events(&trace).contains(&&TraceEvent::WarmStart {
+        env: EnvId(1),
+        idle_since: first_end
+    }));
+    assert!(matches!(
+        entries[3].record.event,
+        TraceEvent::ColdStart {
+            env: EnvId(2),
+            cause: ColdCause::NoIdle {
+                busy: 1,
+                reclaimed: 0,
+                reset: 0
+            },
+            ..
+        }
+    ));
+    for e in entries {
+        if let TraceEvent::Reclaimed { env, idle_for } = e.record.event {
+            let freed = entries
+                .iter()
+                .rfind(|x| {
+                    x.at < e.at
+                        && matches!(x.record.event, TraceEvent::Ended { env: ended, .. } if ended == env)
+                })
+                .expect("a reclaimed environment ran before");
+            assert_eq!(idle_for, e.at.since(freed.at));
+        }
+    }
 }
 
 #[test]
@@ -324,7 +369,19 @@ fn reserved_concurrency_throttles_with_a_reason() {
         t=00:00:00.020 fn=hello req=e5bf2332 Throttled status=429 reason="reserved concurrency 2 reached (2 busy)"
         t=00:00:01.146 fn=hello req=b0cdabda Succeeded env=1 duration=1.001s
         t=00:00:01.175 fn=hello req=31f25047 Succeeded env=2 duration=1.001s
-    "#]].assert_eq(&trace);
+    "#]].assert_eq(&trace.to_string());
+    let throttle = trace
+        .entries()
+        .iter()
+        .find(|e| matches!(e.record.event, TraceEvent::Throttled { .. }))
+        .expect("the third call was throttled");
+    assert_eq!(
+        throttle.record.event,
+        TraceEvent::Throttled {
+            cause: Throttle::Reserved { reserved: 2, busy: 2 }
+        }
+    );
+    assert_eq!(throttle.record.request, Some(throttled[0].request_id));
 }
 
 #[test]
@@ -347,7 +404,27 @@ fn async_failures_are_retried_twice() {
         t=00:03:00.148 fn=hello req=b0cdabda Failed env=1 errorType=Error duration=0.473ms
         t=00:03:00.148 fn=hello req=b0cdabda AsyncDiscarded reason="failed 3 attempts and no on-failure destination or DLQ is configured"
         t=00:09:09.187 fn=hello Reclaimed env=1 reason="idle for 369.039s"
-    "#]].assert_eq(&trace);
+    "#]].assert_eq(&trace.to_string());
+    let retries: Vec<_> = events(&trace)
+        .into_iter()
+        .filter_map(|e| match e {
+            TraceEvent::RetryScheduled {
+                attempt,
+                delay,
+                cause,
+            } => Some((*attempt, *delay, *cause)),
+            _ => None,
+        })
+        .collect();
+    let cause = RetryCause::FunctionError { max_attempts: 3 };
+    assert_eq!(
+        retries,
+        [
+            (2, crate::sim::SimDuration::from_mins(1), cause),
+            (3, crate::sim::SimDuration::from_mins(2), cause)
+        ]
+    );
+    assert!(events(&trace).contains(&&TraceEvent::AsyncDiscarded { attempts: 3 }));
 }
 
 #[test]
@@ -388,7 +465,33 @@ fn s3_put_by_a_function_triggers_another_and_iam_denies_what_it_must() {
         t=00:00:00.186 fn=writer req=b0cdabda Succeeded env=1 duration=41.489ms
         t=00:00:00.263 fn=thumbs req=ae0c5e0f ColdStart env=1 init=126.62ms reason="first request: no environment exists yet"
         t=00:00:00.391 fn=thumbs req=ae0c5e0f Succeeded env=1 duration=1.79ms
-    "#]].assert_eq(&trace);
+    "#]].assert_eq(&trace.to_string());
+    let ev = events(&trace);
+    assert!(ev.contains(&&TraceEvent::AccessDenied {
+        action: "s3:PutObject".into(),
+        resource: "arn:aws:s3:::private/x".into(),
+        decision: "ImplicitDeny (no statement matched)".into(),
+    }));
+    assert!(ev.contains(&&TraceEvent::S3Notification {
+        bucket: "uploads".into(),
+        key: "photos/red flower.jpg".into(),
+        prefix: "photos/".into(),
+        suffix: ".jpg".into(),
+    }));
+    let put_by: Vec<_> = ev
+        .iter()
+        .filter_map(|e| match e {
+            TraceEvent::S3PutObject { key, by, .. } => Some((key.as_str(), by.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        put_by,
+        [
+            ("photos/red flower.jpg", "writer"),
+            ("notes/readme.txt", "writer")
+        ]
+    );
 }
 
 #[test]
@@ -611,9 +714,9 @@ mod properties {
             }
             // Every request ends exactly once: one record per attempt, attempts 1..=n in order,
             // and only a failed or throttled asynchronous attempt is followed by another.
-            let mut by_id: BTreeMap<&str, Vec<&InvocationRecord>> = BTreeMap::new();
+            let mut by_id: BTreeMap<RequestId, Vec<&InvocationRecord>> = BTreeMap::new();
             for r in &records {
-                by_id.entry(&r.request_id).or_default().push(r);
+                by_id.entry(r.request_id).or_default().push(r);
             }
             prop_assert_eq!(by_id.len(), calls.len());
             for attempts in by_id.values() {
@@ -774,9 +877,28 @@ fn scaling_rate_throttles_name_the_limit() {
         .trace()
         .entries()
         .iter()
+        .filter(|l| {
+            !matches!(
+                l.record.event,
+                TraceEvent::Ended {
+                    ending: Ending::Succeeded,
+                    ..
+                }
+            )
+        })
         .map(|l| l.to_string())
-        .filter(|l| !l.contains("Succeeded"))
         .collect();
+    let throttles: Vec<_> = e
+        .trace()
+        .entries()
+        .iter()
+        .filter_map(|l| match l.record.event {
+            TraceEvent::Throttled { cause } => Some(cause),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(throttles, [Throttle::Scaling { per_10s: 2 }]);
+    assert_eq!(throttles[0].reason_code(), "FunctionInvocationRateLimitExceeded");
     expect![[r#"
         t=00:00:00.000 fn=hello req=49d55178 ColdStart env=1 init=151.002ms reason="first request: no environment exists yet"
         t=00:00:00.001 fn=hello req=61857ad9 ColdStart env=2 init=164.418ms reason="no idle environment (1 busy)"
@@ -824,4 +946,181 @@ fn load_metrics_per_minute() {
         report.cost.total_usd,
         billing::usd(report.monthly.total_usd)
     ));
+}
+
+/// Runs one function (`timeout` 1 s, handler waiting `e.ms`) with the given calls and returns
+/// the trace's typed entries.
+fn typed_run(
+    reserved: Option<u32>,
+    calls: &[(u64, u64, Mode)],
+    until: SimTime,
+) -> Vec<crate::sim::TraceEntry<Record>> {
+    let mut s = spec("fn handler(e, c) { wait(e.ms); 1 }");
+    s.timeout = Some(1);
+    s.reserved_concurrency = reserved;
+    let mut acc = Account::new(AccountConfig::default());
+    acc.add_function(validate(&s).expect("valid spec"));
+    let mut e = crate::sim::Engine::new(acc, 11);
+    for (at, ms, mode) in calls {
+        let r = InvokeRequest::new("hello", json!({ "ms": ms }), *mode, "test");
+        e.schedule_at(SimTime::from_millis(*at), Event::Invoke(Box::new(r)));
+    }
+    e.run_until(until);
+    e.trace().entries().to_vec()
+}
+
+#[test]
+fn cold_starts_say_whether_environments_were_reset_or_reclaimed() {
+    let mins = |m: u64| m * 60_000;
+    let entries = typed_run(
+        None,
+        &[
+            (0, 1500, Mode::Sync),
+            (3000, 0, Mode::Sync),
+            (mins(20), 0, Mode::Sync),
+        ],
+        SimTime::from_millis(mins(21)),
+    );
+    let causes: Vec<ColdCause> = entries
+        .iter()
+        .filter_map(|e| match e.record.event {
+            TraceEvent::ColdStart { cause, .. } => Some(cause),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        causes,
+        [
+            ColdCause::FirstRequest,
+            // The first environment timed out and was thrown away.
+            ColdCause::NoIdle {
+                busy: 0,
+                reclaimed: 0,
+                reset: 1
+            },
+            // The second idled past its lifetime (at most 15 minutes).
+            ColdCause::NoIdle {
+                busy: 0,
+                reclaimed: 1,
+                reset: 1
+            },
+        ]
+    );
+    let ev: Vec<&TraceEvent> = entries.iter().map(|e| &e.record.event).collect();
+    assert!(ev.iter().any(|e| matches!(
+        e,
+        TraceEvent::Ended {
+            env: EnvId(1),
+            ending: Ending::TimedOut { timeout },
+            ..
+        } if *timeout == crate::sim::SimDuration::from_secs(1)
+    )));
+    assert!(ev.contains(&&TraceEvent::EnvironmentReset {
+        env: EnvId(1),
+        cause: ResetCause::TimedOut
+    }));
+    assert!(
+        ev.iter()
+            .any(|e| matches!(e, TraceEvent::Reclaimed { env: EnvId(2), .. }))
+    );
+    // The text still sums the two, as it always did.
+    let last_cold = entries
+        .iter()
+        .rfind(|e| matches!(e.record.event, TraceEvent::ColdStart { .. }))
+        .unwrap()
+        .to_string();
+    assert!(
+        last_cold.ends_with("reason=\"no idle environment (0 busy, 2 reclaimed or reset)\""),
+        "{last_cold}"
+    );
+}
+
+#[test]
+fn throttled_async_events_are_retried_with_their_wait() {
+    let entries = typed_run(Some(0), &[(0, 0, Mode::Async)], SimTime::from_secs(4));
+    let got: Vec<(SimTime, &TraceEvent)> = entries.iter().map(|e| (e.at, &e.record.event)).collect();
+    let window = crate::sim::SimDuration::from_secs(6 * 3600);
+    let retry = |attempt, secs, waited| TraceEvent::RetryScheduled {
+        attempt,
+        delay: crate::sim::SimDuration::from_secs(secs),
+        cause: RetryCause::Throttled {
+            waited: crate::sim::SimDuration::from_secs(waited),
+            window,
+        },
+    };
+    let throttled = TraceEvent::Throttled {
+        cause: Throttle::ReservedOff,
+    };
+    assert_eq!(
+        got,
+        [
+            (SimTime::ZERO, &throttled),
+            (SimTime::ZERO, &retry(2, 2, 0)),
+            (SimTime::from_secs(2), &throttled),
+            (SimTime::from_secs(2), &retry(3, 4, 2)),
+        ]
+    );
+    // One request throughout.
+    assert!(
+        entries
+            .iter()
+            .all(|e| e.record.request == entries[0].record.request)
+    );
+}
+
+#[test]
+fn an_invocation_explains_its_bill() {
+    let inv = invoke_once(&spec("fn handler(e, c) { cpu(20); 1 }"), &json!({}), 3).expect("valid spec");
+    let ended = inv
+        .events
+        .iter()
+        .find_map(|e| match &e.record.event {
+            TraceEvent::Ended {
+                duration,
+                billed_ms,
+                init,
+                ..
+            } if e.record.request == Some(inv.request) => Some((*duration, *billed_ms, *init)),
+            _ => None,
+        })
+        .expect("the invocation ended");
+    let (duration, billed_ms, init) = ended;
+    let init = init.expect("the first invocation is a cold start, whose Init is billed");
+    assert_eq!(billed_ms, inv.billed_ms);
+    assert_eq!(billed_ms, (duration + init).as_micros().div_ceil(1000));
+    assert_eq!(Some(init.as_micros() as f64 / 1000.0), inv.init_ms);
+    assert_eq!(inv.request_id, inv.request.to_string());
+}
+
+#[test]
+fn unknown_functions_are_named_by_arn() {
+    let mut acc = Account::new(AccountConfig::default());
+    acc.add_function(validate(&spec("fn handler(e, c) { 1 }")).unwrap());
+    let mut e = crate::sim::Engine::new(acc, 1);
+    let r = InvokeRequest::new("nope", json!({}), Mode::Sync, "test");
+    e.schedule_at(SimTime::ZERO, Event::Invoke(Box::new(r)));
+    e.run_until(SimTime::from_secs(1));
+    let entry = &e.trace().entries()[0];
+    assert_eq!(
+        entry.record.event,
+        TraceEvent::ResourceNotFound {
+            arn: "arn:aws:lambda:us-east-1:123456789012:function:nope".into()
+        }
+    );
+    assert_eq!(entry.record.function.as_deref(), Some("nope"));
+    assert!(e.model().records().is_empty());
+}
+
+/// The events serialise with their reasons as fields, for pages to read.
+#[test]
+fn trace_events_serialise_with_their_reasons() {
+    let inv = invoke_once(&spec("fn handler(e, c) { 1 }"), &json!({}), 7).expect("valid spec");
+    let json: Vec<String> = inv
+        .events
+        .iter()
+        .map(|e| serde_json::to_string(&e.record).unwrap())
+        .collect();
+    expect![[r#"
+        {"function":"hello","request":"b358faf7-4ef9-465a-875c-3d964f482cd2","event":{"kind":"ColdStart","env":1,"init":179451,"cause":{"why":"first_request"}}}
+        {"function":"hello","request":"b358faf7-4ef9-465a-875c-3d964f482cd2","event":{"kind":"Ended","env":1,"ending":{"how":"succeeded"},"duration":466,"billed_ms":180,"init":179451,"memory_mb":128}}"#]].assert_eq(&json.join("\n"));
 }
