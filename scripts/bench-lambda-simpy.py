@@ -1,12 +1,27 @@
 #!/usr/bin/env python3
-"""The Lambda load model of `cloudbook sim lambda load`, written in SimPy 4.1 for comparison.
+"""The load model of `cloudbook sim lambda-bench` in SimPy 4.1, doing no more work per invocation.
 
-Same rules as the Rust model: jittered arrivals (uniform gaps, mean 1/rps), reuse of the most
-recently idle environment, a cold start (150 ms +-20% Init) when none is idle, throttling at the
-concurrency cap, a duration of work/CPU-share plus 0.3-1.5 ms of runtime overhead, and idle
-environments reclaimed after 5-15 minutes. It does not run handler scripts or build log lines,
-so it does less work per invocation than the Rust model. Prints JSON with invocations per second.
+Rules shared with the Rust model (src/lambda/model.rs), in integer microseconds:
+- arrivals: the first at 0, then gaps uniform on [0, 2/rps), while the next arrival is before the end;
+- concurrency: an arrival finding `cap` invocations busy is throttled (429);
+- the most recently freed idle environment is reused (warm start); an environment idle past its
+  deadline (now + 5..15 min, drawn when it became idle) is gone, and is dropped when the lookup
+  next reaches it, as the Rust side drops reclaimed environments lazily;
+- with none idle, a new environment starts cold: 150 ms +-20% of Init, if the scaling rate allows
+  (a bucket of 1,000 new environments per 10 s, refilled continuously), else it is throttled;
+- the invocation lasts work / CPU share (memory / 1769 MB) plus 0.3-1.5 ms of runtime overhead.
+
+Per invocation SimPy handles two events: the arrival generator's timeout and one timeout whose
+callback finishes the invocation (no process per invocation, no reclaim timer). The Rust model
+handles the same two (Arrival, Finish) and does more: it runs the handler script (once per
+environment when it is pure, then replays that run; every time when it is not), keeps each
+environment's state, draws a request id, a log stream name and the memory used, counts trace
+lines, accounts billing, and keeps per-minute metrics with exact percentiles, checking idle
+deadlines with ReclaimDue events. SimPy does none of that; it only uses its own RNG (Python's
+Mersenne Twister), so the counts agree statistically, not to the invocation.
+
 Usage: bench-lambda-simpy.py RPS DURATION_S MEMORY_MB WORK_MS CAP [REPEAT]
+Prints JSON: the counts and the best (shortest) wall time of REPEAT runs.
 """
 import json
 import random
@@ -15,68 +30,70 @@ import time
 
 import simpy
 
-
-def main():
-    rps, duration_s, memory, work_ms, cap = (float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]))
-    repeat = int(sys.argv[6]) if len(sys.argv) > 6 else 1
-    # Best of `repeat` runs, like the Rust side: the fastest run is the least disturbed one.
-    best = min((run(rps, duration_s, memory, work_ms, cap) for _ in range(repeat)), key=lambda r: r["wall_s"])
-    print(json.dumps(best))
+IDLE_MIN_US, IDLE_MAX_US = 300_000_000, 900_000_000
+SCALING_PER_10S = 1000
 
 
-def run(rps, duration_s, memory, work_ms, cap):
-    share = min(memory / 1769.0, 1.0)
-    rng = random.Random(1)
+def run(rps, duration_s, memory_mb, work_ms, cap, seed=1):
+    rng = random.Random(seed).random
     env = simpy.Environment()
-    idle = []  # stack of (since, id, generation); reclaimed entries are skipped lazily
-    stats = {"invocations": 0, "throttles": 0, "cold": 0}
-    state = {"busy": 0, "next_id": 0, "gen": {}}
+    work_us = int(work_ms * 1000 / min(memory_mb / 1769, 1.0))
+    mean_us = 1_000_000 / rps
+    until = duration_s * 1_000_000
+    idle = []  # idle deadlines, the most recently freed environment last
+    n = {"busy": 0, "finished": 0, "throttles": 0, "cold": 0, "tokens": float(SCALING_PER_10S), "tokens_at": 0}
 
-    def reclaim(env_id, gen, after):
-        yield env.timeout(after)
-        if state["gen"].get(env_id) == gen:
-            state["gen"][env_id] = -1  # gone: its stack entry no longer matches
+    def finish(_event):
+        n["busy"] -= 1
+        n["finished"] += 1
+        idle.append(env.now + IDLE_MIN_US + int(rng() * (IDLE_MAX_US - IDLE_MIN_US + 1)))
 
-    def pop_idle():
-        while idle:
-            _, env_id, gen = idle.pop()
-            if state["gen"].get(env_id) == gen:
-                return env_id
-        return None
-
-    def invocation():
-        env_id = pop_idle()  # most recently idle
-        if env_id is not None:
-            init = 0.0
-        elif state["busy"] >= cap:
-            stats["throttles"] += 1
+    def invoke():
+        now = env.now
+        throttled = n["busy"] >= cap
+        while idle and idle[-1] <= now:
+            idle.pop()  # reclaimed at its deadline
+        init = 0
+        if not throttled and not idle:
+            n["tokens"] = min(n["tokens"] + (now - n["tokens_at"]) / 10_000_000 * SCALING_PER_10S, SCALING_PER_10S)
+            n["tokens_at"] = now
+            if n["tokens"] < 1:
+                throttled = True
+            else:
+                n["tokens"] -= 1
+                n["cold"] += 1
+                init = int(150_000 * (0.8 + 0.4 * rng()))
+        if throttled:
+            n["throttles"] += 1
             return
-        else:
-            state["next_id"] += 1
-            env_id = state["next_id"]
-            init = 0.150 * (0.8 + 0.4 * rng.random())
-            stats["cold"] += 1
-        state["busy"] += 1
-        duration = work_ms / 1000.0 / share + (0.0003 + 0.0012 * rng.random())
-        yield env.timeout(init + duration)
-        state["busy"] -= 1
-        stats["invocations"] += 1
-        gen = max(state["gen"].get(env_id, 0), 0) + 1
-        state["gen"][env_id] = gen
-        idle.append((env.now, env_id, gen))
-        env.process(reclaim(env_id, gen, 300 + 600 * rng.random()))
+        if init == 0:
+            idle.pop()  # warm start
+        n["busy"] += 1
+        env.timeout(init + work_us + 300 + int(rng() * 1200)).callbacks.append(finish)
 
     def arrivals():
-        while env.now < duration_s:
-            env.process(invocation())
-            yield env.timeout(2.0 * rng.random() / rps)
+        while True:
+            invoke()
+            gap = int(mean_us * 2 * rng())
+            if env.now + gap >= until:
+                return
+            yield env.timeout(gap)
 
     env.process(arrivals())
     start = time.perf_counter()
-    env.run(until=duration_s + 901)
+    env.run()
     wall = time.perf_counter() - start
-    return {"invocations": stats["invocations"], "throttles": stats["throttles"], "cold_starts": stats["cold"],
-            "wall_s": wall, "invocations_per_s": stats["invocations"] / wall}
+    return {"invocations": n["finished"], "throttles": n["throttles"], "cold_starts": n["cold"],
+            "wall_s": wall, "invocations_per_s": n["finished"] / wall}
+
+
+def main():
+    rps, duration_s, memory_mb, work_ms, cap = (float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]),
+                                                float(sys.argv[4]), int(sys.argv[5]))
+    repeat = int(sys.argv[6]) if len(sys.argv) > 6 else 1
+    # Best of `repeat`, like the Rust side: the fastest run is the least disturbed one.
+    best = min((run(rps, duration_s, memory_mb, work_ms, cap) for _ in range(repeat)), key=lambda r: r["wall_s"])
+    print(json.dumps(best))
 
 
 if __name__ == "__main__":

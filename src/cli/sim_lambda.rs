@@ -34,7 +34,17 @@ pub enum Cmd {
         /// Simulated time to run, in the duration grammar (a bare number is seconds).
         #[arg(long, default_value = "600")]
         duration_s: SimDuration,
+        /// `pure` (replayed after each environment's first run) or `random` (calls `random()`,
+        /// so it runs every time).
+        #[arg(long, value_enum, default_value_t = BenchHandlerArg::Pure)]
+        handler: BenchHandlerArg,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum BenchHandlerArg {
+    Pure,
+    Random,
 }
 
 #[derive(Subcommand)]
@@ -268,17 +278,25 @@ pub fn run(cmd: Cmd) -> anyhow::Result<ExitCode> {
         Cmd::Event(e) => event(e),
         Cmd::Schedule(a) => schedule_cmd(a),
         Cmd::Iam(a) => iam_cmd(a),
-        Cmd::LambdaBench { rps, duration_s } => bench(rps, duration_s),
+        Cmd::LambdaBench {
+            rps,
+            duration_s,
+            handler,
+        } => bench(rps, duration_s, handler),
     }
 }
 
-fn bench(rps: f64, duration: SimDuration) -> anyhow::Result<ExitCode> {
+fn bench(rps: f64, duration: SimDuration, handler: BenchHandlerArg) -> anyhow::Result<ExitCode> {
+    let handler = match handler {
+        BenchHandlerArg::Pure => lambda::BenchHandler::Pure,
+        BenchHandlerArg::Random => lambda::BenchHandler::Random,
+    };
     // Best of three runs, as the browser's `?cloudbook-bench` switch does.
     let mut wall = f64::MAX;
     let mut report = None;
     for _ in 0..3 {
         let start = std::time::Instant::now();
-        let r = lambda::bench_load(rps, duration).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let r = lambda::bench_load_with(handler, rps, duration).map_err(|e| anyhow::anyhow!("{e}"))?;
         wall = wall.min(start.elapsed().as_secs_f64());
         report = Some(r);
     }

@@ -259,15 +259,37 @@ pub fn simulate_load(
 #[cfg(test)]
 mod tests;
 
+/// The handler of the benchmark's load model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BenchHandler {
+    /// `cpu(50); 1`: pure, so each environment runs it once and replays that run after.
+    Pure,
+    /// `cpu(50); random()`: reads `random()`, so it is never replayed and runs every time.
+    Random,
+}
+
 /// The benchmark's load model, shared by `cloudbook sim lambda-bench`, the browser's
 /// `?cloudbook-bench` switch and `scripts/bench-lambda.sh`: 128 MB, 50 ms of work at one vCPU,
 /// one seed, records, log lines and trace lines off (they are still counted). The handler is
 /// pure, so each environment runs it once and replays it after. Callers time it; the core has no
 /// clock.
 pub fn bench_load(rps: f64, duration: SimDuration) -> Result<LoadReport, InvalidFunctionConfig> {
+    bench_load_with(BenchHandler::Pure, rps, duration)
+}
+
+/// [`bench_load`] with a choice of handler, to measure what replaying pure runs saves.
+pub fn bench_load_with(
+    handler: BenchHandler,
+    rps: f64,
+    duration: SimDuration,
+) -> Result<LoadReport, InvalidFunctionConfig> {
+    let code = match handler {
+        BenchHandler::Pure => "fn handler(e, c) { cpu(50); 1 }",
+        BenchHandler::Random => "fn handler(e, c) { cpu(50); random() }",
+    };
     let spec = FunctionSpec {
         name: "bench".into(),
-        handler: Some("fn handler(e, c) { cpu(50); 1 }".into()),
+        handler: Some(code.into()),
         ..Default::default()
     };
     let account = AccountConfig {
