@@ -3,6 +3,8 @@
 //! Run by `scripts/bench-lambda-wasm.sh`; it measures, it asserts nothing.
 //!
 //! Usage: `cargo run --release --example bench_wasm -- <built site dir>`
+// A program, not the core: reading its environment and starting processes is its job.
+#![allow(clippy::disallowed_methods)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -73,4 +75,6 @@ async fn main() {
     let _ = client.close().await;
     let _ = driver.kill();
     let _ = server.kill();
+    let _ = driver.wait();
+    let _ = server.wait();
 }

@@ -198,6 +198,11 @@ impl Parser<'_> {
         }
         // Only ASCII was consumed, so this slice is valid UTF-8.
         let text = std::str::from_utf8(&self.b[start..self.i]).ok()?;
+        // A number past f64's range (`1e400`) is refused, as serde_json refuses it: a progress
+        // file that reads here must read the same in the CLI (found by the progress_json fuzzer).
+        if !parse_f64(text).is_some_and(f64::is_finite) {
+            return None;
+        }
         Some(Value::Num(text.to_string()))
     }
 
@@ -301,6 +306,15 @@ pub fn write_u64(out: &mut String, n: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_past_the_f64_range_are_refused_as_serde_json_refuses_them() {
+        for text in ["121211E1111111110", "1e400", "-1e400", "[1, 2e999]"] {
+            assert!(serde_json::from_str::<serde_json::Value>(text).is_err(), "{text}");
+            assert!(parse(text).is_none(), "json.rs accepted {text}");
+        }
+        assert!(parse("1e308").is_some());
+    }
 
     #[test]
     fn reads_what_serde_json_writes_and_back() {
