@@ -909,3 +909,54 @@ fn quiz_only_page_payload_stays_within_68_kb() {
     );
     assert!(total > 10_000, "the payload was measured: {total} B\n{table}");
 }
+
+/// Every chapter's quizzes mount in the page: as many ready widgets as the chapter has `{{#quiz}}`
+/// directives, each with its Check button and none showing the error box. The four quizzes above
+/// are also answered end to end; this covers the other chapters' files (a quiz that parses in the
+/// CLI but breaks the page's reader would fail here).
+#[tokio::test(flavor = "multi_thread")]
+async fn every_chapter_mounts_each_of_its_quizzes() {
+    let b = Browser::start().await;
+    let book = Path::new(env!("CARGO_MANIFEST_DIR")).join("book");
+    let summary = std::fs::read_to_string(book.join("SUMMARY.md")).expect("SUMMARY.md");
+    let mut pages = 0;
+    for chapter in summary
+        .split("](")
+        .skip(1)
+        .filter_map(|rest| rest.split_once(')').map(|(p, _)| p))
+        .filter(|p| p.ends_with(".md"))
+    {
+        let text = std::fs::read_to_string(book.join(chapter)).expect("chapter");
+        let quizzes = text
+            .lines()
+            .filter(|l| l.trim_start().starts_with("{{#quiz "))
+            .count();
+        if quizzes == 0 {
+            continue;
+        }
+        pages += 1;
+        let page = chapter.replace(".md", ".html");
+        b.open(&page).await;
+        let mut mounted = serde_json::Value::Null;
+        for _ in 0..100 {
+            mounted = b
+                .js("const q = [...document.querySelectorAll('.cloudbook-quiz')];
+                     return { total: q.length,
+                              ready: q.filter(e => e.dataset.cloudbookReady === 'true'
+                                                   && e.querySelector('.cb-submit')).length,
+                              errors: document.querySelectorAll('.cloudbook-quiz [role=alert]').length };")
+                .await;
+            if mounted["ready"] == json!(quizzes) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(
+            mounted,
+            json!({"total": quizzes, "ready": quizzes, "errors": 0}),
+            "{page}: every quiz mounts with its Check button and no error box"
+        );
+    }
+    assert!(pages >= 20, "only {pages} chapters with quizzes were visited");
+    b.close().await;
+}

@@ -161,7 +161,7 @@ rm = "one"
     let o = cloudbook(&["sim", "container", &f]);
     assert_eq!(o.status.code(), Some(1));
     expect![[r#"
-        typo.toml:3:1: error: unknown key "container" (expected one of: create, start, stop, rm, write, read, image, mounts, path, content)
+        typo.toml:3:1: error: unknown key "container" in [[step]] (expected one of: create, start, stop, rm, write, read, image, mounts, path, content)
     "#]]
     .assert_eq(&text(&o).replace(&f, "typo.toml"));
 }
