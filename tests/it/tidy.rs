@@ -160,3 +160,17 @@ fn anchor_ids_match_what_mdbook_writes() {
     }
     assert!(compared > 50, "the book's pages have headings: {compared}");
 }
+
+/// The course itself keeps every rule `cloudbook check` knows: quizzes and labs valid, a quiz on
+/// every teaching page, every question's `source` resolving, every seed line mapped, glossary
+/// terms defined and used, every link and anchor resolving. CI fails the moment a page breaks one.
+#[test]
+fn the_course_passes_cloudbook_check() {
+    let o = cloudbook_in(&["check"], root());
+    assert!(o.status.success(), "cloudbook check on the course:\n{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("no problems"),
+        "{}",
+        text(&o)
+    );
+}
