@@ -14,6 +14,7 @@ use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd};
 use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
 use mdbook_preprocessor::book::BookItem;
 
+use super::links::{heading_id, unique};
 use super::preprocess::Embed;
 use crate::diag::{Diagnostic, line_col};
 use crate::quiz::closest;
@@ -351,7 +352,7 @@ pub fn heading_ids(content: &str) -> Vec<(String, usize)> {
                 if let Some((text, at, explicit)) = current.take() {
                     let id = match explicit {
                         Some(id) => id,
-                        None => unique_id(&id_from_content(&text), &mut used),
+                        None => unique(heading_id(&text), &mut used),
                     };
                     out.push((id, at));
                 }
@@ -362,39 +363,6 @@ pub fn heading_ids(content: &str) -> Vec<(String, usize)> {
     out
 }
 
-/// mdBook's `id_from_content`.
-pub fn id_from_content(content: &str) -> String {
-    content
-        .trim()
-        .to_lowercase()
-        .chars()
-        .filter_map(|ch| {
-            if ch.is_alphanumeric() || ch == '_' || ch == '-' {
-                Some(ch)
-            } else if ch.is_whitespace() {
-                Some('-')
-            } else {
-                None
-            }
-        })
-        .collect()
-}
-
-/// mdBook's `unique_id`.
-fn unique_id(id: &str, used: &mut BTreeSet<String>) -> String {
-    if used.insert(id.to_string()) {
-        return id.to_string();
-    }
-    let mut n: u32 = 1;
-    loop {
-        let candidate = format!("{id}-{n}");
-        if used.insert(candidate.clone()) {
-            return candidate;
-        }
-        n += 1;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -403,15 +371,15 @@ mod tests {
     fn ids_match_mdbooks_own_examples() {
         // mdBook 0.5.4's tests of id_from_content, and its unique_id suffixes.
         assert_eq!(
-            id_from_content("`--passes`: add more rustdoc passes"),
+            heading_id("`--passes`: add more rustdoc passes"),
             "--passes-add-more-rustdoc-passes"
         );
         assert_eq!(
-            id_from_content("Method-call 🐙 expressions \u{1f47c}"),
+            heading_id("Method-call 🐙 expressions \u{1f47c}"),
             "method-call--expressions-"
         );
-        assert_eq!(id_from_content("中文標題 CJK title"), "中文標題-cjk-title");
-        assert_eq!(id_from_content("Über"), "über");
+        assert_eq!(heading_id("中文標題 CJK title"), "中文標題-cjk-title");
+        assert_eq!(heading_id("Über"), "über");
         let page = "# Pricing\n\n## Two meters: requests and duration\n\n## It's `/tmp`\n\n## Pricing\n\n\
                     ### Custom {#mine}\n\nCold start\n: The first call.\n";
         let ids: Vec<String> = heading_ids(page).into_iter().map(|(id, _)| id).collect();

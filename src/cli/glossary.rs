@@ -14,7 +14,8 @@ use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd};
 use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
 
 pub use super::check_book::GLOSSARY as GLOSSARY_PAGE;
-use super::check_book::{GLOSSARY, id_from_content};
+use super::check_book::GLOSSARY;
+use super::links::heading_id;
 
 /// One defined term.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +46,7 @@ pub fn terms(glossary: &str) -> Vec<Term> {
                     .iter()
                     .rev()
                     .find(|(_, at)| *at <= range.start)
-                    .map_or_else(|| id_from_content(&name), |(id, _)| id.clone());
+                    .map_or_else(|| heading_id(&name), |(id, _)| id.clone());
                 out.push(Term {
                     id,
                     forms: forms(&name),

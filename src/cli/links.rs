@@ -58,7 +58,7 @@ pub fn heading_id(text: &str) -> String {
 }
 
 /// mdBook's numbering of repeated ids on one page: `x`, `x-1`, `x-2`.
-fn unique(id: String, used: &mut BTreeSet<String>) -> String {
+pub fn unique(id: String, used: &mut BTreeSet<String>) -> String {
     if used.insert(id.clone()) {
         return id;
     }

@@ -14,30 +14,14 @@ use std::time::Duration;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-use super::support::BIN;
+use super::support::{BIN, build_site};
 
 const WAIT: Duration = Duration::from_secs(90);
 
 /// The course site, built once for all browser tests of this run.
 fn site() -> &'static Path {
     static SITE: OnceLock<PathBuf> = OnceLock::new();
-    SITE.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let out = cloudbook::cli::build::wasm_target_dir(root).with_file_name("browser-site");
-        let o = Command::new(BIN)
-            .args(["build", "--out"])
-            .arg(&out)
-            .current_dir(root)
-            .output()
-            .expect("the cloudbook binary runs");
-        assert!(
-            o.status.success(),
-            "cloudbook build failed:\n{}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        );
-        out
-    })
+    SITE.get_or_init(|| build_site("browser-site", &[]))
 }
 
 /// Kills its child process when dropped, also when a test fails.

@@ -15,7 +15,7 @@ use std::time::Duration;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-use super::support::BIN;
+use super::support::build_site;
 
 const PREFIX: &str = "/course/";
 const WAIT: Duration = Duration::from_secs(90);
@@ -23,23 +23,7 @@ const WAIT: Duration = Duration::from_secs(90);
 /// The site built for `/course/`, once per test run.
 fn site() -> &'static Path {
     static SITE: OnceLock<PathBuf> = OnceLock::new();
-    SITE.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let out = cloudbook::cli::build::wasm_target_dir(root).with_file_name("subpath-site");
-        let o = Command::new(BIN)
-            .args(["build", "--site-url", PREFIX, "--out"])
-            .arg(&out)
-            .current_dir(root)
-            .output()
-            .expect("the cloudbook binary runs");
-        assert!(
-            o.status.success(),
-            "cloudbook build --site-url failed:\n{}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        );
-        out
-    })
+    SITE.get_or_init(|| build_site("subpath-site", &["--site-url", PREFIX]))
 }
 
 /// A static file server that knows only `/course/…`, on a thread; returns its origin.

@@ -1,7 +1,7 @@
 //! Helpers shared by the test modules: running the real `cloudbook` binary, fixtures, temp files.
 #![allow(clippy::disallowed_methods)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_cloudbook");
@@ -18,6 +18,27 @@ pub fn cloudbook_in(args: &[&str], cwd: &Path) -> Output {
         .current_dir(cwd)
         .output()
         .expect("the cloudbook binary runs")
+}
+
+/// Builds the course with `cloudbook build <extra> --out target/<folder>` and returns the folder;
+/// callers keep it in a `OnceLock` so one run builds each site once.
+pub fn build_site(folder: &str, extra: &[&str]) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = cloudbook::cli::build::wasm_target_dir(root).with_file_name(folder);
+    let o = Command::new(BIN)
+        .arg("build")
+        .args(extra)
+        .arg("--out")
+        .arg(&out)
+        .current_dir(root)
+        .output()
+        .expect("the cloudbook binary runs");
+    assert!(
+        o.status.success(),
+        "cloudbook build {extra:?} failed:\n{}",
+        text(&o)
+    );
+    out
 }
 
 /// Standard output then standard error, for assertion messages and snapshots.
