@@ -454,14 +454,6 @@ const STEP: &[Field] = &[
     opt("content", Ty::Str, "With write: the text."),
 ];
 
-/// Never returned: [`Walk::finish`](crate::diag::Walk::finish) gives the diagnostics instead.
-fn unreachable_scenario() -> Scenario {
-    Scenario {
-        images: ImageStore::new(),
-        steps: Vec::new(),
-    }
-}
-
 const COMMANDS: &str = "create, start, stop, rm, write, read";
 
 /// Where `key = …` is written in the table that starts at `from` (its header or its first key),
@@ -514,9 +506,7 @@ pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
     let root = crate::diag::read_toml(path, text)?;
     let mut w = crate::diag::Walk::new(path, text);
     w.root(&root, FILE, &crate::diag::Place::root("the container scenario"));
-    if !w.diags.is_empty() {
-        return w.finish(unreachable_scenario());
-    }
+    w.finish(())?;
     let file: FileIn = toml::from_str(text).map_err(|e| {
         let message = format!("invalid value: {}", e.message().trim().replace('`', "\""));
         vec![Diagnostic::at_offset(
