@@ -499,7 +499,8 @@ fn parse_mount(m: &str) -> Option<Mount> {
     })
 }
 
-/// Parses a container scenario file; `path` only labels diagnostics. Every problem is reported.
+/// Parses a container scenario file; `path` only labels diagnostics. Every shape problem is
+/// reported at once; the step checks run once the shape is sound.
 pub fn parse(path: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
     // The shape goes through the one walk every input file uses; what it finds sound is then
     // read as before and checked for what only this file knows (one command per step, mounts).
