@@ -885,3 +885,16 @@ value = 0
         )
     );
 }
+
+#[test]
+fn duplicate_ids_and_goals_reading_the_wrong_kind_are_reported() {
+    let text = format!(
+        "id = \"t\"\nnot_modelled = \"x\"\n{HELLO}\n[[cells]]\nkind = \"invoke\"\nfunction = \"hello\"\n\n[[cells]]\nkind = \"invoke\"\nfunction = \"hello\"\n\n[[goals]]\ncheck = \"max-throttles\"\ncell = \"invoke\"\nvalue = 0\n\n[solution]\n"
+    );
+    let d = parse_lab("lab", &text).expect_err("two mistakes");
+    expect![[r#"
+        lab:15:1: error: duplicate cell id "invoke" (the first is on line 11): give one of them its own id = "…"
+        lab:21:8: error: goal check "max-throttles" cannot read cell "invoke" (kind invoke); it reads cells of kind: load
+    "#]]
+    .assert_eq(&crate::diag::render_all(&d));
+}
