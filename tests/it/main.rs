@@ -5,6 +5,7 @@ mod browser;
 mod check_book;
 mod deploy;
 mod ecs;
+mod lab;
 mod lambda;
 mod preprocess;
 mod quiz;
