@@ -744,3 +744,91 @@ fn a_solution_with_a_key_its_cell_does_not_have_is_reported() {
     "#]]
     .assert_eq(&crate::diag::render_all(&d));
 }
+
+#[test]
+fn every_cell_kind_and_goal_reads_back_from_the_page_json() {
+    let spec = lab(&format!(
+        "{HELLO}
+[[cells]]
+kind = \"invoke\"
+function = \"hello\"
+template = \"apigw-http\"
+
+[[cells]]
+kind = \"api\"
+api = \"rest\"
+function = \"hello\"
+route = \"POST /items/{{id}}\"
+request = {{ path = \"/items/3\", headers = {{ accept = \"text/plain\" }}, body = \"x\" }}
+
+[[cells]]
+kind = \"s3\"
+bucket = \"b\"
+function = \"hello\"
+put = {{ key = \"k\" }}
+
+[[cells]]
+kind = \"schedule\"
+function = \"hello\"
+expression = \"cron(0 12 * * ? *)\"
+
+[[cells]]
+kind = \"iam\"
+function = \"hello\"
+probes = [{{ action = \"s3:GetObject\", resource = \"*\" }}]
+
+[[cells]]
+kind = \"load\"
+function = \"hello\"
+rps = 2.5
+duration = \"90s\"
+
+[[cells]]
+kind = \"tuning\"
+function = \"hello\"
+memory = [128, 256]
+
+[[goals]]
+check = \"invocations\"
+cell = \"load\"
+min = 1
+
+[[goals]]
+check = \"max-p99-ms\"
+cell = \"load\"
+value = 12.5
+
+[[goals]]
+check = \"memory-is\"
+function = \"hello\"
+cell = \"tuning\"
+pick = \"cheapest\"
+"
+    ));
+    let json = serde_json::to_string(&spec).expect("serialises");
+    let back: LabSpec = serde_json::from_str(&json).expect("reads back");
+    assert_eq!(back.cells, spec.cells);
+    assert_eq!(back.goals, spec.goals);
+    let CellKind::Api { request, route, .. } = &spec.cells[2].kind else {
+        panic!("an api cell")
+    };
+    assert_eq!(
+        (request.method.as_str(), route.to_string().as_str()),
+        ("POST", "POST /items/{id}")
+    );
+    let CellKind::Schedule { run_for, .. } = &spec.cells[4].kind else {
+        panic!("a schedule cell")
+    };
+    assert_eq!(run_for.as_secs(), 3600, "run_for defaults to an hour");
+    let CellKind::Tuning { runs, .. } = &spec.cells[7].kind else {
+        panic!("a tuning cell")
+    };
+    assert_eq!(*runs, 5, "runs defaults to 5");
+    let ids: Vec<&str> = spec.cells.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "hello", "invoke", "api", "s3", "schedule", "iam", "load", "tuning"
+        ]
+    );
+}
