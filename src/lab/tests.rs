@@ -831,4 +831,70 @@ pick = \"cheapest\"
             "hello", "invoke", "api", "s3", "schedule", "iam", "load", "tuning"
         ]
     );
+    // Every kind runs, and runs the same way twice.
+    let a = Notebook::run_all(&spec, &spec.cells);
+    let b = Notebook::run_all(&spec, &spec.cells);
+    for c in &spec.cells {
+        let out = a.output(&c.id).expect("every cell ran");
+        assert!(!matches!(out, CellOutput::Error { .. }), "{}: {out:?}", c.id);
+        let ja = serde_json::to_string(out).expect("json");
+        let jb = serde_json::to_string(&b.output(&c.id)).expect("json");
+        assert_eq!(ja, jb, "cell {}", c.id);
+    }
+}
+
+#[test]
+fn a_load_cell_counts_timeouts() {
+    let spec = lab(r#"
+[[cells]]
+kind = "function"
+name = "slow"
+timeout = 1
+handler = '''
+fn handler(event, context) { wait(1500); 1 }
+'''
+
+[[cells]]
+kind = "load"
+function = "slow"
+rps = 5.0
+duration = "20s"
+
+[[goals]]
+check = "max-timeouts"
+cell = "load"
+value = 0
+"#);
+    let nb = Notebook::run_all(&spec, &spec.cells);
+    let Some(CellOutput::Load(l)) = nb.output("load") else {
+        panic!("a load output")
+    };
+    assert!(l.totals.invocations > 50, "{:?}", l.totals);
+    assert_eq!(
+        l.totals.timeouts, l.totals.invocations,
+        "every invocation times out"
+    );
+    assert_eq!(l.totals.errors, l.totals.invocations, "a timeout is an error");
+    let v = nb.evaluate(&spec, &spec.cells);
+    assert_eq!(v[0].status, GoalStatus::Fail);
+    assert_eq!(
+        v[0].reason,
+        format!(
+            "{} timeouts in {} invocations.",
+            l.totals.timeouts, l.totals.invocations
+        )
+    );
+}
+
+#[test]
+fn duplicate_ids_and_goals_reading_the_wrong_kind_are_reported() {
+    let text = format!(
+        "id = \"t\"\nnot_modelled = \"x\"\n{HELLO}\n[[cells]]\nkind = \"invoke\"\nfunction = \"hello\"\n\n[[cells]]\nkind = \"invoke\"\nfunction = \"hello\"\n\n[[goals]]\ncheck = \"max-throttles\"\ncell = \"invoke\"\nvalue = 0\n\n[solution]\n"
+    );
+    let d = parse_lab("lab", &text).expect_err("two mistakes");
+    expect![[r#"
+        lab:15:1: error: duplicate cell id "invoke" (the first is on line 11): give one of them its own id = "…"
+        lab:21:8: error: goal check "max-throttles" cannot read cell "invoke" (kind invoke); it reads cells of kind: load
+    "#]]
+    .assert_eq(&crate::diag::render_all(&d));
 }
