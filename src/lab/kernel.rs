@@ -913,9 +913,12 @@ fn tune(spec: &FunctionSpec, memory: &[u32], runs: u32, event: &Value, seed: u64
             errors,
         });
     }
+    // A size whose runs failed (out of memory, timed out) is no candidate: an out-of-memory run
+    // is billed a few milliseconds and would otherwise look the cheapest.
     let pick = |key: &dyn Fn(&TuningPoint) -> f64| {
         points
             .iter()
+            .filter(|p| p.errors == 0)
             .fold(None::<&TuningPoint>, |best, p| match best {
                 Some(b) if key(b) <= key(p) => Some(b),
                 _ => Some(p),

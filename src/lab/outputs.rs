@@ -181,9 +181,11 @@ pub struct LoadTotals {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TuningOutput {
     pub points: Vec<TuningPoint>,
-    /// The memory size with the lowest cost per million invocations (the smaller on a tie).
+    /// The memory size with the lowest cost per million invocations among the sizes whose runs
+    /// all succeeded (the smaller on a tie); 0 when every size failed.
     pub cheapest: u32,
-    /// The memory size with the shortest average duration (the smaller on a tie).
+    /// The memory size with the shortest average duration among the sizes whose runs all
+    /// succeeded (the smaller on a tie); 0 when every size failed.
     pub fastest: u32,
 }
 

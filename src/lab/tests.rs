@@ -898,3 +898,42 @@ fn duplicate_ids_and_goals_reading_the_wrong_kind_are_reported() {
     "#]]
     .assert_eq(&crate::diag::render_all(&d));
 }
+
+#[test]
+fn tuning_never_picks_a_size_whose_runs_failed() {
+    // At 128 MB the handler runs out of memory after a few milliseconds: billed little, it would
+    // look the cheapest and the fastest if failed sizes counted.
+    let spec = lab(r#"
+[[cells]]
+kind = "function"
+name = "big"
+timeout = 10
+handler = '''
+fn handler(event, context) { allocate(200); cpu(50); "done" }
+'''
+
+[[cells]]
+kind = "tuning"
+function = "big"
+memory = [128, 512, 1024]
+runs = 2
+
+[[goals]]
+check = "memory-is"
+function = "big"
+cell = "tuning"
+pick = "cheapest"
+"#);
+    let nb = Notebook::run_all(&spec, &spec.cells);
+    let Some(CellOutput::Tuning(t)) = nb.output("tuning") else {
+        panic!("a tuning output")
+    };
+    assert!(
+        t.points[0].errors > 0,
+        "128 MB cannot hold 200 MB: {:?}",
+        t.points[0]
+    );
+    assert!(t.points[1..].iter().all(|p| p.errors == 0), "{:?}", t.points);
+    assert_ne!(t.cheapest, 128, "{t:?}");
+    assert_ne!(t.fastest, 128, "{t:?}");
+}
