@@ -1,5 +1,5 @@
 //! The wasm half of the Lambda load benchmark: serves a built site, opens a page with
-//! `?cloudbook-bench` in headless Chromium and prints the lab module's timing as JSON.
+//! `?cloudbook-bench` in headless Chromium and prints the `selftest` module's timing as JSON.
 //! Run by `scripts/bench-lambda-wasm.sh`; it measures, it asserts nothing.
 //!
 //! Usage: `cargo run --release --example bench_wasm -- <built site dir>`

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Measures what mdbook-quiz 0.5.0 (the best mdBook quiz plugin today) ships to a learner for a quiz
 # equivalent to quizzes/lambda-basics.toml: the JS and CSS it loads on every quiz page and the quiz
-# data it embeds in the chapter, raw and gzip -9. The lead appends cloudbook's own numbers.
+# data it embeds in the chapter, raw and gzip -9. Then, in the same run, what cloudbook ships for a
+# quiz-only page (issue #3: at most 0.15 of mdbook-quiz's page) and for a page with a lab (issue #10:
+# at most 0.8), each with its ratio to mdbook-quiz, and the crates that weigh most in the lab module.
 #
 # Usage: scripts/bench-quiz.sh            (installs mdbook-quiz into target/tools on first run, ~2-5 min)
 # Prints `name bytes gzip9-bytes` lines; a script, not a timed test.
@@ -112,3 +114,33 @@ cat "$loader" "$ccss" "$site/playground/manifest.json" "$site/playground/$ver/wi
 size "total first quiz page" "$work/ours"
 ours=$(gzip -9 -c "$work/ours" | wc -c)
 python3 -c "print(f'ratio cloudbook / mdbook-quiz (gzip -9): {$ours / $theirs:.3f}   (target <= 0.15)')"
+
+# A page with a lab: everything the playground sends (issue #10's definition): the loader, the CSS,
+# the manifest, and both modules, JS glue and wasm (the widgets module loads first, the lab module
+# after it). The lab's own placeholder data depends on the lab and is printed apart, not counted.
+python3 - "$site" "$work/ours-lab.html" <<'PY'
+import re, sys
+site, out = sys.argv[1], sys.argv[2]
+page = open(f"{site}/lambda/first-function.html", encoding="utf-8").read()
+m = re.search(r'<div class="cloudbook-lab".*?</div>', page, re.S)
+open(out, "w", encoding="utf-8").write(m.group(0) if m else "")
+PY
+echo
+echo "cloudbook (a page with a lab: lambda/first-function.html)"
+printf '%-34s %9s %9s\n' "file" "bytes" "gzip-9"
+lab_parts=("$loader" "$ccss" "$site/playground/manifest.json" "$site/playground/$ver/widgets.js"
+    "$site/playground/$ver/widgets_bg.wasm" "$site/playground/$ver/lab.js" "$site/playground/$ver/lab_bg.wasm")
+for f in "${lab_parts[@]}"; do size "$(basename "$f" | sed 's/-[0-9a-f]*\././')" "$f"; done
+cat "${lab_parts[@]}" > "$work/ours-lab"
+size "total lab page playground" "$work/ours-lab"
+size "(not counted) lab placeholder data" "$work/ours-lab.html"
+ours_lab=$(gzip -9 -c "$work/ours-lab" | wc -c)
+python3 -c "print(f'ratio cloudbook lab page / mdbook-quiz (gzip -9): {$ours_lab / $theirs:.3f}   (target <= 0.8, i.e. <= {int(0.8 * $theirs)} B)')"
+
+# What weighs in the lab module: code bytes per crate in the unstripped wasm cargo left behind.
+wasm_dir=${CARGO_TARGET_DIR:-$repo/target}/wasm/wasm32-unknown-unknown/wasm-release
+if [ -f "$wasm_dir/cloudbook-lab.wasm" ]; then
+    echo
+    echo "lab module, code bytes per crate before gzip (scripts/wasm-sizes.py, unstripped wasm)"
+    python3 scripts/wasm-sizes.py --depth 1 --top 12 "$wasm_dir/cloudbook-lab.wasm" | sed -n '/code bytes by path/,$p'
+fi

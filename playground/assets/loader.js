@@ -2,13 +2,16 @@
 // It loads the playground only on pages that have widgets: the small `widgets` module for
 // quizzes and the progress page, and the `lab` module (with the handler script engine) only
 // where there is a lab. File names come from playground/manifest.json, fetched without cache,
-// so a redeployed book never runs a stale wasm.
+// so a redeployed book never runs a stale wasm. The `selftest` module (the determinism self-test
+// and the load benchmark) loads only when the URL asks for it with `?cloudbook-selftest` or
+// `?cloudbook-bench`, after the page's own modules.
 (function () {
   "use strict";
   var root = typeof path_to_root === "string" ? path_to_root : "";
   var widgets = document.querySelectorAll(".cloudbook-quiz, .cloudbook-progress");
   var labs = document.querySelectorAll(".cloudbook-lab");
-  if (!widgets.length && !labs.length) return;
+  var diagnostics = /[?&]cloudbook-(selftest|bench)(&|$)/.test(location.search);
+  if (!widgets.length && !labs.length && !diagnostics) return;
 
   function fail(nodes, why) {
     Array.prototype.forEach.call(nodes, function (el) {
@@ -36,7 +39,8 @@
     .then(function (manifest) {
       // The widgets module first: lab-graded questions listen for the lab module's events.
       var ready = widgets.length ? start(manifest.widgets, "quiz", widgets) : Promise.resolve();
-      if (labs.length) ready.then(function () { start(manifest.lab, "lab", labs); });
+      if (labs.length) ready = ready.then(function () { return start(manifest.lab, "lab", labs); });
+      if (diagnostics) ready.then(function () { start(manifest.selftest, "selftest", []); });
     })
     .catch(function (e) {
       fail(widgets, String(e.message || e));

@@ -163,7 +163,7 @@ pub fn panic_if_asked(module: &'static str) {
     }
 }
 
-/// A diagnostics switch: with `?cloudbook-selftest` the lab module runs the core's determinism
+/// A diagnostics switch: with `?cloudbook-selftest` the `selftest` module runs the core's determinism
 /// self-test in wasm and shows the trace hashes in `<pre id="cloudbook-selftest">` as JSON, for
 /// comparison with the same self-test run natively.
 pub fn selftest_if_asked() {
@@ -173,7 +173,7 @@ pub fn selftest_if_asked() {
     }
 }
 
-/// A benchmark switch: with `?cloudbook-bench` the lab module runs the Lambda load model of
+/// A benchmark switch: with `?cloudbook-bench` the `selftest` module runs the Lambda load model of
 /// `scripts/bench-lambda.sh` (1,000 requests per second for ten simulated minutes) in wasm three
 /// times, times it with the browser's clock and shows the best run as
 /// `{"invocations": …, "ms": …}` in `<pre id="cloudbook-bench">`.

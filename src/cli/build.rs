@@ -23,7 +23,12 @@ use crate::sim::fnv1a64;
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const WASM_PROFILE: &str = "wasm-release";
 /// The playground's entry points: (cargo bin name, file stem in the site).
-pub const ENTRY_POINTS: [(&str, &str); 2] = [("cloudbook-widgets", "widgets"), ("cloudbook-lab", "lab")];
+/// `selftest` is loaded only by the `?cloudbook-selftest` and `?cloudbook-bench` switches.
+pub const ENTRY_POINTS: [(&str, &str); 3] = [
+    ("cloudbook-widgets", "widgets"),
+    ("cloudbook-lab", "lab"),
+    ("cloudbook-selftest", "selftest"),
+];
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -119,6 +124,7 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildReport> {
             "version": hash,
             "widgets": format!("{hash}/widgets.js"),
             "lab": format!("{hash}/lab.js"),
+            "selftest": format!("{hash}/selftest.js"),
         });
         fs::write(
             out.join("playground/manifest.json"),

@@ -6,8 +6,6 @@ use cloudbook_playground::mount::{data, install_yew_panic_hook, mount_all};
 fn main() {
     install_yew_panic_hook("lab");
     cloudbook_playground::mount::panic_if_asked("lab");
-    cloudbook_playground::mount::selftest_if_asked();
-    cloudbook_playground::mount::bench_if_asked();
     mount_all::<LabCell>("lab", ".cloudbook-lab", |el| {
         Ok(LabProps {
             lab: std::rc::Rc::new(data(el, "data-lab")?),
