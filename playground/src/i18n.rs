@@ -81,6 +81,9 @@ pub enum Msg {
     QuizChanged,
     GoalsReached,
     NotYet,
+    EditorKeys,
+    ErrorOnLine,
+    ChartTable,
 }
 
 /// The UI language. Only English is filled in today.
@@ -179,6 +182,11 @@ pub fn tr(lang: Lang, msg: Msg) -> &'static str {
             Msg::QuizChanged => "the quiz changed since you answered it",
             Msg::GoalsReached => "goals reached",
             Msg::NotYet => "not yet",
+            Msg::EditorKeys => {
+                "Tab indents, Shift+Tab outdents; press Esc then Tab to leave the editor. Ctrl+Enter runs."
+            }
+            Msg::ChartTable => "Table:",
+            Msg::ErrorOnLine => "The error is on line {line} (marked).",
         },
     }
 }
