@@ -12,8 +12,9 @@ fuzz_target!(|data: &[u8]| {
     match parse_lab("lab.md", text) {
         Ok(spec) => {
             // Long scripts are legal but slow to interpret; they find nothing the parser does not.
-            if let Some(handler) = spec.function.handler.as_deref().filter(|h| h.len() <= 256) {
-                let _ = spec.run(handler);
+            let handler = spec.first_handler();
+            if handler.len() <= 256 {
+                let _ = spec.run(&handler);
             }
         }
         Err(diags) => {

@@ -1,5 +1,8 @@
 //! `cloudbook check`: validates every quiz and lab the book references, prints each problem as
 //! `path:line:col: error: message`, and exits 1 if there is any. It builds nothing.
+//!
+//! Every lab is also replayed headless through the same core as the page ([`crate::lab::check_lab`]):
+//! its reference solution must reach every goal, and its starting cells must miss at least one.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -9,7 +12,7 @@ use mdbook_driver::MDBook;
 use mdbook_preprocessor::book::BookItem;
 
 use super::preprocess::{Embed, cross_check, find_book_root, transform_chapter};
-use crate::diag::render_all;
+use crate::diag::{Diagnostic, render_all};
 
 pub fn check(root: &Path) -> anyhow::Result<ExitCode> {
     let root = find_book_root(root)?;
@@ -30,10 +33,22 @@ pub fn check(root: &Path) -> anyhow::Result<ExitCode> {
                 )
             })
         });
+        let mut lab_lines = t.lab_lines.iter();
         for e in &t.embeds {
             match e {
                 Embed::Quiz { .. } => quizzes += 1,
-                Embed::Lab(_) => labs += 1,
+                Embed::Lab(spec) => {
+                    labs += 1;
+                    let line = lab_lines.next().copied().unwrap_or(1);
+                    for problem in crate::lab::check_lab(spec).problems() {
+                        diagnostics.push(Diagnostic::error(
+                            label.clone(),
+                            line,
+                            1,
+                            format!("lab \"{}\": {problem}", spec.id),
+                        ));
+                    }
+                }
             }
         }
         diagnostics.extend(t.diagnostics);

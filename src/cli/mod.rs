@@ -14,6 +14,7 @@ pub mod build;
 pub mod check;
 pub mod check_book;
 pub mod glossary;
+pub mod lab;
 pub mod links;
 pub mod preprocess;
 pub mod quiz;
@@ -78,6 +79,9 @@ enum Command {
         #[command(subcommand)]
         supports: Option<Supports>,
     },
+    /// Run a chapter's labs headless: each cell's output and each goal's verdict.
+    #[command(subcommand)]
+    Lab(lab::LabCmd),
     /// Grade answers and inspect quiz files.
     #[command(subcommand)]
     Quiz(quiz::QuizCmd),
@@ -132,6 +136,7 @@ pub fn main() -> ExitCode {
         Command::Preprocess { supports } => {
             preprocess::run_protocol(supports.map(|Supports::Supports { renderer }| renderer))
         }
+        Command::Lab(cmd) => lab::run(cmd),
         Command::Quiz(cmd) => quiz::run(cmd),
         Command::Sim(cmd) => sim::run(cmd),
     };

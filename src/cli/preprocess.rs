@@ -46,6 +46,8 @@ pub struct Transformed {
     pub content: String,
     pub embeds: Vec<Embed>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The line of each lab's fence, in the order of the labs in `embeds`.
+    pub lab_lines: Vec<u32>,
 }
 
 /// Transforms one chapter. `chapter` names it in diagnostics (`book/lambda/intro.md`);
@@ -92,6 +94,7 @@ pub fn transform_chapter(
                                 ),
                             ));
                             out.embeds.push(Embed::Lab(Box::new(spec)));
+                            out.lab_lines.push(fence_line);
                         }
                         Err(diags) => out.diagnostics.extend(
                             diags
@@ -249,7 +252,8 @@ fn quiz_text(q: &Quiz) -> String {
     html + "</ol>"
 }
 
-/// What a lab shows without JavaScript, and what search finds of it: its title and instructions.
+/// What a lab shows without JavaScript, and what search finds of it: its title, instructions,
+/// hints and what the simulator does not model; never the reference solution.
 fn lab_text(spec: &LabSpec) -> String {
     let mut html = String::new();
     if let Some(title) = &spec.title {
@@ -258,7 +262,43 @@ fn lab_text(spec: &LabSpec) -> String {
     if let Some(instructions) = &spec.instructions {
         html += instructions.trim();
     }
+    for hint in &spec.hints {
+        html += hint.trim();
+    }
+    html += spec.not_modelled.trim();
     html
+}
+
+/// Every lab block of a chapter with the line of its fence, as written (Markdown not rendered),
+/// or every problem of every block.
+pub fn labs_in(chapter: &str, content: &str) -> Result<Vec<(LabSpec, u32)>, Vec<Diagnostic>> {
+    let mut labs = Vec::new();
+    let mut diags = Vec::new();
+    let mut parser = new_cmark_parser(content, &MarkdownOptions::default()).into_offset_iter();
+    while let Some((event, range)) = parser.next() {
+        let Event::Start(Tag::CodeBlock(kind)) = event else {
+            continue;
+        };
+        let is_lab = matches!(&kind, CodeBlockKind::Fenced(info) if info_is(info, "lab"));
+        let mut body = String::new();
+        for (inner, _) in parser.by_ref() {
+            match inner {
+                Event::Text(t) => body.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => break,
+                _ => {}
+            }
+        }
+        if !is_lab {
+            continue;
+        }
+        let (fence_line, _) = line_col(content, range.start);
+        let indent = indent_before(content, range.start);
+        match lab::parse_lab(chapter, &body) {
+            Ok(spec) => labs.push((spec, fence_line)),
+            Err(d) => diags.extend(d.into_iter().map(|d| d.shifted(chapter, fence_line + 1, indent))),
+        }
+    }
+    if diags.is_empty() { Ok(labs) } else { Err(diags) }
 }
 
 /// The chapter's own line ending, so a CRLF file stays CRLF around what we insert.

@@ -3,6 +3,9 @@
 //!
 //! Percentiles use the nearest-rank method on the minute's exact samples; CloudWatch estimates
 //! them, so tiny differences from a real console are expected. Nothing here formats tables.
+//!
+//! The period is a minute, as CloudWatch's default; a lab's load chart asks for shorter buckets
+//! ([`Metrics::with_period`]), and then "minute" in the names below means one period.
 
 use serde::Serialize;
 
@@ -16,11 +19,15 @@ struct Minute {
     throttles: u64,
     durations_us: Vec<u64>,
     max_concurrency: u32,
+    cold_starts: u64,
+    timeouts: u64,
 }
 
 /// Per function (indexed by [`FunctionId`]), per minute since simulated zero.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Metrics {
+    /// Seconds per period (60 unless [`Metrics::with_period`] chose otherwise).
+    period_s: u64,
     names: Vec<String>,
     /// (minute, data) in minute order; time only moves forward, so the slot sought is almost
     /// always the last one.
@@ -45,11 +52,52 @@ pub struct MinuteMetrics {
     pub success_rate: f64,
 }
 
-fn minute_of(t: SimTime) -> u64 {
-    t.as_secs() / 60
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::with_period(60)
+    }
+}
+
+/// One period of one function for a chart: counts, exact percentiles and peaks.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bucket {
+    /// The period's index since simulated zero.
+    pub index: u64,
+    pub invocations: u64,
+    pub errors: u64,
+    pub throttles: u64,
+    pub timeouts: u64,
+    pub cold_starts: u64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub max_concurrency: u32,
+}
+
+/// Nearest-rank percentile `p` of `d` in ms (0 when empty); reorders `d`.
+fn percentile(d: &mut [u64], p: u64) -> f64 {
+    if d.is_empty() {
+        return 0.0;
+    }
+    let rank = (p * d.len() as u64).div_ceil(100).max(1);
+    *d.select_nth_unstable((rank - 1) as usize).1 as f64 / 1000.0
 }
 
 impl Metrics {
+    /// Metrics in periods of `period_s` seconds (at least 1).
+    pub fn with_period(period_s: u64) -> Metrics {
+        Metrics {
+            period_s: period_s.max(1),
+            names: Vec::new(),
+            by_fn: Vec::new(),
+        }
+    }
+    pub fn period_s(&self) -> u64 {
+        self.period_s
+    }
+    fn minute_of(&self, t: SimTime) -> u64 {
+        t.as_secs() / self.period_s
+    }
+
     /// Registers a function; the account calls it once per function, in id order.
     pub fn add_function(&mut self, f: FunctionId, name: &str) {
         debug_assert_eq!(f.0 as usize, self.names.len(), "functions are added in id order");
@@ -57,7 +105,7 @@ impl Metrics {
         self.by_fn.push(Vec::new());
     }
     fn slot(&mut self, f: FunctionId, t: SimTime) -> &mut Minute {
-        let m = minute_of(t);
+        let m = self.minute_of(t);
         let v = &mut self.by_fn[f.0 as usize];
         // Almost every call lands in the latest minute: answer it without the search.
         if v.last().is_some_and(|(k, _)| *k == m) {
@@ -84,6 +132,14 @@ impl Metrics {
         let m = self.slot(f, t);
         m.max_concurrency = m.max_concurrency.max(busy);
     }
+    /// Counts a new execution environment in the period it started.
+    pub fn cold_start(&mut self, f: FunctionId, t: SimTime) {
+        self.slot(f, t).cold_starts += 1;
+    }
+    /// Counts a timed-out invocation in the period it started.
+    pub fn timeout(&mut self, f: FunctionId, started: SimTime) {
+        self.slot(f, started).timeouts += 1;
+    }
     /// Counts a finished invocation in the minute it started, as CloudWatch does.
     pub fn finish(&mut self, f: FunctionId, started: SimTime, is_error: bool, duration_us: u64) {
         let m = self.slot(f, started);
@@ -105,6 +161,49 @@ impl Metrics {
             .collect();
         names.sort();
         names.into_iter()
+    }
+
+    /// The periods of one function for a chart, every period from the first to the last with
+    /// data.
+    pub fn buckets(&self, f: FunctionId) -> Vec<Bucket> {
+        let Some(periods) = self.by_fn.get(f.0 as usize) else {
+            return Vec::new();
+        };
+        let (Some((first, _)), Some((last, _))) = (periods.first(), periods.last()) else {
+            return Vec::new();
+        };
+        let empty = Minute::default();
+        (*first..=*last)
+            .map(|index| {
+                let m = periods
+                    .binary_search_by_key(&index, |(k, _)| *k)
+                    .map_or(&empty, |i| &periods[i].1);
+                let mut d = m.durations_us.clone();
+                Bucket {
+                    index,
+                    invocations: m.invocations,
+                    errors: m.errors,
+                    throttles: m.throttles,
+                    timeouts: m.timeouts,
+                    cold_starts: m.cold_starts,
+                    p50_ms: percentile(&mut d, 50),
+                    p99_ms: percentile(&mut d, 99),
+                    max_concurrency: m.max_concurrency,
+                }
+            })
+            .collect()
+    }
+
+    /// p50 and p99 in ms over every invocation of one function.
+    pub fn overall_percentiles(&self, f: FunctionId) -> (f64, f64) {
+        let mut d: Vec<u64> = self
+            .by_fn
+            .get(f.0 as usize)
+            .into_iter()
+            .flatten()
+            .flat_map(|(_, m)| m.durations_us.iter().copied())
+            .collect();
+        (percentile(&mut d, 50), percentile(&mut d, 99))
     }
 
     /// Per-minute rows of one function, every minute from the first to the last with data.

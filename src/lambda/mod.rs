@@ -30,8 +30,10 @@ pub use config::{
     parse_function_file, validate_with,
 };
 pub use ids::{EnvId, FunctionId, RequestId};
+pub use metrics::Bucket;
 pub use model::{
-    Account, AccountConfig, Event, InvocationRecord, InvokeRequest, Load, Mode, Outcome, StartKind,
+    Account, AccountConfig, Event, InvocationRecord, InvokeRequest, Load, Mode, Outcome, SdkCall, StartKind,
+    decided_by,
 };
 pub use trace::{ColdCause, Ending, Record, ResetCause, RetryCause, Throttle, TraceEvent};
 
@@ -208,7 +210,8 @@ pub struct LoadReport {
 
 /// Drives `rps` requests per second at one function for `duration` and reports per-minute
 /// metrics, throttles, cold starts and cost. For long runs switch `keep_records` off and the
-/// `trace` to `Hash` or `Off`: the numbers are the same, only the text is not kept.
+/// `trace` to `Hash` or `Off`: the numbers are the same, only the text is not kept. It is a
+/// [`LoadSim`] run to its end in one go.
 pub fn simulate_load(
     spec: &FunctionSpec,
     rps: f64,
@@ -217,43 +220,131 @@ pub fn simulate_load(
     seed: u64,
     account: AccountConfig,
 ) -> Result<(LoadReport, Engine<Account>), InvalidFunctionConfig> {
-    let config = validate_with(spec, account.concurrency_limit)?;
-    let name = config.name.clone();
-    let mut acc = Account::new(account);
-    acc.add_function(config);
-    let load = acc.add_load(Load {
-        function: name.clone(),
-        rps,
-        until: SimTime::ZERO + duration,
-        payload: payload.clone(),
-    });
-    let mut engine = Engine::new(acc, seed);
-    let mode = engine.model().config.trace;
-    engine.set_trace_mode(mode);
-    engine.schedule_at(SimTime::ZERO, Event::Arrival { load });
-    // Let the last invocations finish (at most the 900 s timeout), without idling to reclaim.
-    engine.run_until(SimTime::ZERO + duration + SimDuration::from_secs(901));
-    let acc = engine.model();
-    let minutes = acc.metrics.table(&name);
-    let errors = minutes.iter().map(|m| m.errors).sum();
-    let cost = billing::price_usage(&acc.billing, false);
-    let factor = billing::MONTH_SECONDS / (duration.as_micros() as f64 / 1e6).max(1e-6);
-    let monthly = billing::price_usage(&acc.billing.scaled(factor), true);
-    let report = LoadReport {
-        function: name,
-        invocations: acc.finished,
-        throttles: acc.throttled,
-        cold_starts: acc.cold_starts,
-        handler_runs: acc.handler_runs,
-        errors,
-        minutes,
-        cost,
-        monthly,
-        trace_hash: engine.trace().hash_if_known(),
-        trace_lines: engine.trace().lines_offered(),
-        steps: engine.steps(),
-    };
-    Ok((report, engine))
+    let mut sim = LoadSim::new(spec, rps, duration, payload, seed, account, 60)?;
+    while !sim.advance(SimDuration::from_secs(3600), u64::MAX) {}
+    let report = sim.report();
+    Ok((report, sim.into_engine()))
+}
+
+/// A load run that can be advanced in slices (a page keeps each slice short) and read at any
+/// point. Run to the end, it is exactly [`simulate_load`]: the same events in the same order.
+pub struct LoadSim {
+    engine: Engine<Account>,
+    function: FunctionId,
+    name: String,
+    duration: SimDuration,
+    /// The last invocations may run up to the 900 s timeout after the last arrival; the run
+    /// stops there, without idling on to reclaim environments.
+    end: SimTime,
+}
+
+impl LoadSim {
+    /// A fresh account with the function, `rps` arrivals per second for `duration`, metrics in
+    /// periods of `period_s` seconds.
+    pub fn new(
+        spec: &FunctionSpec,
+        rps: f64,
+        duration: SimDuration,
+        payload: &Value,
+        seed: u64,
+        account: AccountConfig,
+        period_s: u64,
+    ) -> Result<LoadSim, InvalidFunctionConfig> {
+        let config = validate_with(spec, account.concurrency_limit)?;
+        let name = config.name.clone();
+        let mut acc = Account::new(account);
+        acc.metrics = metrics::Metrics::with_period(period_s);
+        let function = acc.add_function(config);
+        let load = acc.add_load(Load {
+            function: name.clone(),
+            rps,
+            until: SimTime::ZERO + duration,
+            payload: payload.clone(),
+        });
+        let mut engine = Engine::new(acc, seed);
+        let mode = engine.model().config.trace;
+        engine.set_trace_mode(mode);
+        engine.schedule_at(SimTime::ZERO, Event::Arrival { load });
+        Ok(LoadSim {
+            engine,
+            function,
+            name,
+            duration,
+            end: SimTime::ZERO + duration + SimDuration::from_secs(901),
+        })
+    }
+
+    /// Handles events up to `sim` of simulated time further and at most `max_steps` of them;
+    /// true when the run is over.
+    pub fn advance(&mut self, sim: SimDuration, max_steps: u64) -> bool {
+        let until = (self.engine.now() + sim).min(self.end);
+        let mut steps = 0u64;
+        while steps < max_steps {
+            match self.engine.next_time() {
+                Some(t) if t <= until => {
+                    self.engine.step();
+                    steps += 1;
+                }
+                _ => {
+                    self.engine.run_until(until);
+                    break;
+                }
+            }
+        }
+        self.finished()
+    }
+
+    /// The run is over: every arrival came and every invocation ended, or the end was reached.
+    pub fn finished(&self) -> bool {
+        self.engine.now() >= self.end
+    }
+
+    /// Simulated time so far.
+    pub fn now(&self) -> SimTime {
+        self.engine.now()
+    }
+    /// How long requests arrive.
+    pub fn duration(&self) -> SimDuration {
+        self.duration
+    }
+    pub fn account(&self) -> &Account {
+        self.engine.model()
+    }
+    pub fn function(&self) -> FunctionId {
+        self.function
+    }
+
+    /// The report of the run so far.
+    pub fn report(&self) -> LoadReport {
+        let acc = self.engine.model();
+        let minutes = acc.metrics.table(&self.name);
+        let errors = minutes.iter().map(|m| m.errors).sum();
+        let cost = billing::price_usage(&acc.billing, false);
+        let monthly = billing::price_usage(&acc.billing.scaled(self.month_factor()), true);
+        LoadReport {
+            function: self.name.clone(),
+            invocations: acc.finished,
+            throttles: acc.throttled,
+            cold_starts: acc.cold_starts,
+            handler_runs: acc.handler_runs,
+            errors,
+            minutes,
+            cost,
+            monthly,
+            trace_hash: self.engine.trace().hash_if_known(),
+            trace_lines: self.engine.trace().lines_offered(),
+            steps: self.engine.steps(),
+        }
+    }
+
+    /// What scales the run's usage to a 30-day month.
+    pub fn month_factor(&self) -> f64 {
+        billing::MONTH_SECONDS / (self.duration.as_micros() as f64 / 1e6).max(1e-6)
+    }
+
+    pub fn into_engine(self) -> Engine<Account> {
+        self.engine
+    }
 }
 
 #[cfg(test)]

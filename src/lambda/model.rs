@@ -152,6 +152,18 @@ pub enum Event {
     },
 }
 
+impl Event {
+    /// A PutObject made from outside any function (a page's Put button), by `by`.
+    pub fn s3_put(bucket: &str, key: &str, body: &str, by: &str) -> Event {
+        Event::S3Put(Box::new(S3PutEvent {
+            bucket: bucket.into(),
+            key: key.into(),
+            body: body.into(),
+            by: by.into(),
+        }))
+    }
+}
+
 /// A simulated PutObject, applied at its moment inside the invocation that made it.
 #[derive(Debug, Clone)]
 pub struct S3PutEvent {
@@ -191,6 +203,58 @@ pub struct InvocationRecord {
     pub max_memory_mb: u64,
     pub outcome: Outcome,
     pub logs: Vec<String>,
+    /// The SDK calls the handler made, each with IAM's decision (not serialised, so reports
+    /// stay as they were).
+    #[serde(skip)]
+    pub calls: Vec<SdkCall>,
+}
+
+/// One AWS call a handler made and how the execution role decided it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct SdkCall {
+    /// `s3:PutObject`, `lambda:InvokeFunction`, …
+    pub action: String,
+    pub resource: String,
+    pub allowed: bool,
+    /// The deciding statement as a phrase: `statement 1 (Sid "AllowPut") of policy 1 allows it`,
+    /// or `no statement allows it (implicit deny)`.
+    pub decided_by: String,
+}
+
+impl SdkCall {
+    pub fn new(action: &str, resource: &str, eval: &crate::iam::Evaluation) -> SdkCall {
+        SdkCall {
+            action: action.to_string(),
+            resource: resource.to_string(),
+            allowed: eval.allowed(),
+            decided_by: decided_by(eval),
+        }
+    }
+}
+
+/// How a page says which statement decided an IAM evaluation.
+pub fn decided_by(eval: &crate::iam::Evaluation) -> String {
+    use crate::iam::Decision;
+    match (&eval.decided_by, eval.decision) {
+        (Some(s), d) => {
+            let sid = s
+                .sid
+                .as_ref()
+                .map(|sid| format!(" (Sid \"{sid}\")"))
+                .unwrap_or_default();
+            let verb = if d == Decision::Allow {
+                "allows it"
+            } else {
+                "denies it explicitly"
+            };
+            format!(
+                "statement {}{sid} of policy {} {verb}",
+                s.statement + 1,
+                s.policy + 1
+            )
+        }
+        (None, _) => "no statement allows it (implicit deny)".to_string(),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,6 +266,8 @@ enum EnvPhase {
 
 struct Env {
     phase: EnvPhase,
+    /// The function version it was created for; other versions never reuse it.
+    version: u32,
     since: SimTime,
     /// When an idle environment is reclaimed unless it is used before.
     deadline: SimTime,
@@ -230,6 +296,10 @@ struct Function {
     /// Environments gone after idling, and after a failure: the reasons a cold start cites.
     reclaimed: u32,
     reset: u32,
+    /// The function's version: 1, then one more at each [`Account::update_function`].
+    version: u32,
+    /// Environments created for the current version.
+    version_envs: u32,
 }
 
 /// A constant-rate load: `rps` arrivals per second (jittered) until `until`.
@@ -321,8 +391,66 @@ impl Account {
             idle: Vec::new(),
             reclaimed: 0,
             reset: 0,
+            version: 1,
+            version_envs: 0,
         });
         id
+    }
+
+    /// Publishes a new configuration (code or settings) of an existing function: a new version.
+    /// Idle environments of the old version are dropped, busy ones are dropped when they finish,
+    /// so the next request starts cold with [`ColdCause::NewVersion`]. Triggers added with
+    /// [`Account::add_s3_trigger`] are kept. Returns the new version number.
+    pub fn update_function(&mut self, fid: FunctionId, mut config: FunctionConfig) -> u32 {
+        let program = Program::compile(
+            &config,
+            self.s3.clone(),
+            &self.config.account_id,
+            &self.config.region,
+        );
+        let f = &mut self.functions[fid.0 as usize];
+        for t in &f.config.triggers.s3 {
+            if !config.triggers.s3.contains(t) {
+                config.triggers.s3.push(t.clone());
+            }
+        }
+        for t in &config.triggers.s3 {
+            self.s3.borrow_mut().create_bucket(&t.bucket);
+        }
+        f.schedules = config
+            .triggers
+            .schedule
+            .iter()
+            .filter_map(|s| schedule::Schedule::parse(&s.expression).ok())
+            .collect();
+        f.config = config;
+        f.program = program;
+        for env in &mut f.envs {
+            if env.phase == EnvPhase::Idle {
+                env.phase = EnvPhase::Gone;
+                env.memo = None;
+                env.state = EnvState::default();
+            }
+        }
+        f.idle.clear();
+        f.version += 1;
+        f.version_envs = 0;
+        f.version
+    }
+
+    /// The function's current version (1 until it is updated).
+    pub fn function_version(&self, fid: FunctionId) -> u32 {
+        self.functions[fid.0 as usize].version
+    }
+
+    /// Subscribes the function to `ObjectCreated` notifications of a bucket (creating the
+    /// bucket), as S3's notification configuration does: the function itself is not changed.
+    pub fn add_s3_trigger(&mut self, fid: FunctionId, trigger: super::config::S3Trigger) {
+        self.s3.borrow_mut().create_bucket(&trigger.bucket);
+        let triggers = &mut self.functions[fid.0 as usize].config.triggers.s3;
+        if !triggers.contains(&trigger) {
+            triggers.push(trigger);
+        }
     }
 
     pub fn function_id(&self, name: &str) -> Option<FunctionId> {
@@ -466,6 +594,7 @@ impl Account {
                 max_memory_mb: run.max_memory_mb,
                 outcome: outcome_of(result, request_id, end_ms, timeout_s),
                 logs: lines,
+                calls: run.outcome.calls.clone(),
             })
         });
         self.schedule_effects(&name, run.handler_start, &run.outcome.effects, cx);
@@ -616,6 +745,7 @@ impl Account {
                 max_memory_mb: 0,
                 outcome: Outcome::Throttled(body),
                 logs: Vec::new(),
+                calls: Vec::new(),
             });
         }
     }
@@ -674,6 +804,8 @@ impl Account {
                 let init_us = runtime_us + init_outcome.as_ref().map_or(0, |o| o.elapsed_us);
                 let cause = if f.envs.is_empty() {
                     ColdCause::FirstRequest
+                } else if f.version > 1 && f.version_envs == 0 {
+                    ColdCause::NewVersion { version: f.version }
                 } else {
                     ColdCause::NoIdle {
                         busy: f.busy,
@@ -691,7 +823,10 @@ impl Account {
                         cause,
                     },
                 });
+                f.version_envs += 1;
+                self.metrics.cold_start(fid, now);
                 f.envs.push(Env {
+                    version: f.version,
                     phase: EnvPhase::Busy,
                     since: now,
                     deadline: now,
@@ -748,6 +883,7 @@ impl Account {
                 effects: Vec::new(),
                 max_memory_mb: super::script::RUNTIME_BASELINE_MB,
                 denials: Vec::new(),
+                calls: Vec::new(),
                 operations: 0,
                 replayable: false,
             }),
@@ -899,6 +1035,7 @@ impl Account {
             event,
         };
         let is_error = ending.is_error();
+        let timed_out = matches!(ending, Ending::TimedOut { .. });
         cx.record_with(|| {
             rec(TraceEvent::Ended {
                 env: env_id,
@@ -924,6 +1061,12 @@ impl Account {
                     request: None,
                     event: TraceEvent::EnvironmentReset { env: env_id, cause },
                 });
+            }
+            None if env.version != f.version => {
+                // Its function was updated while it ran: an old version's environment is
+                // never reused.
+                env.phase = EnvPhase::Gone;
+                env.memo = None;
             }
             None => {
                 env.phase = EnvPhase::Idle;
@@ -959,6 +1102,9 @@ impl Account {
             });
         }
         self.metrics.finish(fid, started, is_error, duration_us);
+        if timed_out {
+            self.metrics.timeout(fid, started);
+        }
         self.billing.add(
             memory_mb,
             billed_ms,

@@ -97,6 +97,8 @@ pub struct PhaseOutcome {
     pub max_memory_mb: u64,
     /// IAM denials, for the trace: (action, resource, decision text).
     pub denials: Vec<(String, String, String)>,
+    /// Every SDK call the phase made, allowed or not, with the IAM decision.
+    pub calls: Vec<super::model::SdkCall>,
     pub operations: u64,
     /// The phase's outcome is a pure function of (script, configuration, event, environment state)
     /// and it left the environment state as it found it: it read nothing that varies between
@@ -131,6 +133,7 @@ struct Host {
     logs: Vec<(u64, &'static str, String)>,
     effects: Vec<(u64, Effect)>,
     denials: Vec<(String, String, String)>,
+    calls: Vec<super::model::SdkCall>,
     /// This phase's own S3 writes, visible to its own reads before the account applies them.
     overlay: BTreeMap<(String, String), String>,
     tmp: BTreeMap<String, String>,
@@ -221,6 +224,7 @@ impl Program {
             logs: Vec::new(),
             effects: Vec::new(),
             denials: Vec::new(),
+            calls: Vec::new(),
             overlay: BTreeMap::new(),
             tmp: BTreeMap::new(),
             rng: 0,
@@ -272,6 +276,7 @@ impl Program {
         h.logs.clear();
         h.effects.clear();
         h.denials.clear();
+        h.calls.clear();
         h.overlay.clear();
         h.tmp = tmp;
         h.rng = input.seed;
@@ -296,6 +301,7 @@ impl Program {
             effects: std::mem::take(&mut h.effects),
             max_memory_mb,
             denials: std::mem::take(&mut h.denials),
+            calls: std::mem::take(&mut h.calls),
             operations: h.ops,
             replayable: false,
         };
@@ -678,6 +684,7 @@ fn build_engine(host: &Shared, memory_mb: u32) -> Engine {
             .with("aws:RequestedRegion", s.region.clone())
             .with("aws:PrincipalAccount", s.account_id.clone());
         let eval = iam::evaluate(&s.policies, &req);
+        s.calls.push(super::model::SdkCall::new(action, &resource, &eval));
         if eval.allowed() {
             return Ok(());
         }

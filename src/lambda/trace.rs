@@ -171,6 +171,9 @@ pub enum ColdCause {
     /// Every environment was busy or gone: `busy` in use, `reclaimed` after idling, `reset`
     /// after a failure.
     NoIdle { busy: u32, reclaimed: u32, reset: u32 },
+    /// The function was updated: environments of the previous version are never reused, so the
+    /// first request to `version` starts a new one.
+    NewVersion { version: u32 },
 }
 
 /// How the handler phase ended.
@@ -264,6 +267,10 @@ impl fmt::Display for TraceEvent {
                 write!(f, "ColdStart env={env} init={init} reason=\"")?;
                 match *cause {
                     ColdCause::FirstRequest => f.write_str("first request: no environment exists yet")?,
+                    ColdCause::NewVersion { version } => write!(
+                        f,
+                        "first request to version {version}: environments of earlier versions are not reused"
+                    )?,
                     ColdCause::NoIdle {
                         busy,
                         reclaimed: 0,

@@ -158,6 +158,10 @@ impl<M: Model> Engine<M> {
         };
         f(&mut self.model, &mut cx)
     }
+    /// The time of the next event, if any (a caller running in slices stops before it).
+    pub fn next_time(&self) -> Option<SimTime> {
+        self.queue.peek_time()
+    }
     /// Handles the next event, if any, and returns its time.
     pub fn step(&mut self) -> Option<SimTime> {
         let (at, event) = self.queue.pop()?;

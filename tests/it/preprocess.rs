@@ -94,7 +94,7 @@ fn escaped_and_other_directives_are_left_to_mdbook() {
 #[test]
 fn lab_blocks_in_lists_and_nested_fences() {
     check(
-        "- item\n\n  ```lab\n  id = \"l1\"\n  [function]\n  name = \"f\"\n  handler = 'fn handler(e, c) { 1 }'\n  ```\n\n````md\n```lab\nid = \"not-a-lab\"\n```\n````\n",
+        "- item\n\n  ```lab\n  id = \"l1\"\n  not_modelled = \"All.\"\n  [[cells]]\n  kind = \"function\"\n  name = \"f\"\n  handler = 'fn handler(e, c) { 1 }'\n  [solution]\n  ```\n\n````md\n```lab\nid = \"not-a-lab\"\n```\n````\n",
         expect![[r#"
             - item
 
@@ -144,7 +144,7 @@ fn crlf_line_endings_are_kept_around_placeholders() {
 #[test]
 fn bad_input_names_the_chapter_line_column_and_fix() {
     check(
-        "Text {{#quiz quizzes/q.toml}} inline.\n\n{{#quiz quizzes/missing.toml}}\n\n{{#quiz }}\n\n```lab\nid = \"x\"\n[function]\nname = \"f\"\nhandler = 'fn handler(e, c) { 1 }'\nmemroy_size = 256\n```\n\n```lab\nid = \"y\"\n[function\n```\n",
+        "Text {{#quiz quizzes/q.toml}} inline.\n\n{{#quiz quizzes/missing.toml}}\n\n{{#quiz }}\n\n```lab\nid = \"x\"\nnot_modelled = \"All.\"\n[[cells]]\nkind = \"function\"\nname = \"f\"\nhandler = 'fn handler(e, c) { 1 }'\nmemroy_size = 256\n[solution]\n```\n\n```lab\nid = \"y\"\n[function\n```\n",
         expect![[r#"
             Text {{#quiz quizzes/q.toml}} inline.
 
@@ -154,10 +154,13 @@ fn bad_input_names_the_chapter_line_column_and_fix() {
 
             ```lab
             id = "x"
-            [function]
+            not_modelled = "All."
+            [[cells]]
+            kind = "function"
             name = "f"
             handler = 'fn handler(e, c) { 1 }'
             memroy_size = 256
+            [solution]
             ```
 
             ```lab
@@ -165,8 +168,8 @@ fn bad_input_names_the_chapter_line_column_and_fix() {
             [function
             ```
             ---
-            book/ch.md:12:1: error: unknown key "memroy_size" in [function]: did you mean "memory_size"? (expected one of: name, handler, handler_file, memory_size, timeout, architecture, ephemeral_storage, environment, reserved_concurrency, policies, triggers)
-            book/ch.md:17:10: error: invalid TOML: unclosed table, expected `]`
+            book/ch.md:14:1: error: unknown key "memroy_size" in [[cells]] (cell kind "function"): did you mean "memory_size"? (expected one of: kind, id, name, handler, handler_file, memory_size, timeout, architecture, ephemeral_storage, environment, reserved_concurrency, policies, triggers)
+            book/ch.md:20:10: error: invalid TOML: unclosed table, expected `]`
             book/ch.md:1:6: error: a {{#quiz}} directive must stand on a line of its own: put a blank line before and after it
             book/ch.md:3:9: error: no such quiz file "quizzes/missing.toml"
             book/ch.md:5:1: error: {{#quiz}} needs a file: write {{#quiz quizzes/<chapter>.toml}}
@@ -179,7 +182,7 @@ fn bad_input_names_the_chapter_line_column_and_fix() {
 #[test]
 fn a_lab_with_three_mistakes_shows_three_diagnostics_in_the_chapter() {
     check(
-        "# Lab\n\n1. Try it:\n\n   ```lab\n   id = \"first-function\"\n   titel = \"Your first function\"\n   [function]\n   name = \"hello\"\n   handler = 'fn handler(e, c) { \"hi\" }'\n   memory_size = 64\n   [[goals]]\n   check = \"response-contain\"\n   text = \"hi\"\n   ```\n",
+        "# Lab\n\n1. Try it:\n\n   ```lab\n   id = \"first-function\"\n   titel = \"Your first function\"\n   not_modelled = \"All.\"\n   [[cells]]\n   kind = \"function\"\n   name = \"hello\"\n   handler = 'fn handler(e, c) { \"hi\" }'\n   memory_size = 64\n   [[goals]]\n   check = \"response-contain\"\n   cell = \"hello\"\n   text = \"hi\"\n   [solution]\n   ```\n",
         expect![[r##"
             # Lab
 
@@ -188,18 +191,22 @@ fn a_lab_with_three_mistakes_shows_three_diagnostics_in_the_chapter() {
                ```lab
                id = "first-function"
                titel = "Your first function"
-               [function]
+               not_modelled = "All."
+               [[cells]]
+               kind = "function"
                name = "hello"
                handler = 'fn handler(e, c) { "hi" }'
                memory_size = 64
                [[goals]]
                check = "response-contain"
+               cell = "hello"
                text = "hi"
+               [solution]
                ```
             ---
-            book/ch.md:7:4: error: unknown key "titel" in the lab: did you mean "title"? (expected one of: id, title, instructions, function, event, goals, seed)
-            book/ch.md:11:4: error: ValidationException: 1 validation error detected: Value '64' at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to 128
-            book/ch.md:13:12: error: unknown goal check "response-contain" (did you mean "response-contains"? expected one of: no-error, response-contains, log-contains, status-code, max-billed-ms)
+            book/ch.md:7:4: error: unknown key "titel" in the lab: did you mean "title"? (expected one of: id, title, instructions, not_modelled, hints, seed, cells, goals, solution)
+            book/ch.md:13:4: error: ValidationException: 1 validation error detected: Value '64' at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to 128
+            book/ch.md:15:12: error: unknown goal check "response-contain" (did you mean "response-contains"? expected one of: no-error, response-contains, log-contains, status-code, max-billed-ms, start, invocations, max-throttles, max-timeouts, max-errors, max-cold-starts, max-p99-ms, max-monthly-usd, iam, memory-is)
         "##]],
     );
 }

@@ -82,7 +82,7 @@ pub fn lab_cell(props: &LabProps) -> Html {
     };
 
     let lab = &props.lab;
-    let event_json = serde_json::to_string_pretty(&lab.event).unwrap_or_default();
+    let event_json = serde_json::to_string_pretty(&lab.first_event()).unwrap_or_default();
     html! {
         <section class="cb-lab" aria-label={lab.title.clone().unwrap_or_else(|| lab.id.clone())}>
             if let Some(title) = &lab.title { <h3 class="cb-title">{ fill(Msg::LabTitle, &[("title", title)]) }</h3> }

@@ -48,7 +48,7 @@ pub enum LabAction {
 
 impl LabState {
     pub fn new(spec: Rc<LabSpec>) -> Self {
-        let code = spec.function.handler.clone().unwrap_or_default();
+        let code = spec.first_handler();
         LabState {
             spec,
             code,
@@ -80,7 +80,7 @@ impl Reducible for LabState {
                 }
                 next.last = Some(Rc::new(run));
             }
-            LabAction::ResetCode => next.code = next.spec.function.handler.clone().unwrap_or_default(),
+            LabAction::ResetCode => next.code = next.spec.first_handler(),
             LabAction::Restore(saved) => {
                 if saved.version == SAVED_LAB_VERSION {
                     next.code = saved.code;

@@ -1,0 +1,1127 @@
+//! The lab block: its Rust types (which are also the page's JSON) and its parser.
+//!
+//! A block is TOML in a ```` ```lab ```` fence; [`parse_lab`] reads it through the one spanned walk
+//! of [`crate::diag`], reports every problem at once and decodes the sound block, with the
+//! reference solution applied to a second copy of the cells. Running cells belongs to
+//! [`super::kernel`], judging goals to [`super::goals`].
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diag::{self, Diagnostic, Field, Place, Table, Tagged, Ty, Walk, opt, req};
+use crate::lambda::{self, ApiKind, FunctionSpec};
+use crate::sim::SimDuration;
+
+/// One lab block. The page's `data-lab` is this as JSON, without the solution.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LabSpec {
+    /// Unique across the book; quizzes refer to it (`type = "lab"`) and progress is stored under it.
+    pub id: String,
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Markdown in the block, HTML after [`LabSpec::render_markdown`].
+    #[serde(default)]
+    pub instructions: Option<String>,
+    /// "What this simulator does not model": Markdown, HTML after rendering.
+    pub not_modelled: String,
+    /// Revealed one at a time; Markdown, HTML after rendering.
+    #[serde(default)]
+    pub hints: Vec<String>,
+    /// The simulation seed; the default keeps every learner's trace identical.
+    #[serde(default)]
+    pub seed: Option<u64>,
+    /// The starting cells, in page order.
+    pub cells: Vec<Cell>,
+    #[serde(default)]
+    pub goals: Vec<Goal>,
+    /// The cells with the reference solution applied. Never shipped to the page.
+    #[serde(skip_serializing, default)]
+    pub solution: Vec<Cell>,
+}
+
+/// One cell of the notebook. `id` is always filled after parsing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    pub id: String,
+    #[serde(flatten)]
+    pub kind: CellKind,
+}
+
+/// What a cell is, with its settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum CellKind {
+    /// An editor and a configuration form; running it deploys the function.
+    Function(FunctionSpec),
+    /// Invokes the function with an event.
+    Invoke {
+        function: String,
+        template: EventTemplate,
+        event: Value,
+    },
+    /// An API Gateway route in front of the function.
+    Api {
+        function: String,
+        api: ApiKind,
+        route: Route,
+        request: HttpRequestSpec,
+    },
+    /// A bucket whose `ObjectCreated` notifications (filtered) go to the function.
+    S3 {
+        bucket: String,
+        function: String,
+        prefix: String,
+        suffix: String,
+        put: S3Put,
+    },
+    /// An EventBridge schedule rule that invokes the function; simulated time fast-forwards.
+    Schedule {
+        function: String,
+        expression: String,
+        run_for: SimDuration,
+    },
+    /// The function's role: policies, the SDK calls its invocations made, probes.
+    Iam { function: String, probes: Vec<Probe> },
+    /// Requests per second for a duration, on a fresh account.
+    Load {
+        function: String,
+        rps: f64,
+        duration: SimDuration,
+        event: Value,
+    },
+    /// The same handler at several memory sizes.
+    Tuning {
+        function: String,
+        memory: Vec<u32>,
+        runs: u32,
+        event: Value,
+    },
+}
+
+impl CellKind {
+    /// The kind's name as the block writes it (`function`, `invoke`, …).
+    pub fn name(&self) -> &'static str {
+        match self {
+            CellKind::Function(_) => "function",
+            CellKind::Invoke { .. } => "invoke",
+            CellKind::Api { .. } => "api",
+            CellKind::S3 { .. } => "s3",
+            CellKind::Schedule { .. } => "schedule",
+            CellKind::Iam { .. } => "iam",
+            CellKind::Load { .. } => "load",
+            CellKind::Tuning { .. } => "tuning",
+        }
+    }
+    /// The function a cell uses: its own for a function cell, else the one it names.
+    pub fn function(&self) -> &str {
+        match self {
+            CellKind::Function(f) => &f.name,
+            CellKind::Invoke { function, .. }
+            | CellKind::Api { function, .. }
+            | CellKind::S3 { function, .. }
+            | CellKind::Schedule { function, .. }
+            | CellKind::Iam { function, .. }
+            | CellKind::Load { function, .. }
+            | CellKind::Tuning { function, .. } => function,
+        }
+    }
+}
+
+/// What an invoke cell's event editor starts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EventTemplate {
+    Custom,
+    ApigwRest,
+    ApigwHttp,
+    S3Put,
+    Schedule,
+}
+
+/// An API route: `GET /hello`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Route {
+    pub method: String,
+    pub path: String,
+}
+
+impl std::fmt::Display for Route {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.method, self.path)
+    }
+}
+
+/// The request an API cell's Send button issues.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpRequestSpec {
+    pub method: String,
+    pub path: String,
+    /// The query string without `?`: `name=Kim&x=1`.
+    pub query: String,
+    pub headers: BTreeMap<String, String>,
+    pub body: String,
+}
+
+/// The object an S3 cell's Put button writes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct S3Put {
+    pub key: String,
+    pub body: String,
+}
+
+/// A question for IAM about the function's role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Probe {
+    pub action: String,
+    pub resource: String,
+}
+
+/// What the learner must achieve, judged against what the cells produced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "check", rename_all = "kebab-case")]
+pub enum Goal {
+    NoError {
+        cell: String,
+    },
+    ResponseContains {
+        cell: String,
+        text: String,
+    },
+    LogContains {
+        cell: String,
+        text: String,
+    },
+    StatusCode {
+        cell: String,
+        value: u16,
+    },
+    MaxBilledMs {
+        cell: String,
+        value: u64,
+    },
+    Start {
+        cell: String,
+        value: StartWanted,
+    },
+    Invocations {
+        cell: String,
+        #[serde(default)]
+        min: Option<u64>,
+        #[serde(default)]
+        max: Option<u64>,
+    },
+    MaxThrottles {
+        cell: String,
+        value: u64,
+    },
+    MaxTimeouts {
+        cell: String,
+        value: u64,
+    },
+    MaxErrors {
+        cell: String,
+        value: u64,
+    },
+    MaxColdStarts {
+        cell: String,
+        value: u64,
+    },
+    MaxP99Ms {
+        cell: String,
+        value: f64,
+    },
+    MaxMonthlyUsd {
+        cell: String,
+        value: f64,
+    },
+    Iam {
+        function: String,
+        action: String,
+        resource: String,
+        expect: Expect,
+    },
+    MemoryIs {
+        function: String,
+        cell: String,
+        pick: Pick,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StartWanted {
+    Warm,
+    Cold,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Expect {
+    Allow,
+    Deny,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Pick {
+    Cheapest,
+    Fastest,
+}
+
+impl Goal {
+    /// The cell whose output the goal reads, if it reads one.
+    pub fn cell(&self) -> Option<&str> {
+        match self {
+            Goal::Iam { .. } => None,
+            Goal::NoError { cell }
+            | Goal::ResponseContains { cell, .. }
+            | Goal::LogContains { cell, .. }
+            | Goal::StatusCode { cell, .. }
+            | Goal::MaxBilledMs { cell, .. }
+            | Goal::Start { cell, .. }
+            | Goal::Invocations { cell, .. }
+            | Goal::MaxThrottles { cell, .. }
+            | Goal::MaxTimeouts { cell, .. }
+            | Goal::MaxErrors { cell, .. }
+            | Goal::MaxColdStarts { cell, .. }
+            | Goal::MaxP99Ms { cell, .. }
+            | Goal::MaxMonthlyUsd { cell, .. }
+            | Goal::MemoryIs { cell, .. } => Some(cell),
+        }
+    }
+
+    /// The check's name as the block writes it.
+    pub fn check_name(&self) -> &'static str {
+        match self {
+            Goal::NoError { .. } => "no-error",
+            Goal::ResponseContains { .. } => "response-contains",
+            Goal::LogContains { .. } => "log-contains",
+            Goal::StatusCode { .. } => "status-code",
+            Goal::MaxBilledMs { .. } => "max-billed-ms",
+            Goal::Start { .. } => "start",
+            Goal::Invocations { .. } => "invocations",
+            Goal::MaxThrottles { .. } => "max-throttles",
+            Goal::MaxTimeouts { .. } => "max-timeouts",
+            Goal::MaxErrors { .. } => "max-errors",
+            Goal::MaxColdStarts { .. } => "max-cold-starts",
+            Goal::MaxP99Ms { .. } => "max-p99-ms",
+            Goal::MaxMonthlyUsd { .. } => "max-monthly-usd",
+            Goal::Iam { .. } => "iam",
+            Goal::MemoryIs { .. } => "memory-is",
+        }
+    }
+}
+
+/// The cell kinds each goal check can read.
+fn kinds_for(check: &str) -> &'static [&'static str] {
+    match check {
+        "no-error" => &["invoke", "api", "s3", "schedule", "load", "tuning"],
+        "response-contains" | "status-code" => &["invoke", "api"],
+        "log-contains" => &["invoke", "api", "s3", "schedule"],
+        "max-billed-ms" | "start" => &["invoke", "api", "s3", "schedule"],
+        "invocations" => &["invoke", "api", "s3", "schedule", "load"],
+        "max-timeouts" => &["invoke", "api", "schedule", "s3", "load"],
+        "max-throttles" | "max-errors" | "max-cold-starts" | "max-p99-ms" | "max-monthly-usd" => &["load"],
+        "memory-is" => &["tuning"],
+        _ => &[],
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The shape of the block, for the walk.
+// ---------------------------------------------------------------------------------------------
+
+const COUNT: Ty = Ty::Int {
+    min: 0,
+    max: u32::MAX as u64,
+};
+const ID: Field = opt(
+    "id",
+    Ty::Str,
+    "The cell's id (default: a function cell's name, else its kind).",
+);
+const FUNCTION: Field = req(
+    "function",
+    Ty::Str,
+    "The name of a function cell's function in this lab.",
+);
+const EVENT: Field = opt("event", Ty::Any, "The event, as a TOML table (sent as JSON).");
+
+const FUNCTION_CELL_LEN: usize = lambda::config::FUNCTION_FIELDS.len() + 1;
+const FUNCTION_CELL: [Field; FUNCTION_CELL_LEN] = with_first(ID, lambda::config::FUNCTION_FIELDS);
+
+/// `first` followed by `rest`, as an array a `Tagged` variant can point at.
+const fn with_first<const N: usize>(first: Field, rest: &[Field]) -> [Field; N] {
+    let mut out = [first; N];
+    let mut i = 0;
+    while i < rest.len() {
+        out[i + 1] = rest[i];
+        i += 1;
+    }
+    out
+}
+
+const REQUEST_FIELDS: &[Field] = &[
+    opt("method", Ty::Str, "GET, POST, …; default the route's."),
+    opt("path", Ty::Str, "The path; default the route's."),
+    opt("query", Ty::Str, "The query string without `?`."),
+    opt("headers", Ty::Map(&Ty::Str), "Request headers."),
+    opt("body", Ty::Str, "The request body."),
+];
+const PUT_FIELDS: &[Field] = &[
+    req("key", Ty::Str, "The object key."),
+    opt("body", Ty::Str, "The object's content."),
+];
+const PROBE_FIELDS: &[Field] = &[
+    req("action", Ty::Str, "An IAM action, e.g. s3:PutObject."),
+    req("resource", Ty::Str, "An ARN."),
+];
+
+fn check_schedule(s: &str) -> Result<(), String> {
+    lambda::schedule::Schedule::parse(s)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// Every cell kind with its keys besides `kind`.
+pub(crate) const CELLS: Tagged = Tagged {
+    tag: "kind",
+    noun: "cell kind",
+    doc: "What the cell is.",
+    variants: &[
+        ("function", &FUNCTION_CELL),
+        (
+            "invoke",
+            &[
+                ID,
+                FUNCTION,
+                opt(
+                    "template",
+                    Ty::Enum(&["custom", "apigw-rest", "apigw-http", "s3-put", "schedule"]),
+                    "What the event editor starts from; default custom.",
+                ),
+                EVENT,
+            ],
+        ),
+        (
+            "api",
+            &[
+                ID,
+                FUNCTION,
+                opt(
+                    "api",
+                    Ty::Enum(&["http", "rest"]),
+                    "http (payload 2.0, default) or rest (1.0).",
+                ),
+                req("route", Ty::Str, "The route, e.g. \"GET /hello\"."),
+                opt(
+                    "request",
+                    Ty::Table(REQUEST_FIELDS),
+                    "The request the Send button issues.",
+                ),
+            ],
+        ),
+        (
+            "s3",
+            &[
+                ID,
+                req("bucket", Ty::Str, "The bucket."),
+                FUNCTION,
+                opt("prefix", Ty::Str, "Key prefix filter."),
+                opt("suffix", Ty::Str, "Key suffix filter."),
+                req("put", Ty::Table(PUT_FIELDS), "The object the Put button writes."),
+            ],
+        ),
+        (
+            "schedule",
+            &[
+                ID,
+                FUNCTION,
+                req("expression", Ty::Check(check_schedule), "rate(…) or cron(…)."),
+                opt(
+                    "run_for",
+                    Ty::Duration,
+                    "Simulated time to fast-forward; default 1h.",
+                ),
+            ],
+        ),
+        (
+            "iam",
+            &[
+                ID,
+                FUNCTION,
+                opt(
+                    "probes",
+                    Ty::TableList(PROBE_FIELDS),
+                    "Requests evaluated against the role.",
+                ),
+            ],
+        ),
+        (
+            "load",
+            &[
+                ID,
+                FUNCTION,
+                req("rps", Ty::Number, "Requests per second."),
+                req(
+                    "duration",
+                    Ty::Duration,
+                    "How long requests arrive, at most 10 minutes.",
+                ),
+                EVENT,
+            ],
+        ),
+        (
+            "tuning",
+            &[
+                ID,
+                FUNCTION,
+                req(
+                    "memory",
+                    Ty::List(&Ty::Int {
+                        min: 128,
+                        max: 10_240,
+                    }),
+                    "Memory sizes in MB, ascending, at most 12.",
+                ),
+                opt(
+                    "runs",
+                    Ty::Int { min: 1, max: 100 },
+                    "Warm invocations per size; default 5.",
+                ),
+                EVENT,
+            ],
+        ),
+    ],
+};
+
+const CELL: Field = req("cell", Ty::Str, "The id of the cell whose output the goal reads.");
+const VALUE_COUNT: Field = req("value", COUNT, "The most allowed.");
+
+pub(crate) const GOALS: Tagged = Tagged {
+    tag: "check",
+    noun: "goal check",
+    doc: "What the goal checks.",
+    variants: &[
+        ("no-error", &[CELL]),
+        (
+            "response-contains",
+            &[CELL, req("text", Ty::Str, "Text the response contains.")],
+        ),
+        (
+            "log-contains",
+            &[CELL, req("text", Ty::Str, "Text a log line contains.")],
+        ),
+        (
+            "status-code",
+            &[
+                CELL,
+                req("value", Ty::Int { min: 100, max: 599 }, "The HTTP status code."),
+            ],
+        ),
+        (
+            "max-billed-ms",
+            &[
+                CELL,
+                req(
+                    "value",
+                    Ty::Int {
+                        min: 0,
+                        max: u64::MAX,
+                    },
+                    "Milliseconds.",
+                ),
+            ],
+        ),
+        (
+            "start",
+            &[CELL, req("value", Ty::Enum(&["warm", "cold"]), "warm or cold.")],
+        ),
+        (
+            "invocations",
+            &[
+                CELL,
+                opt(
+                    "min",
+                    Ty::Int {
+                        min: 0,
+                        max: u64::MAX,
+                    },
+                    "At least this many.",
+                ),
+                opt(
+                    "max",
+                    Ty::Int {
+                        min: 0,
+                        max: u64::MAX,
+                    },
+                    "At most this many.",
+                ),
+            ],
+        ),
+        ("max-throttles", &[CELL, VALUE_COUNT]),
+        ("max-timeouts", &[CELL, VALUE_COUNT]),
+        ("max-errors", &[CELL, VALUE_COUNT]),
+        ("max-cold-starts", &[CELL, VALUE_COUNT]),
+        ("max-p99-ms", &[CELL, req("value", Ty::Number, "Milliseconds.")]),
+        (
+            "max-monthly-usd",
+            &[CELL, req("value", Ty::Number, "US dollars per month.")],
+        ),
+        (
+            "iam",
+            &[
+                req("function", Ty::Str, "The function whose role is asked."),
+                req("action", Ty::Str, "An IAM action."),
+                req("resource", Ty::Str, "An ARN."),
+                req("expect", Ty::Enum(&["allow", "deny"]), "allow or deny."),
+            ],
+        ),
+        (
+            "memory-is",
+            &[
+                req("function", Ty::Str, "The function cell's function."),
+                CELL,
+                req("pick", Ty::Enum(&["cheapest", "fastest"]), "cheapest or fastest."),
+            ],
+        ),
+    ],
+};
+
+const LAB_FIELDS: &[Field] = &[
+    req("id", Ty::Str, "Unique across the book."),
+    opt("title", Ty::Str, "Shown as \"Lab: …\"."),
+    opt("instructions", Ty::Markdown, "Rendered to HTML at build time."),
+    req(
+        "not_modelled",
+        Ty::Markdown,
+        "What this simulator does not model (rendered to HTML).",
+    ),
+    opt("hints", Ty::MarkdownList, "Revealed one at a time."),
+    opt(
+        "seed",
+        Ty::Int {
+            min: 0,
+            max: u64::MAX,
+        },
+        "The simulation seed.",
+    ),
+    req(
+        "cells",
+        Ty::List(&Ty::Tagged(&CELLS)),
+        "The notebook's cells, in page order.",
+    ),
+    opt(
+        "goals",
+        Ty::List(&Ty::Tagged(&GOALS)),
+        "What the learner must reach.",
+    ),
+    req(
+        "solution",
+        Ty::Map(&Ty::Any),
+        "Cell id → keys that replace that cell's keys: the reference solution.",
+    ),
+];
+
+/// The longest load a cell may run.
+pub const MAX_LOAD: SimDuration = SimDuration::from_mins(10);
+/// The most requests per second a load cell may send.
+pub const MAX_RPS: f64 = 5_000.0;
+/// The most memory sizes a tuning cell may try.
+pub const MAX_TUNING_SIZES: usize = 12;
+
+// ---------------------------------------------------------------------------------------------
+// Parsing.
+// ---------------------------------------------------------------------------------------------
+
+/// Parses a lab block, reporting every problem at once. `path` names the file in diagnostics;
+/// positions are within `text` (the caller shifts them to the chapter with
+/// [`Diagnostic::shifted`]).
+pub fn parse_lab(path: &str, text: &str) -> Result<LabSpec, Vec<Diagnostic>> {
+    let root = diag::read_toml(path, text)?;
+    let mut w = Walk::new(path, text).with_labels(&[("template", "event template"), ("api", "API type")]);
+    let sound = w.root(&root, LAB_FIELDS, &Place::root("the lab"));
+    let top = sound.table;
+
+    if let Some(v) = sound.value("id") {
+        let id = v.get_ref().as_str().unwrap_or_default();
+        if id.trim().is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            w.err(
+                v.span().start,
+                format!(
+                    "lab id \"{id}\" must be non-empty and use only letters, digits, '-' and '_' (e.g. \"first-function\")"
+                ),
+            );
+        }
+    }
+
+    // Ids and function names of every cell, sound or not, so one broken cell does not also
+    // break every reference to it.
+    let cell_tables = top.tables("cells");
+    let ids: Vec<(String, usize)> = cell_tables.iter().map(|t| (cell_id(t), t.span.0)).collect();
+    let functions: Vec<String> = cell_tables
+        .iter()
+        .filter(|t| t.str("kind") == Some("function"))
+        .filter_map(|t| t.string("name"))
+        .collect();
+    for (i, (id, at)) in ids.iter().enumerate() {
+        if let Some((_, first)) = ids[..i].iter().find(|(other, _)| other == id) {
+            let (line, _) = diag::line_col(text, *first);
+            w.err(
+                *at,
+                format!(
+                    "duplicate cell id \"{id}\" (the first is on line {line}): give one of them its own id = \"…\""
+                ),
+            );
+        }
+    }
+    let sound_cells = sound.items("cells");
+    let sound_starts: Vec<usize> = sound_cells.iter().map(|v| v.span().start).collect();
+    // Cross-references and ranges are checked in every cell of a known kind, sound or not; AWS's
+    // validation of a function cell only when its keys are sound.
+    let kinds: Vec<&str> = CELLS.variants.iter().map(|(n, _)| *n).collect();
+    for t in &cell_tables {
+        if t.str("kind").is_some_and(|k| kinds.contains(&k)) {
+            check_cell(&mut w, *t, &functions, sound_starts.contains(&t.span.0));
+        }
+    }
+
+    // Goals: the cells and functions they name.
+    for v in sound.items("goals") {
+        let t = Table::of(v).expect("a sound goal is a table");
+        let check = t.str("check").unwrap_or_default();
+        if let Some(cell) = t.string("cell") {
+            match cell_tables.iter().find(|c| cell_id(c) == cell) {
+                None => {
+                    let known: Vec<&str> = ids.iter().map(|(i, _)| i.as_str()).collect();
+                    let hint = diag::closest(&cell, known.iter().copied())
+                        .map(|b| format!("did you mean \"{b}\"? "))
+                        .unwrap_or_default();
+                    w.err(
+                        t.at("cell"),
+                        format!(
+                            "goal names cell \"{cell}\", which this lab does not have ({hint}cells: {})",
+                            known.join(", ")
+                        ),
+                    );
+                }
+                Some(c) => {
+                    let kind = c.str("kind").unwrap_or_default();
+                    let kinds = kinds_for(check);
+                    if !kinds.is_empty() && !kinds.contains(&kind) {
+                        w.err(
+                            t.at("cell"),
+                            format!(
+                                "goal check \"{check}\" cannot read a {kind} cell (\"{cell}\"); it reads: {}",
+                                kinds.join(", ")
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(f) = t.string("function") {
+            check_function_name(&mut w, t.at("function"), &f, &functions);
+        }
+        if check == "invocations"
+            && let (Some(min), Some(max)) = (int_of(t.get("min")), int_of(t.get("max")))
+            && min > max
+        {
+            w.err(t.at("max"), format!("\"max\" ({max}) is below \"min\" ({min})"));
+        }
+    }
+
+    // The solution: each key names a cell; its keys replace that cell's, and the result must be
+    // a sound cell of the same kind.
+    let mut solution_tables: Vec<(usize, DeTable<'_>)> = Vec::new();
+    if let Some(sol) = top.get("solution").and_then(Table::of) {
+        let mut keys: Vec<_> = sol.map.iter().collect();
+        keys.sort_by_key(|(k, _)| k.span().start);
+        for (key, value) in keys {
+            let name: &str = key.get_ref();
+            let Some(index) = ids.iter().position(|(id, _)| id == name) else {
+                let known: Vec<&str> = ids.iter().map(|(i, _)| i.as_str()).collect();
+                let hint = diag::closest(name, known.iter().copied())
+                    .map(|b| format!("did you mean \"{b}\"? "))
+                    .unwrap_or_default();
+                w.err(
+                    key.span().start,
+                    format!(
+                        "[solution.{name}] names a cell this lab does not have ({hint}cells: {})",
+                        known.join(", ")
+                    ),
+                );
+                continue;
+            };
+            let Some(patch) = Table::of(value) else {
+                w.err(
+                    value.span().start,
+                    format!(
+                        "\"{name}\" in [solution] must be a table of the cell's keys, found {}",
+                        value.get_ref().type_str()
+                    ),
+                );
+                continue;
+            };
+            let cell = cell_tables[index];
+            let mut merged = cell.map.clone();
+            for (k, v) in patch.map.iter() {
+                if k.get_ref() == "kind" || k.get_ref() == "id" {
+                    w.err(
+                        k.span().start,
+                        format!("[solution.{name}] cannot change \"{}\": a solution changes a cell's settings, not what the cell is", k.get_ref()),
+                    );
+                    continue;
+                }
+                merged.insert(k.clone(), v.clone());
+            }
+            let merged_value = Spanned::new(cell.span.0..cell.span.1, DeValue::Table(merged.clone()));
+            let t = Table::of(&merged_value).expect("built as a table");
+            let before = w.diags.len();
+            // A cell with its own problems is fixed first; its solution is judged after.
+            if !sound_starts.contains(&cell.span.0) {
+                solution_tables.push((index, merged));
+                continue;
+            }
+            check_tagged(&mut w, t);
+            if w.diags.len() == before {
+                check_cell(&mut w, t, &functions, true);
+            }
+            solution_tables.push((index, merged));
+        }
+    }
+
+    let spec = if w.diags.is_empty() {
+        decode_lab(&mut w, &root, &cell_tables, &solution_tables)
+    } else {
+        None
+    };
+    // A merged solution cell repeats the problems of the cell it patches.
+    w.diags.sort();
+    w.diags.dedup();
+    w.finish(())?;
+    Ok(spec.expect("a sound lab decodes, or the walk reported why"))
+}
+
+/// Walks one table as a cell (a solution applied to a cell): problems are named "in [solution]".
+fn check_tagged(w: &mut Walk<'_>, t: Table<'_, '_>) {
+    let place = Place::root("the lab");
+    let fields = [req("solution", Ty::Tagged(&CELLS), "")];
+    let wrapper = Spanned::new(t.span.0..t.span.1, DeValue::Table(t.map.clone()));
+    w.value(&wrapper, &fields[0], &place);
+}
+
+/// A cell's id: its `id`, else a function cell's `name`, else its kind.
+fn cell_id(t: &Table<'_, '_>) -> String {
+    t.string("id")
+        .or_else(|| {
+            (t.str("kind") == Some("function"))
+                .then(|| t.string("name"))
+                .flatten()
+        })
+        .or_else(|| t.string("kind"))
+        .unwrap_or_default()
+}
+
+fn int_of(v: Option<&diag::Value<'_>>) -> Option<i128> {
+    match v.map(|v| v.get_ref()) {
+        Some(DeValue::Integer(i)) => i128::from_str_radix(i.as_str(), i.radix()).ok(),
+        _ => None,
+    }
+}
+
+fn check_function_name(w: &mut Walk<'_>, at: usize, name: &str, functions: &[String]) {
+    if functions.iter().any(|f| f == name) {
+        return;
+    }
+    let hint = diag::closest(name, functions.iter().map(String::as_str))
+        .map(|b| format!("did you mean \"{b}\"? "))
+        .unwrap_or_default();
+    let known = if functions.is_empty() {
+        "the lab has no function cell: add one with kind = \"function\"".to_string()
+    } else {
+        format!("functions: {}", functions.join(", "))
+    };
+    w.err(
+        at,
+        format!("no function cell deploys \"{name}\" in this lab ({hint}{known})"),
+    );
+}
+
+/// The checks of one sound cell beyond its shape.
+fn check_cell(w: &mut Walk<'_>, t: Table<'_, '_>, functions: &[String], sound: bool) {
+    let kind = t.str("kind").unwrap_or_default();
+    if kind == "function" {
+        if !sound {
+            return;
+        }
+        let spec_value = function_table(&t);
+        if let Some(function) = w.decode::<FunctionSpec>(&spec_value)
+            && let Err(e) = lambda::validate(&function)
+        {
+            lambda::config::report(&e, w, t);
+        }
+        return;
+    }
+    if let Some(f) = t.string("function") {
+        check_function_name(w, t.at("function"), &f, functions);
+    }
+    match kind {
+        "api" => {
+            if let Some(route) = t.str("route")
+                && let Err(why) = parse_route(route)
+            {
+                w.err(t.at("route"), why);
+            }
+        }
+        "load" => {
+            if let Some(rps) = t.get("rps").and_then(|v| diag::number(v.get_ref()))
+                && !(rps > 0.0 && rps <= MAX_RPS)
+            {
+                w.err(
+                    t.at("rps"),
+                    format!(
+                        "\"rps\" must be more than 0 and at most {MAX_RPS} requests per second, found {rps}"
+                    ),
+                );
+            }
+            if let Some(d) = duration_of(t.get("duration"))
+                && (d > MAX_LOAD || d == SimDuration::ZERO)
+            {
+                w.err(
+                    t.at("duration"),
+                    format!("\"duration\" must be more than 0 and at most {MAX_LOAD} (a load cell runs in the page), found {d}"),
+                );
+            }
+        }
+        "schedule" => {
+            if let Some(d) = duration_of(t.get("run_for"))
+                && (d > SimDuration::from_secs(7 * 86_400) || d == SimDuration::ZERO)
+            {
+                w.err(
+                    t.at("run_for"),
+                    format!("\"run_for\" must be more than 0 and at most 7 days, found {d}"),
+                );
+            }
+        }
+        "tuning" => {
+            let sizes: Vec<i128> = t.items("memory").iter().filter_map(|v| int_of(Some(v))).collect();
+            if sizes.is_empty() {
+                w.err(
+                    t.at("memory"),
+                    "\"memory\" must list at least one size, e.g. memory = [128, 512, 1024]",
+                );
+            } else if sizes.len() > MAX_TUNING_SIZES {
+                w.err(
+                    t.at("memory"),
+                    format!(
+                        "\"memory\" lists {} sizes; at most {MAX_TUNING_SIZES} are allowed",
+                        sizes.len()
+                    ),
+                );
+            } else if sizes.windows(2).any(|p| p[0] >= p[1]) {
+                w.err(
+                    t.at("memory"),
+                    "\"memory\" must be in ascending order without repeats, e.g. [128, 256, 512]",
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+fn duration_of(v: Option<&diag::Value<'_>>) -> Option<SimDuration> {
+    match v.map(|v| v.get_ref()) {
+        Some(DeValue::String(s)) => s.parse().ok(),
+        Some(DeValue::Integer(_)) => int_of(v)
+            .and_then(|n| u64::try_from(n).ok())
+            .map(SimDuration::from_secs),
+        _ => None,
+    }
+}
+
+/// `GET /hello` → the method and the path.
+pub fn parse_route(route: &str) -> Result<Route, String> {
+    const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"];
+    let mut parts = route.split_whitespace();
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(m), Some(p), None) if METHODS.contains(&m) && p.starts_with('/') => Ok(Route {
+            method: m.to_string(),
+            path: p.to_string(),
+        }),
+        _ => Err(format!(
+            "route \"{route}\" must be a method and a path, e.g. \"GET /hello\" (methods: {})",
+            METHODS.join(", ")
+        )),
+    }
+}
+
+/// A function cell's table without `kind` and `id`: a function file.
+fn function_table<'i>(t: &Table<'_, 'i>) -> diag::Value<'i> {
+    let mut map = t.map.clone();
+    map.remove("kind");
+    map.remove("id");
+    Spanned::new(t.span.0..t.span.1, DeValue::Table(map))
+}
+
+fn decode_lab(
+    w: &mut Walk<'_>,
+    root: &Spanned<DeTable<'_>>,
+    cells: &[Table<'_, '_>],
+    solution: &[(usize, DeTable<'_>)],
+) -> Option<LabSpec> {
+    let top = Table::root(root);
+    let decoded: Vec<Cell> = cells.iter().filter_map(|t| decode_cell(w, t)).collect();
+    let mut solved = decoded.clone();
+    for (index, merged) in solution {
+        let v = Spanned::new(
+            cells[*index].span.0..cells[*index].span.1,
+            DeValue::Table(merged.clone()),
+        );
+        let t = Table::of(&v).expect("built as a table");
+        if let Some(c) = decode_cell(w, &t) {
+            solved[*index] = c;
+        }
+    }
+    let goals: Vec<Goal> = top
+        .items("goals")
+        .iter()
+        .filter_map(|g| w.decode::<Goal>(g))
+        .collect();
+    let hints = top.strings("hints").into_iter().map(|(s, _)| s).collect();
+    Some(LabSpec {
+        id: top.string("id")?,
+        title: top.string("title"),
+        instructions: top.string("instructions"),
+        not_modelled: top.string("not_modelled")?,
+        hints,
+        seed: int_of(top.get("seed")).and_then(|n| u64::try_from(n).ok()),
+        cells: decoded,
+        goals,
+        solution: solved,
+    })
+}
+
+fn json_of(w: &mut Walk<'_>, v: Option<&diag::Value<'_>>) -> Value {
+    v.and_then(|v| w.decode::<Value>(v))
+        .unwrap_or_else(|| Value::Object(Default::default()))
+}
+
+fn decode_cell(w: &mut Walk<'_>, t: &Table<'_, '_>) -> Option<Cell> {
+    let id = cell_id(t);
+    let s = |key: &str| t.string(key).unwrap_or_default();
+    let kind = match t.str("kind")? {
+        "function" => CellKind::Function(w.decode::<FunctionSpec>(&function_table(t))?),
+        "invoke" => CellKind::Invoke {
+            function: s("function"),
+            template: match t.str("template").unwrap_or("custom") {
+                "apigw-rest" => EventTemplate::ApigwRest,
+                "apigw-http" => EventTemplate::ApigwHttp,
+                "s3-put" => EventTemplate::S3Put,
+                "schedule" => EventTemplate::Schedule,
+                _ => EventTemplate::Custom,
+            },
+            event: json_of(w, t.get("event")),
+        },
+        "api" => {
+            let route = parse_route(t.str("route")?).ok()?;
+            let r = t.get("request").and_then(Table::of);
+            let rs = |key: &str| r.and_then(|r| r.string(key));
+            let headers = r
+                .and_then(|r| r.get("headers"))
+                .and_then(|h| w.decode::<BTreeMap<String, String>>(h))
+                .unwrap_or_default();
+            CellKind::Api {
+                function: s("function"),
+                api: if t.str("api") == Some("rest") {
+                    ApiKind::Rest
+                } else {
+                    ApiKind::Http
+                },
+                request: HttpRequestSpec {
+                    method: rs("method").unwrap_or_else(|| route.method.replace("ANY", "GET")),
+                    path: rs("path").unwrap_or_else(|| route.path.clone()),
+                    query: rs("query").unwrap_or_default(),
+                    headers,
+                    body: rs("body").unwrap_or_default(),
+                },
+                route,
+            }
+        }
+        "s3" => {
+            let put = t.get("put").and_then(Table::of)?;
+            CellKind::S3 {
+                bucket: s("bucket"),
+                function: s("function"),
+                prefix: s("prefix"),
+                suffix: s("suffix"),
+                put: S3Put {
+                    key: put.string("key")?,
+                    body: put.string("body").unwrap_or_default(),
+                },
+            }
+        }
+        "schedule" => CellKind::Schedule {
+            function: s("function"),
+            expression: s("expression"),
+            run_for: duration_of(t.get("run_for")).unwrap_or(SimDuration::from_secs(3600)),
+        },
+        "iam" => CellKind::Iam {
+            function: s("function"),
+            probes: t
+                .tables("probes")
+                .iter()
+                .map(|p| Probe {
+                    action: p.string("action").unwrap_or_default(),
+                    resource: p.string("resource").unwrap_or_default(),
+                })
+                .collect(),
+        },
+        "load" => CellKind::Load {
+            function: s("function"),
+            rps: t.get("rps").and_then(|v| diag::number(v.get_ref()))?,
+            duration: duration_of(t.get("duration"))?,
+            event: json_of(w, t.get("event")),
+        },
+        "tuning" => CellKind::Tuning {
+            function: s("function"),
+            memory: t
+                .items("memory")
+                .iter()
+                .filter_map(|v| int_of(Some(v)).and_then(|n| u32::try_from(n).ok()))
+                .collect(),
+            runs: int_of(t.get("runs"))
+                .and_then(|n| u32::try_from(n).ok())
+                .unwrap_or(5),
+            event: json_of(w, t.get("event")),
+        },
+        _ => return None,
+    };
+    Some(Cell { id, kind })
+}
+
+impl LabSpec {
+    /// Renders the Markdown fields to HTML (build time).
+    pub fn render_markdown(&mut self, render: &mut dyn FnMut(&str) -> String) {
+        if let Some(i) = &self.instructions {
+            self.instructions = Some(render(i));
+        }
+        self.not_modelled = render(&self.not_modelled);
+        for h in &mut self.hints {
+            *h = render(h);
+        }
+    }
+
+    /// The cell with this id.
+    pub fn cell(&self, id: &str) -> Option<&Cell> {
+        self.cells.iter().find(|c| c.id == id)
+    }
+}
