@@ -177,6 +177,99 @@ pub fn round3(v: f64) -> f64 {
     (v * 1000.0).round() / 1000.0
 }
 
+/// The load cell's charts: invocations with errors and throttles, p50/p99 duration, concurrent
+/// executions, cold starts; each over the run's whole duration.
+pub fn load_plots(out: &cloudbook::lab::LoadOutput) -> Vec<Plot> {
+    let xs: Vec<f64> = out.points.iter().map(|p| p.t_s).collect();
+    let col = |f: &dyn Fn(&cloudbook::lab::LoadPoint) -> f64| out.points.iter().map(f).collect::<Vec<f64>>();
+    let per = format!("per {} s", tick_label(out.period_s));
+    let plot = |title: &str, y_label: &str, series: Vec<Series>| Plot {
+        title: title.to_string(),
+        x_label: "simulated seconds".to_string(),
+        y_label: y_label.to_string(),
+        xs: xs.clone(),
+        series,
+        x_max: Some(out.duration_s),
+        marks: Vec::new(),
+        dots: false,
+    };
+    let s = |label: &str, values: Vec<f64>| Series {
+        label: label.to_string(),
+        values,
+    };
+    vec![
+        plot(
+            "Invocations, errors and throttles",
+            &per,
+            vec![
+                s("invocations", col(&|p| p.invocations as f64)),
+                s("errors", col(&|p| p.errors as f64)),
+                s("throttles", col(&|p| p.throttles as f64)),
+            ],
+        ),
+        plot(
+            "Duration",
+            "ms",
+            vec![
+                s("p50", col(&|p| nan_if_idle(p.invocations, p.p50_ms))),
+                s("p99", col(&|p| nan_if_idle(p.invocations, p.p99_ms))),
+            ],
+        ),
+        plot(
+            "Concurrent executions",
+            "most at once",
+            vec![s("concurrency", col(&|p| f64::from(p.concurrency)))],
+        ),
+        plot(
+            "Cold starts",
+            &per,
+            vec![s("cold starts", col(&|p| p.cold_starts as f64))],
+        ),
+    ]
+}
+
+/// A duration of a bucket without invocations is no data, not zero.
+fn nan_if_idle(invocations: u64, ms: f64) -> f64 {
+    if invocations == 0 { f64::NAN } else { ms }
+}
+
+/// Power tuning's charts: average duration and cost per million invocations against memory,
+/// with the cheapest and the fastest size marked.
+pub fn tuning_plots(out: &cloudbook::lab::TuningOutput) -> Vec<Plot> {
+    let xs: Vec<f64> = out.points.iter().map(|p| f64::from(p.memory_mb)).collect();
+    let marks = vec![
+        (f64::from(out.cheapest), format!("cheapest {} MB", out.cheapest)),
+        (f64::from(out.fastest), format!("fastest {} MB", out.fastest)),
+    ];
+    let plot = |title: &str, y_label: &str, label: &str, values: Vec<f64>| Plot {
+        title: title.to_string(),
+        x_label: "memory (MB)".to_string(),
+        y_label: y_label.to_string(),
+        xs: xs.clone(),
+        series: vec![Series {
+            label: label.to_string(),
+            values,
+        }],
+        x_max: None,
+        marks: marks.clone(),
+        dots: true,
+    };
+    vec![
+        plot(
+            "Duration against memory",
+            "ms",
+            "average duration",
+            out.points.iter().map(|p| p.avg_ms).collect(),
+        ),
+        plot(
+            "Cost against memory",
+            "USD per million",
+            "cost per million invocations",
+            out.points.iter().map(|p| p.cost_per_million_usd).collect(),
+        ),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,5 +311,42 @@ mod tests {
             format!("{left:.1},{:.1} {:.1},{top:.1}", HEIGHT - bottom, l.x.at(10.0))
         );
         assert_eq!(summary(&plot), "Invocations. invocations peaks at 100 (s 10).");
+    }
+
+    #[test]
+    fn tuning_marks_the_cheapest_and_the_fastest_size() {
+        use cloudbook::lab::{TuningOutput, TuningPoint};
+        let point = |memory_mb, avg_ms, cost| TuningPoint {
+            memory_mb,
+            avg_ms,
+            billed_ms: avg_ms.ceil(),
+            cost_per_million_usd: cost,
+            errors: 0,
+        };
+        let out = TuningOutput {
+            points: vec![
+                point(128, 400.0, 1.0),
+                point(512, 100.0, 0.9),
+                point(1024, 60.0, 1.2),
+            ],
+            cheapest: 512,
+            fastest: 1024,
+        };
+        let plots = tuning_plots(&out);
+        assert_eq!(plots.len(), 2);
+        assert_eq!(plots[0].xs, vec![128.0, 512.0, 1024.0]);
+        assert_eq!(
+            plots[0].marks,
+            vec![
+                (512.0, "cheapest 512 MB".into()),
+                (1024.0, "fastest 1024 MB".into())
+            ]
+        );
+        assert_eq!(plots[1].series[0].values, vec![1.0, 0.9, 1.2]);
+        assert!(
+            summary(&plots[0]).contains("peaks at 400"),
+            "{}",
+            summary(&plots[0])
+        );
     }
 }

@@ -125,9 +125,13 @@ pub fn data<T: serde::de::DeserializeOwned>(el: &Element, attr: &str) -> Result<
     serde_json::from_str(&raw).map_err(|e| fill(Msg::DataInvalidBecause, &[("error", &e.to_string())]))
 }
 
-/// Marks the widget root (the placeholder element) as interactive.
+/// Marks the widget root (the placeholder element) as interactive, and the moment in the
+/// browser's performance timeline (`cloudbook-ready`), so scripts can read the time to ready.
 pub fn mark_ready(root: &Element) {
     let _ = root.set_attribute(READY_ATTR, "true");
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark("cloudbook-ready");
+    }
 }
 
 /// Whether the page's query string holds `switch` (`?a&cloudbook-bench` holds `cloudbook-bench`).

@@ -48,7 +48,11 @@ fn field(state: &LabState, dispatch: &Dispatch, cell: usize, field: Field, label
         Input::Select(options) => {
             let onchange = Callback::from(move |e: Event| {
                 let el: HtmlSelectElement = e.target_unchecked_into();
-                d.dispatch(LabAction::Edit { cell, field, value: el.value() });
+                d.dispatch(LabAction::Edit {
+                    cell,
+                    field,
+                    value: el.value(),
+                });
             });
             html! {
                 <select id={id.clone()} {onchange} data-cloudbook-field={format!("{field:?}").to_ascii_lowercase()}>
@@ -59,7 +63,11 @@ fn field(state: &LabState, dispatch: &Dispatch, cell: usize, field: Field, label
         Input::Lines | Input::Json => {
             let oninput = Callback::from(move |e: InputEvent| {
                 let el: HtmlTextAreaElement = e.target_unchecked_into();
-                d.dispatch(LabAction::Edit { cell, field, value: el.value() });
+                d.dispatch(LabAction::Edit {
+                    cell,
+                    field,
+                    value: el.value(),
+                });
             });
             let rows = (value.lines().count() + 1).clamp(2, 16).to_string();
             html! {
@@ -72,7 +80,11 @@ fn field(state: &LabState, dispatch: &Dispatch, cell: usize, field: Field, label
         Input::Line | Input::Number => {
             let oninput = Callback::from(move |e: InputEvent| {
                 let el: HtmlInputElement = e.target_unchecked_into();
-                d.dispatch(LabAction::Edit { cell, field, value: el.value() });
+                d.dispatch(LabAction::Edit {
+                    cell,
+                    field,
+                    value: el.value(),
+                });
             });
             html! {
                 <input id={id.clone()} type="text" inputmode={if matches!(input, Input::Number) { "decimal" } else { "text" }}
@@ -129,7 +141,13 @@ pub fn view_cell(state: &LabState, dispatch: &Dispatch, i: usize) -> Html {
     let body = match &cell.kind {
         CellKind::Function(spec) => {
             let d = dispatch.clone();
-            let onedit = Callback::from(move |value: String| d.dispatch(LabAction::Edit { cell: i, field: Field::Handler, value }));
+            let onedit = Callback::from(move |value: String| {
+                d.dispatch(LabAction::Edit {
+                    cell: i,
+                    field: Field::Handler,
+                    value,
+                })
+            });
             let d = dispatch.clone();
             let onrun_key = Callback::from(move |_| d.dispatch(LabAction::Run(i)));
             html! {
@@ -155,7 +173,9 @@ pub fn view_cell(state: &LabState, dispatch: &Dispatch, i: usize) -> Html {
                 </>
             }
         }
-        CellKind::Invoke { function, template, .. } => html! {
+        CellKind::Invoke {
+            function, template, ..
+        } => html! {
             <>
                 <p class="cb-cell-note">{ t(Msg::Function) }{ ": " }<code>{ function.clone() }</code></p>
                 <div class="cb-form">
@@ -171,7 +191,9 @@ pub fn view_cell(state: &LabState, dispatch: &Dispatch, i: usize) -> Html {
                 </div>
             </>
         },
-        CellKind::Api { function, api, route, .. } => html! {
+        CellKind::Api {
+            function, api, route, ..
+        } => html! {
             <>
                 <p class="cb-cell-note">{ format!("{} {route} → {function} ({})", t(Msg::Route),
                     match api { cloudbook::lambda::ApiKind::Http => t(Msg::HttpApi), cloudbook::lambda::ApiKind::Rest => t(Msg::RestApi) }) }</p>

@@ -41,10 +41,16 @@ pub fn line_chart(props: &ChartProps) -> Html {
                 <line class="cb-axis" x1={fmt(left)} x2={fmt(left)} y1={fmt(top)} y2={fmt(base)} />
                 <text class="cb-axis-label" x={fmt((left + WIDTH - right) / 2.0)} y={fmt(HEIGHT - 4.0)}>{ plot.x_label.clone() }</text>
                 <text class="cb-axis-label" transform={format!("translate(12 {}) rotate(-90)", fmt((top + base) / 2.0))}>{ plot.y_label.clone() }</text>
-                { for plot.marks.iter().map(|(x, label)| { let xp = fmt(l.x.at(*x)); html! {
+                // Each mark's label on its own row, so two marks at one size stay readable.
+                { for plot.marks.iter().enumerate().map(|(k, (x, label))| { let xp = fmt(l.x.at(*x)); html! {
                     <g class="cb-mark">
                         <line x1={xp.clone()} x2={xp.clone()} y1={fmt(top)} y2={fmt(base)} />
-                        <text x={xp} y={fmt(top + 10.0)}>{ label.clone() }</text>
+                        // Past the middle the label goes left of its line, so it stays inside.
+                        if l.x.at(*x) > WIDTH / 2.0 {
+                            <text class="cb-mark-left" x={fmt(l.x.at(*x) - 4.0)} y={fmt(top + 10.0 + 13.0 * k as f64)}>{ label.clone() }</text>
+                        } else {
+                            <text x={fmt(l.x.at(*x) + 4.0)} y={fmt(top + 10.0 + 13.0 * k as f64)}>{ label.clone() }</text>
+                        }
                     </g>
                 } }) }
                 { for l.lines.iter().enumerate().map(|(i, pts)| html! {

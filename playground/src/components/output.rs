@@ -18,12 +18,21 @@ use crate::i18n::{Msg, fill, t};
 /// The output of a cell's last run.
 pub fn view_output(out: &CellOutput) -> Html {
     match out {
-        CellOutput::Deployed { function, version, changed } => html! {
+        CellOutput::Deployed {
+            function,
+            version,
+            changed,
+        } => html! {
             <p class="cb-deployed">{ fill(if *changed { Msg::DeployedVersion } else { Msg::UnchangedVersion },
                 &[("function", function), ("version", &version.to_string())]) }</p>
         },
         CellOutput::Invoked(run) => view_run(run),
-        CellOutput::Http { request, response, run, .. } => {
+        CellOutput::Http {
+            request,
+            response,
+            run,
+            ..
+        } => {
             let line = if request.query.is_empty() {
                 format!("{} {}", request.method, request.path)
             } else {
@@ -54,7 +63,12 @@ pub fn view_output(out: &CellOutput) -> Html {
                 </div>
             }
         }
-        CellOutput::S3 { matched, reason, runs, event } => html! {
+        CellOutput::S3 {
+            matched,
+            reason,
+            runs,
+            event,
+        } => html! {
             <div class="cb-s3">
                 <p class={if *matched { "cb-status-ok" } else { "cb-status-bad" }}>
                     { t(if *matched { Msg::Delivered } else { Msg::NotDelivered }) }{ " " }{ reason.clone() }</p>
@@ -76,7 +90,11 @@ pub fn view_output(out: &CellOutput) -> Html {
                 }
             </div>
         },
-        CellOutput::Iam { policies, calls, probes } => html! {
+        CellOutput::Iam {
+            policies,
+            calls,
+            probes,
+        } => html! {
             <div class="cb-iam">
                 <details><summary>{ fill(Msg::RolePolicies, &[("n", &policies.len().to_string())]) }</summary>
                     <pre class="cb-output">{ pretty(&Value::Array(policies.clone())) }</pre></details>
@@ -165,7 +183,11 @@ pub fn view_run(run: &RunOutput) -> Html {
 }
 
 fn money(v: f64) -> String {
-    if v >= 0.01 { format!("${v:.2}") } else { format!("${v:.6}") }
+    if v >= 0.01 {
+        format!("${v:.2}")
+    } else {
+        format!("${v:.6}")
+    }
 }
 
 /// A load run so far: progress, totals, cost and the charts.
