@@ -217,7 +217,8 @@ fn which(name: &str) -> Option<PathBuf> {
 
 /// The Run button of the first-function lab's invoke cell (the lab is a notebook: the function
 /// cell's button deploys, the invoke cell's runs).
-const LAB_INVOKE_RUN: &str = ".cloudbook-lab [data-cloudbook-cell=\"invoke\"] [data-cloudbook-action=\"run\"]";
+const LAB_INVOKE_RUN: &str =
+    ".cloudbook-lab [data-cloudbook-cell=\"invoke\"] [data-cloudbook-action=\"run\"]";
 
 const FIXED_HANDLER: &str = r#"fn handler(event, context) {
     print(`Greeting ${event.name}`);
@@ -320,7 +321,10 @@ async fn first_function_page_quiz_lab_and_reload() {
     // The page ran the invoke cell with the starting code, then with the fixed code, on one
     // kernel: the same steps natively.
     let mut cells = spec.cells.clone();
-    let invoke = cells.iter().position(|c| c.kind.name() == "invoke").expect("an invoke cell");
+    let invoke = cells
+        .iter()
+        .position(|c| c.kind.name() == "invoke")
+        .expect("an invoke cell");
     let mut nb = cloudbook::lab::Notebook::new(&spec);
     nb.run_cell(&cells, invoke);
     for c in &mut cells {
