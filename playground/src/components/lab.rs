@@ -103,7 +103,14 @@ pub fn lab_cell(props: &LabProps) -> Html {
                             .borrow()
                             .target(now_us as f64 / 1e6, end_us as f64 / 1e6, wall_ms);
                         let Some(target) = target else { return true };
+                        // At the end of the duration, keep going until the invocations still
+                        // in flight finish (the run is only finished then).
                         let target_us = ((target * 1e6) as u64).min(end_us);
+                        let target_us = if target_us >= end_us {
+                            end_us + 3_600_000_000
+                        } else {
+                            target_us
+                        };
                         let mut finished = r.finished();
                         while !finished && r.now().as_micros() < target_us {
                             let t0 = now_ms();
