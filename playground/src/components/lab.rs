@@ -15,7 +15,7 @@ use yew::prelude::*;
 
 use crate::components::cells::view_cell;
 use crate::i18n::{Msg, fill, t};
-use crate::mount::mark_ready;
+use crate::mount::mark_lab_ready;
 use crate::share;
 use crate::slices::{FrameLoop, Pacer, SLICE_MS, next_chunk, now_ms};
 use crate::state::lab::{LabAction, LabState, RestoreProblem, read_saved};
@@ -61,7 +61,7 @@ pub fn lab_cell(props: &LabProps) -> Html {
                     }
                 }
             }
-            mark_ready(&root);
+            mark_lab_ready(&root);
         });
     }
     // Save on every change of what is saved.
