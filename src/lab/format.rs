@@ -720,7 +720,7 @@ pub fn parse_lab(path: &str, text: &str) -> Result<LabSpec, Vec<Diagnostic>> {
                         w.err(
                             t.at("cell"),
                             format!(
-                                "goal check \"{check}\" cannot read a {kind} cell (\"{cell}\"); it reads: {}",
+                                "goal check \"{check}\" cannot read cell \"{cell}\" (kind {kind}); it reads cells of kind: {}",
                                 kinds.join(", ")
                             ),
                         );

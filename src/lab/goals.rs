@@ -163,7 +163,7 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 }
 
 /// 6000 → "6,000".
-fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {

@@ -25,7 +25,7 @@ use crate::lambda::{
     self, Account, AccountConfig, ApiKind, ColdCause, Event, FunctionId, FunctionSpec, InvocationRecord,
     InvokeRequest, LoadSim, Mode, Outcome, Record, RequestId, TraceEvent, billing, events,
 };
-use crate::sim::{Engine, Rng, SimDuration, SimTime, TraceMode, fnv1a64};
+use crate::sim::{Engine, Rng, SimDuration, SimTime, TraceEntry, TraceMode, fnv1a64};
 
 /// The most engine steps one cell may take on the kernel (handlers that invoke each other
 /// asynchronously could fan out without end; AWS stops such loops too).
@@ -38,6 +38,8 @@ pub struct Notebook {
     seed: u64,
     deployed: BTreeMap<String, Deployed>,
     outputs: BTreeMap<String, Ran>,
+    /// The trace's length when the running cell started: its runs' lines come after.
+    trace_from: usize,
 }
 
 /// A function as the kernel deployed it.
@@ -65,6 +67,7 @@ impl Notebook {
             seed,
             deployed: BTreeMap::new(),
             outputs: BTreeMap::new(),
+            trace_from: 0,
         }
     }
 
@@ -255,21 +258,39 @@ impl Notebook {
     }
 
     fn run_of(&self, request: RequestId, notes: &[String]) -> Option<RunOutput> {
-        let record = self.engine.model().records_of(request).next()?;
-        Some(self.run_output(record, notes.to_vec()))
+        let record = self.engine.model().records_of(request).next()?.clone();
+        self.runs_of(&[record], notes.to_vec()).pop()
+    }
+
+    /// The runs of finished invocations of the running cell; `notes` go to the first. The
+    /// cell's trace lines are grouped by request in one pass, so a schedule of thousands of
+    /// fires stays linear.
+    fn runs_of(&self, records: &[InvocationRecord], notes: Vec<String>) -> Vec<RunOutput> {
+        let mut by_request: BTreeMap<RequestId, Vec<TraceEntry<Record>>> = BTreeMap::new();
+        let entries = self.engine.trace().entries();
+        for e in entries.get(self.trace_from..).unwrap_or(&[]) {
+            if let Some(r) = e.record.request {
+                by_request.entry(r).or_default().push(e.clone());
+            }
+        }
+        records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let entries = by_request.get(&r.request_id).cloned().unwrap_or_default();
+                self.run_output(r, entries, if i == 0 { notes.clone() } else { Vec::new() })
+            })
+            .collect()
     }
 
     /// Everything a page shows about a finished invocation on the kernel.
-    fn run_output(&self, record: &InvocationRecord, notes: Vec<String>) -> RunOutput {
+    fn run_output(
+        &self,
+        record: &InvocationRecord,
+        entries: Vec<TraceEntry<Record>>,
+        notes: Vec<String>,
+    ) -> RunOutput {
         let request = record.request_id;
-        let entries: Vec<_> = self
-            .engine
-            .trace()
-            .entries()
-            .iter()
-            .filter(|e| e.record.request == Some(request))
-            .cloned()
-            .collect();
         let trace: Vec<String> = entries.iter().map(|e| e.to_string()).collect();
         let start = badge(&entries);
         let (response, error) = match &record.outcome {
@@ -316,6 +337,7 @@ impl Notebook {
         kind: &CellKind,
         notes: Vec<String>,
     ) -> CellOutput {
+        self.trace_from = self.engine.trace().len();
         match kind {
             CellKind::Invoke { template, event, .. } => {
                 let payload = template_event(*template, event, self.seed);
@@ -509,11 +531,7 @@ impl Notebook {
             .filter(|r| r.source == source)
             .cloned()
             .collect();
-        let runs: Vec<RunOutput> = records
-            .iter()
-            .enumerate()
-            .map(|(i, r)| self.run_output(r, if i == 0 { notes.clone() } else { Vec::new() }))
-            .collect();
+        let runs: Vec<RunOutput> = self.runs_of(&records, notes);
         let event = matched.then(|| {
             let acc = self.engine.model();
             let s3 = acc.s3.borrow();
@@ -608,11 +626,7 @@ impl Notebook {
             .filter(|r| r.source == source)
             .cloned()
             .collect();
-        let runs = records
-            .iter()
-            .enumerate()
-            .map(|(i, r)| self.run_output(r, if i == 0 { notes.clone() } else { Vec::new() }))
-            .collect();
+        let runs = self.runs_of(&records, notes);
         CellOutput::Schedule {
             fires: fires.iter().map(|&u| lambda::clock::format_secs(u)).collect(),
             next: schedule

@@ -1124,3 +1124,52 @@ fn trace_events_serialise_with_their_reasons() {
         {"function":"hello","request":"b358faf7-4ef9-465a-875c-3d964f482cd2","event":{"kind":"ColdStart","env":1,"init":179451,"cause":{"why":"first_request"}}}
         {"function":"hello","request":"b358faf7-4ef9-465a-875c-3d964f482cd2","event":{"kind":"Ended","env":1,"ending":{"how":"succeeded"},"duration":466,"billed_ms":180,"init":179451,"memory_mb":128}}"#]].assert_eq(&json.join("\n"));
 }
+
+/// A new version never reuses an environment of the old one, even one that was busy when the
+/// function was updated: the next request starts cold and the trace says why.
+#[test]
+fn an_update_retires_busy_and_idle_environments_of_the_old_version() {
+    let v1 = spec("fn handler(e, c) { cpu(100); 1 }");
+    let mut acc = Account::new(AccountConfig::default());
+    let fid = acc.add_function(validate(&v1).expect("valid"));
+    let mut engine = Engine::new(acc, 3);
+    let invoke = |engine: &mut Engine<Account>, at: u64| {
+        let req = InvokeRequest::new("hello", json!({}), Mode::Sync, "test");
+        engine.schedule_at(SimTime::from_secs(at), Event::Invoke(Box::new(req)));
+    };
+    invoke(&mut engine, 0);
+    engine.step(); // env 1 starts and is busy
+    let mut v2 = v1.clone();
+    v2.memory_size = Some(256);
+    assert_eq!(engine.model().function_version(fid), 1);
+    assert_eq!(
+        engine
+            .model_mut()
+            .update_function(fid, validate(&v2).expect("valid")),
+        2
+    );
+    engine.run_until(SimTime::from_secs(5));
+    invoke(&mut engine, 5);
+    engine.run_until(SimTime::from_secs(10));
+    invoke(&mut engine, 10);
+    engine.run_until(SimTime::from_secs(15));
+    let starts: Vec<String> = engine
+        .trace()
+        .entries()
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.record.event,
+                TraceEvent::ColdStart { .. } | TraceEvent::WarmStart { .. }
+            )
+        })
+        .map(|e| e.record.event.to_string())
+        .collect();
+    expect![[r#"
+        ColdStart env=1 init=145.475ms reason="first request: no environment exists yet"
+        ColdStart env=2 init=165.27ms reason="first request to version 2: environments of earlier versions are not reused"
+        WarmStart env=2 reason="reused env 2, idle since 00:00:05.856"
+    "#]]
+    .assert_eq(&(starts.join("\n") + "\n"));
+    assert_eq!(engine.model().function_config(fid).memory_mb, 256);
+}

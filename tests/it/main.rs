@@ -6,6 +6,7 @@ mod browser_lab;
 mod check_book;
 mod deploy;
 mod ecs;
+mod lab;
 mod lambda;
 mod preprocess;
 mod quiz;
