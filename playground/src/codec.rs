@@ -430,7 +430,8 @@ pub fn progress_summary(text: &str) -> Option<(u64, f64)> {
     ))
 }
 
-/// Whether a lab's saved state (`{"version":1,"code":…,"passed":true}`) says its goals were reached.
+/// Whether a lab's saved state (`{"version":2,"cells":[…],"passed":true,"hints_shown":0}`, or a
+/// version 1 `{"version":1,"code":…,"passed":true}`) says its goals were reached.
 pub fn lab_passed(text: &str) -> bool {
     json::parse(text)
         .and_then(|v| bool_of(&v, "passed"))
@@ -590,6 +591,12 @@ mod tests {
             Some((u64::MAX, 1.5))
         );
         assert!(lab_passed("{\"version\":1,\"code\":\"x\",\"passed\":true}"));
+        assert!(lab_passed(
+            "{\"version\":2,\"cells\":[{\"id\":\"a\",\"kind\":\"invoke\",\"event\":{}}],\"passed\":true,\"hints_shown\":1}"
+        ));
+        assert!(!lab_passed(
+            "{\"version\":2,\"cells\":[],\"passed\":false,\"hints_shown\":0}"
+        ));
         assert!(!lab_passed("[1,2"));
     }
 }

@@ -9,12 +9,17 @@
 //! grading and simulation; storage, timers and the DOM are touched only outside them. It does
 //! not grade or simulate anything itself.
 
+pub mod chart;
 pub mod codec;
 pub mod components;
 pub mod dom;
+pub mod edit;
+pub mod highlight;
 pub mod i18n;
 pub mod json;
 pub mod mount;
 pub mod num;
+pub mod share;
+pub mod slices;
 pub mod state;
 pub mod storage;

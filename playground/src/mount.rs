@@ -130,6 +130,16 @@ pub fn mark_ready(root: &Element) {
     let _ = root.set_attribute(READY_ATTR, "true");
 }
 
+/// [`mark_ready`] for a lab, which also marks the moment in the browser's performance timeline
+/// (`cloudbook-ready`), so scripts can read the time to ready. Only the lab module calls it, so
+/// the quiz-only `widgets` module stays as small as it was.
+pub fn mark_lab_ready(root: &Element) {
+    mark_ready(root);
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark("cloudbook-ready");
+    }
+}
+
 /// Whether the page's query string holds `switch` (`?a&cloudbook-bench` holds `cloudbook-bench`).
 fn switch_on(switch: &str) -> bool {
     web_sys::window()

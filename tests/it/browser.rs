@@ -215,6 +215,11 @@ fn which(name: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// The Run button of the first-function lab's invoke cell (the lab is a notebook: the function
+/// cell's button deploys, the invoke cell's runs).
+const LAB_INVOKE_RUN: &str =
+    ".cloudbook-lab [data-cloudbook-cell=\"invoke\"] [data-cloudbook-action=\"run\"]";
+
 const FIXED_HANDLER: &str = r#"fn handler(event, context) {
     print(`Greeting ${event.name}`);
     #{ message: `Hello, ${event.name}!` }
@@ -264,14 +269,14 @@ async fn first_function_page_quiz_lab_and_reload() {
     );
 
     // The lab: run the starting code (goal not reached), fix it, run again.
-    b.click(".cloudbook-lab .cb-run").await;
+    b.click(LAB_INVOKE_RUN).await;
     assert!(
         b.text(".cloudbook-lab .cb-verdict")
             .await
             .contains("Not all goals")
     );
     b.set_value(".cloudbook-lab textarea", FIXED_HANDLER).await;
-    b.click(".cloudbook-lab .cb-run").await;
+    b.click(LAB_INVOKE_RUN).await;
     b.client
         .wait()
         .at_most(WAIT)
@@ -313,7 +318,23 @@ async fn first_function_page_quiz_lab_and_reload() {
         .and_then(|s| s.split("\n```").next())
         .expect("the chapter has a lab");
     let spec = cloudbook::lab::parse_lab("first-function.md", block).expect("the lab parses");
-    let native = spec.run(FIXED_HANDLER).expect("the lab runs natively");
+    // The page ran the invoke cell with the starting code, then with the fixed code, on one
+    // kernel: the same steps natively.
+    let mut cells = spec.cells.clone();
+    let invoke = cells
+        .iter()
+        .position(|c| c.kind.name() == "invoke")
+        .expect("an invoke cell");
+    let mut nb = cloudbook::lab::Notebook::new(&spec);
+    nb.run_cell(&cells, invoke);
+    for c in &mut cells {
+        if let cloudbook::lab::CellKind::Function(f) = &mut c.kind {
+            f.handler = Some(FIXED_HANDLER.into());
+        }
+    }
+    let cloudbook::lab::CellOutput::Invoked(native) = nb.run_cell(&cells, invoke) else {
+        panic!("the invoke cell runs natively");
+    };
     assert_eq!(
         wasm_hash,
         json!(format!("{:016x}", native.invocation.trace_hash)),
@@ -416,7 +437,7 @@ async fn a_panic_in_the_widgets_module_leaves_the_lab_working() {
     assert!(error.contains("stopped because of a bug"), "{error}");
     assert!(error.contains("saved answers and code are kept"), "{error}");
     // The lab (the other module) still runs.
-    b.click(".cloudbook-lab .cb-run").await;
+    b.click(LAB_INVOKE_RUN).await;
     assert!(
         b.text(".cloudbook-lab .cb-verdict")
             .await
@@ -442,10 +463,11 @@ async fn widgets_follow_all_five_mdbook_themes() {
                  html.classList.add(t);
                  const css = el => getComputedStyle(el);
                  const quiz = document.querySelector('.cloudbook-quiz');
-                 const code = document.querySelector('.cloudbook-lab textarea');
+                 const code = document.querySelector('.cloudbook-lab .cb-hl');
+                 const editor = document.querySelector('.cloudbook-lab .cb-editor');
                  const button = document.querySelector('.cloudbook-quiz .cb-submit');
                  return { page: css(document.body).color, quiz: css(quiz).color,
-                          codeFg: css(code).color, codeBg: css(code).backgroundColor,
+                          codeFg: css(code).color, codeBg: css(editor).backgroundColor,
                           buttonFg: css(button).color, buttonBg: css(button).backgroundColor,
                           pageBg: css(html).getPropertyValue('--bg').trim() };",
                 vec![json!(theme)],

@@ -2,6 +2,7 @@
 
 mod book_build;
 mod browser;
+mod browser_lab;
 mod check_book;
 mod deploy;
 mod ecs;

@@ -1,25 +1,30 @@
-//! A lab cell: an editor for the handler, the test event, a Run button, and what the simulated
-//! Lambda reported — response or error, CloudWatch log lines, the trace, the goals.
+//! A lab notebook: the toolbar (Run all, Reset, Share link, Hint), the cells, the goals with one
+//! verdict for the whole lab, the hints, and "what this simulator does not model".
 //!
-//! Code and the "goals reached" mark are saved in localStorage on every change, so a reload never
-//! loses the learner's work. When the goals are reached it tells the page with a
-//! `cloudbook:lab` event, which lab-graded quiz questions listen for.
+//! The state and every decision live in `state::lab`; this component renders it and runs the
+//! effects: restoring from a share link or localStorage at mount, saving on every change,
+//! making the share link, the frame loop that advances a load run in slices, and telling the
+//! page (`cloudbook:lab`) when the goals are reached. The page hooks of the lab contract §4 are
+//! here and in `cells`.
 
 use std::rc::Rc;
 
-use cloudbook::lab::LabSpec;
-use web_sys::{Element, HtmlTextAreaElement};
+use cloudbook::lab::{GoalStatus, LabSpec};
+use web_sys::Element;
 use yew::prelude::*;
 
+use crate::components::cells::view_cell;
 use crate::i18n::{Msg, fill, t};
-use crate::mount::mark_ready;
-use crate::state::lab::{LabAction, LabState, SavedLab};
+use crate::mount::mark_lab_ready;
+use crate::share;
+use crate::slices::{FrameLoop, Pacer, SLICE_MS, next_chunk, now_ms};
+use crate::state::lab::{LabAction, LabState, RestoreProblem, read_saved};
 use crate::storage;
 
 #[derive(Properties, PartialEq)]
 pub struct LabProps {
     pub lab: Rc<LabSpec>,
-    /// The placeholder element the cell is mounted on.
+    /// The placeholder element the lab is mounted on.
     pub root: Element,
 }
 
@@ -28,145 +33,213 @@ pub fn lab_cell(props: &LabProps) -> Html {
     let state = use_reducer(|| LabState::new(props.lab.clone()));
     let key = storage::lab_key(&props.lab.id);
 
+    // Restore: a share link for this lab wins over the saved state.
     {
-        let (state, key, root) = (state.clone(), key.clone(), props.root.clone());
+        let (state, key, root, spec) = (state.clone(), key.clone(), props.root.clone(), props.lab.clone());
         use_effect_with((), move |_| {
-            if let Some(saved) = storage::get(&key).and_then(|s| serde_json::from_str::<SavedLab>(&s).ok()) {
-                state.dispatch(LabAction::Restore(saved));
+            let hash = web_sys::window()
+                .and_then(|w| w.location().hash().ok())
+                .unwrap_or_default();
+            let from_link = share::read_fragment(&hash, &spec.id);
+            match from_link {
+                Some(Ok(json)) => state.dispatch(LabAction::Restore {
+                    saved: read_saved(&spec, &json),
+                    from_link: true,
+                }),
+                other => {
+                    if let Some(json) = storage::get(&key) {
+                        state.dispatch(LabAction::Restore {
+                            saved: read_saved(&spec, &json),
+                            from_link: false,
+                        });
+                    }
+                    if other.is_some() {
+                        state.dispatch(LabAction::Restore {
+                            saved: Err(RestoreProblem::Unreadable),
+                            from_link: true,
+                        });
+                    }
+                }
             }
-            mark_ready(&root);
+            mark_lab_ready(&root);
         });
     }
+    // Save on every change of what is saved.
     {
         let key = key.clone();
-        let lab_id = props.lab.id.clone();
-        use_effect_with((state.code.clone(), state.passed), move |(code, passed)| {
-            let saved = SavedLab {
-                version: crate::state::lab::SAVED_LAB_VERSION,
-                code: code.clone(),
-                passed: *passed,
-            };
-            if let Ok(json) = serde_json::to_string(&saved) {
+        let saved = state.saved();
+        use_effect_with(saved, move |saved| {
+            if let Ok(json) = serde_json::to_string(saved) {
                 storage::set(&key, &json);
             }
+        });
+    }
+    // Tell lab-graded questions once the goals are reached.
+    {
+        let lab_id = props.lab.id.clone();
+        use_effect_with(state.passed, move |passed| {
             if *passed {
                 announce_passed(&lab_id);
             }
         });
     }
+    // The frame loop of the load run in progress.
+    let pacer = use_mut_ref(Pacer::default);
+    *pacer.borrow_mut() = state.pacer;
+    {
+        let generation = state.load.as_ref().map(|l| l.generation);
+        let run = state.load.as_ref().map(|l| l.run.clone());
+        let dispatcher = state.dispatcher();
+        let pacer = pacer.clone();
+        use_effect_with(generation, move |generation| {
+            let frames = match (*generation, run) {
+                (Some(generation), Some(run)) => {
+                    let mut chunk = 256u64;
+                    Some(FrameLoop::start(move |wall_ms| {
+                        let start = now_ms();
+                        let mut r = run.borrow_mut();
+                        let (now_us, end_us) = (r.now().as_micros(), r.duration().as_micros());
+                        let target = pacer
+                            .borrow()
+                            .target(now_us as f64 / 1e6, end_us as f64 / 1e6, wall_ms);
+                        let Some(target) = target else { return true };
+                        // At the end of the duration, keep going until the invocations still
+                        // in flight finish (the run is only finished then).
+                        let target_us = ((target * 1e6) as u64).min(end_us);
+                        let target_us = if target_us >= end_us {
+                            end_us + 3_600_000_000
+                        } else {
+                            target_us
+                        };
+                        let mut finished = r.finished();
+                        while !finished && r.now().as_micros() < target_us {
+                            let t0 = now_ms();
+                            let left =
+                                cloudbook::sim::SimDuration::from_micros(target_us - r.now().as_micros());
+                            finished = r.advance(left, chunk);
+                            chunk = next_chunk(chunk, now_ms() - t0);
+                            if now_ms() - start > SLICE_MS {
+                                break;
+                            }
+                        }
+                        finished |= r.finished();
+                        let output = r.progress();
+                        drop(r);
+                        dispatcher.dispatch(LabAction::LoadProgress { generation, output });
+                        if finished {
+                            dispatcher.dispatch(LabAction::LoadFinished { generation });
+                        }
+                        !finished
+                    }))
+                }
+                _ => None,
+            };
+            move || drop(frames)
+        });
+    }
 
-    let editor_id = format!("cb-lab-{}-code", props.lab.id);
-    let oninput = {
-        let state = state.clone();
-        Callback::from(move |e: InputEvent| {
-            let area: HtmlTextAreaElement = e.target_unchecked_into();
-            state.dispatch(LabAction::Edit(area.value()));
+    let dispatch = state.dispatcher();
+    let act = |a: fn() -> LabAction| {
+        let d = dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(a()))
+    };
+    let onshare = {
+        let (state, d) = (state.clone(), dispatch.clone());
+        Callback::from(move |_: MouseEvent| {
+            let Ok(json) = serde_json::to_string(&state.saved()) else {
+                return;
+            };
+            let fragment = share::link_fragment(&state.spec.id, &json);
+            let Some(location) = web_sys::window().map(|w| w.location()) else {
+                return;
+            };
+            let _ = location.set_hash(&fragment);
+            d.dispatch(LabAction::Shared(location.href().unwrap_or(fragment)));
         })
     };
-    let onrun = {
-        let state = state.clone();
-        Callback::from(move |_| state.dispatch(LabAction::Run))
-    };
-    let onkeydown = {
-        let state = state.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
-                e.prevent_default();
-                state.dispatch(LabAction::Run);
-            }
-        })
-    };
-    let onreset = {
-        let state = state.clone();
-        Callback::from(move |_| state.dispatch(LabAction::ResetCode))
-    };
-
     let lab = &props.lab;
-    let event_json = serde_json::to_string_pretty(&lab.first_event()).unwrap_or_default();
+    let hints_left = lab.hints.len().saturating_sub(state.hints_shown as usize);
+    let share_id = format!("cb-{}-share", lab.id);
     html! {
         <section class="cb-lab" aria-label={lab.title.clone().unwrap_or_else(|| lab.id.clone())}>
             if let Some(title) = &lab.title { <h3 class="cb-title">{ fill(Msg::LabTitle, &[("title", title)]) }</h3> }
             if let Some(instr) = &lab.instructions {
+                // Built from the book's Markdown at build time, never from learner text.
                 <div class="cb-instructions">{ Html::from_html_unchecked(AttrValue::from(instr.clone())) }</div>
             }
-            <label for={editor_id.clone()}>{ t(Msg::Editor) }{ t(Msg::CtrlEnterRuns) }</label>
-            <textarea id={editor_id} class="cb-code" spellcheck="false" value={state.code.clone()}
-                {oninput} {onkeydown} />
-            <details class="cb-event">
-                <summary>{ t(Msg::TestEvent) }</summary>
-                <pre class="cb-output">{ event_json }</pre>
+            if let Some(notice) = &state.notice {
+                <p class="cb-notice" role="status" data-cloudbook-notice="true">{ notice.clone() }{ " " }
+                    <button type="button" onclick={act(|| LabAction::DismissNotice)}>{ t(Msg::Dismiss) }</button></p>
+            }
+            <div class="cb-toolbar" role="group" aria-label={t(Msg::LabToolbar)}>
+                <button type="button" data-cloudbook-action="run-all" onclick={act(|| LabAction::RunAll)}>{ t(Msg::RunAll) }</button>
+                <button type="button" data-cloudbook-action="reset" onclick={act(|| LabAction::Reset)}>{ t(Msg::Reset) }</button>
+                <button type="button" data-cloudbook-action="share" onclick={onshare}>{ t(Msg::ShareLink) }</button>
+                if !lab.hints.is_empty() {
+                    <button type="button" data-cloudbook-action="hint" disabled={hints_left == 0} onclick={act(|| LabAction::Hint)}>
+                        { fill(Msg::HintsLeft, &[("n", &hints_left.to_string())]) }</button>
+                }
+            </div>
+            if let Some(link) = &state.share {
+                <p class="cb-share"><label for={share_id.clone()}>{ t(Msg::ShareThis) }</label>{ " " }
+                    <input id={share_id} type="text" readonly=true value={link.clone()} size="40" data-cloudbook-share="link" /></p>
+            }
+            if state.hints_shown > 0 {
+                <div class="cb-hints">
+                    { for lab.hints.iter().take(state.hints_shown as usize).enumerate().map(|(i, h)| html! {
+                        <div class="cb-hint" data-cloudbook-hint={i.to_string()}>
+                            <strong>{ fill(Msg::HintN, &[("n", &(i + 1).to_string())]) }</strong>
+                            { Html::from_html_unchecked(AttrValue::from(h.clone())) }
+                        </div>
+                    }) }
+                </div>
+            }
+            { for (0..state.cells.len()).map(|i| view_cell(&state, &dispatch, i)) }
+            { view_goals(&state) }
+            <details class="cb-not-modelled">
+                <summary>{ t(Msg::NotModelled) }</summary>
+                { Html::from_html_unchecked(AttrValue::from(lab.not_modelled.clone())) }
             </details>
-            <div class="cb-actions">
-                <button type="button" class="cb-run" onclick={onrun}>{ t(Msg::Run) }</button>
-                <button type="button" class="cb-reset" onclick={onreset}>{ t(Msg::ResetCode) }</button>
-            </div>
-            { view_goals(lab, &state) }
-            <div class="cb-result" aria-live="polite">
-                { match state.last.as_deref() {
-                    None => html! {},
-                    Some(Err(why)) => html! { <p class="cb-verdict cb-fail" role="alert">{ why.clone() }</p> },
-                    Some(Ok(run)) => view_run(run),
-                } }
-            </div>
+            <p class="cb-sr-only" aria-live="polite" data-cloudbook-announce="true">{ state.announce.clone() }</p>
         </section>
     }
 }
 
-fn view_goals(lab: &LabSpec, state: &LabState) -> Html {
-    if lab.goals.is_empty() {
+/// The goals, each with its status and reason, and one verdict for the whole lab.
+fn view_goals(state: &LabState) -> Html {
+    if state.verdicts.is_empty() {
         return html! {};
     }
-    let results = state
-        .last
-        .as_deref()
-        .and_then(|r| r.as_ref().ok())
-        .map(|r| r.goals.clone());
+    let any_fail = state.verdicts.iter().any(|v| v.status == GoalStatus::Fail);
+    let (verdict, class) = if state.all_pass() {
+        (t(Msg::LabPassed), "cb-verdict cb-pass cb-lab-passed")
+    } else if any_fail {
+        (t(Msg::LabNotYet), "cb-verdict cb-fail")
+    } else if state.passed {
+        (t(Msg::PassedBefore), "cb-verdict")
+    } else {
+        (t(Msg::RunToCheck), "cb-verdict")
+    };
     html! {
         <div class="cb-goal-box">
             <h4>{ t(Msg::Goals) }</h4>
-            <ul class="cb-goals">
-                { for lab.goals.iter().enumerate().map(|(i, g)| {
-                    let verdict = results.as_ref().and_then(|r| r.get(i)).map(|r| r.passed);
-                    let class = match verdict { Some(true) => "cb-pass", Some(false) => "cb-fail", None => "" };
-                    html! { <li class={class}>{ g.describe() }</li> }
+            <ul class="cb-goals" aria-live="polite">
+                { for state.verdicts.iter().map(|v| {
+                    let (class, status) = match v.status {
+                        GoalStatus::Pass => ("cb-pass", "pass"),
+                        GoalStatus::Fail => ("cb-fail", "fail"),
+                        GoalStatus::Pending => ("cb-pending", "pending"),
+                    };
+                    html! {
+                        <li class={class} data-cloudbook-goal={status}>
+                            <span class="cb-sr-only">{ t(match v.status { GoalStatus::Pass => Msg::GoalPass, GoalStatus::Fail => Msg::GoalFail, GoalStatus::Pending => Msg::GoalPending }) }</span>
+                            { v.description.clone() }
+                            <span class="cb-goal-reason">{ v.reason.clone() }</span>
+                        </li>
+                    }
                 }) }
             </ul>
-            if state.passed { <p class="cb-verdict cb-pass cb-lab-passed">{ t(Msg::LabPassed) }</p> }
-        </div>
-    }
-}
-
-fn view_run(run: &cloudbook::lab::LabRun) -> Html {
-    let inv = &run.invocation;
-    let (label, body, class) = match (&inv.error, &inv.response) {
-        (Some(err), _) => (
-            t(Msg::Error),
-            serde_json::to_string_pretty(err).unwrap_or_default(),
-            "cb-response cb-fail",
-        ),
-        (None, Some(resp)) => (
-            t(Msg::Response),
-            serde_json::to_string_pretty(resp).unwrap_or_default(),
-            "cb-response",
-        ),
-        (None, None) => (t(Msg::Response), "null".to_string(), "cb-response"),
-    };
-    html! {
-        <div class="cb-run-output" data-trace-hash={format!("{:016x}", inv.trace_hash)}>
-            <p class={if run.passed { "cb-verdict cb-pass" } else { "cb-verdict cb-fail" }}>
-                { if run.passed { t(Msg::LabPassed) } else { t(Msg::LabNotYet) } }
-            </p>
-            <h4>{ label }</h4>
-            <pre class={class}>{ body }</pre>
-            <p class="cb-billing">
-                { format!("{}: {} ms · {}: ${:.10}", t(Msg::Billed), inv.billed_ms, t(Msg::Cost), inv.cost_usd) }
-            </p>
-            <h4>{ t(Msg::Logs) }</h4>
-            <pre class="cb-output cb-logs">{ inv.logs.join("\n") }</pre>
-            <details class="cb-trace">
-                <summary>{ t(Msg::Trace) }</summary>
-                <pre class="cb-output">{ inv.trace.join("\n") }</pre>
-            </details>
+            <p class={class} role="status" data-cloudbook-verdict="true">{ verdict }</p>
         </div>
     }
 }
