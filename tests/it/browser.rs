@@ -268,7 +268,8 @@ async fn first_function_page_quiz_lab_and_reload() {
             .contains("Reach the goals")
     );
 
-    // The lab: run the starting code (goal not reached), fix it, run again.
+    // The lab: run the starting code (goal not reached), fix it, then Run all (the lab's goals
+    // span its cells: the fixed answer, a warm second run, and one cold start in a trickle load).
     b.click(LAB_INVOKE_RUN).await;
     assert!(
         b.text(".cloudbook-lab .cb-verdict")
@@ -276,7 +277,8 @@ async fn first_function_page_quiz_lab_and_reload() {
             .contains("Not all goals")
     );
     b.set_value(".cloudbook-lab textarea", FIXED_HANDLER).await;
-    b.click(LAB_INVOKE_RUN).await;
+    b.click(".cloudbook-lab [data-cloudbook-action=\"run-all\"]")
+        .await;
     b.client
         .wait()
         .at_most(WAIT)
@@ -305,7 +307,7 @@ async fn first_function_page_quiz_lab_and_reload() {
     assert!(b.text(".cloudbook-quiz .cb-verdict").await.starts_with("Correct"));
     assert!(b.text(".cloudbook-quiz .cb-score").await.contains("3 / 3"));
 
-    // The same run natively gives the same trace: determinism across native and wasm.
+    // The same cells run natively give the same trace: determinism across native and wasm.
     let wasm_hash = b
         .js("return document.querySelector('.cb-run-output').dataset.traceHash")
         .await;
@@ -318,21 +320,21 @@ async fn first_function_page_quiz_lab_and_reload() {
         .and_then(|s| s.split("\n```").next())
         .expect("the chapter has a lab");
     let spec = cloudbook::lab::parse_lab("first-function.md", block).expect("the lab parses");
-    // The page ran the invoke cell with the starting code, then with the fixed code, on one
-    // kernel: the same steps natively.
+    // Run all is a fresh kernel running every cell in page order: the same steps natively.
     let mut cells = spec.cells.clone();
-    let invoke = cells
-        .iter()
-        .position(|c| c.kind.name() == "invoke")
-        .expect("an invoke cell");
-    let mut nb = cloudbook::lab::Notebook::new(&spec);
-    nb.run_cell(&cells, invoke);
     for c in &mut cells {
         if let cloudbook::lab::CellKind::Function(f) = &mut c.kind {
             f.handler = Some(FIXED_HANDLER.into());
         }
     }
-    let cloudbook::lab::CellOutput::Invoked(native) = nb.run_cell(&cells, invoke) else {
+    let first_invoke = cells
+        .iter()
+        .find(|c| c.kind.name() == "invoke")
+        .expect("an invoke cell")
+        .id
+        .clone();
+    let nb = cloudbook::lab::Notebook::run_all(&spec, &cells);
+    let Some(cloudbook::lab::CellOutput::Invoked(native)) = nb.output(&first_invoke) else {
         panic!("the invoke cell runs natively");
     };
     assert_eq!(
@@ -567,7 +569,18 @@ async fn answer_right(b: &Browser, scope: &str, dom: &str, q: &cloudbook::quiz::
                     .expect("select a match");
             }
         }
-        Kind::LabGraded { .. } => {}
+        // The quiz's side of the lab contract: the lab module announces reached goals with a
+        // `cloudbook:lab` event (labs are driven end to end in `first_function_page_quiz_lab_and_reload`
+        // and `browser_lab`).
+        Kind::LabGraded { lab, .. } => {
+            b.client
+                .execute(
+                    "window.dispatchEvent(new CustomEvent('cloudbook:lab', { detail: arguments[0] }));",
+                    vec![json!(lab)],
+                )
+                .await
+                .expect("announce the lab");
+        }
     }
     let _ = scope;
 }
@@ -660,7 +673,7 @@ async fn wrong_answers_get_feedback_retry_and_reveal() {
 #[tokio::test(flavor = "multi_thread")]
 async fn quiz_only_pages_never_load_the_lab_module() {
     let b = Browser::start().await;
-    b.open("lambda/triggers.html").await;
+    b.open("containers/orchestration.html").await;
     b.wait_ready(".cloudbook-quiz").await;
     let loaded = b
         .js("return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/playground/'))")
@@ -849,7 +862,8 @@ async fn search_finds_the_pages_that_teach_a_term() {
 /// 0.15 of what mdbook-quiz 0.5.0 ships for the same quiz (458,934 B), i.e. 68 KB.
 #[test]
 fn quiz_only_page_payload_stays_within_68_kb() {
-    const BUDGET: u64 = 68_000;
+    // Issue #3's bound: 0.15 of mdbook-quiz 0.5.0's quiz page (458,934 B gzip -9, scripts/bench-quiz.sh).
+    const BUDGET: u64 = 68_840;
     let site = site();
     let find = |dir: &str, prefix: &str, ext: &str| -> Vec<u8> {
         let entry = std::fs::read_dir(site.join(dir))
