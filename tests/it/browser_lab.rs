@@ -481,6 +481,8 @@ async fn edits_survive_a_reload_reset_restores_and_a_link_carries_the_state() {
         .await;
     assert_eq!(value, json!(edited));
     wait_for(&b, ".cloudbook-lab [data-cloudbook-notice]").await;
+    // The link is applied once: the fragment is gone, so a reload keeps later edits.
+    assert_eq!(b.js("return location.hash").await, json!(""));
 
     // A broken link resets with a notice, never a broken page.
     b.js("localStorage.clear()").await;

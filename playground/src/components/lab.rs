@@ -42,10 +42,15 @@ pub fn lab_cell(props: &LabProps) -> Html {
                 .unwrap_or_default();
             let from_link = share::read_fragment(&hash, &spec.id);
             match from_link {
-                Some(Ok(json)) => state.dispatch(LabAction::Restore {
-                    saved: read_saved(&spec, &json),
-                    from_link: true,
-                }),
+                Some(Ok(json)) => {
+                    state.dispatch(LabAction::Restore {
+                        saved: read_saved(&spec, &json),
+                        from_link: true,
+                    });
+                    // Applied once: without the fragment a reload keeps the learner's later
+                    // edits instead of applying the link over them again.
+                    forget_fragment();
+                }
                 other => {
                     if let Some(json) = storage::get(&key) {
                         state.dispatch(LabAction::Restore {
@@ -153,8 +158,14 @@ pub fn lab_cell(props: &LabProps) -> Html {
             let Some(location) = web_sys::window().map(|w| w.location()) else {
                 return;
             };
-            let _ = location.set_hash(&fragment);
-            d.dispatch(LabAction::Shared(location.href().unwrap_or(fragment)));
+            // The page's own URL stays as it is: the link is offered to copy, not applied here.
+            let page = format!(
+                "{}{}{}",
+                location.origin().unwrap_or_default(),
+                location.pathname().unwrap_or_default(),
+                location.search().unwrap_or_default()
+            );
+            d.dispatch(LabAction::Shared(format!("{page}#{fragment}")));
         })
     };
     let lab = &props.lab;
@@ -251,5 +262,19 @@ fn announce_passed(lab_id: &str) {
     init.set_detail(&wasm_bindgen::JsValue::from_str(lab_id));
     if let Ok(ev) = web_sys::CustomEvent::new_with_event_init_dict("cloudbook:lab", &init) {
         let _ = window.dispatch_event(&ev);
+    }
+}
+
+/// Drops the URL fragment without reloading or adding a history entry.
+fn forget_fragment() {
+    let Some(window) = web_sys::window() else { return };
+    let location = window.location();
+    let url = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
 }
