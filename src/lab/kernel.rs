@@ -227,6 +227,32 @@ impl Notebook {
         at
     }
 
+    /// Runs until `expected` first attempts from `source` (records after index `before`) have
+    /// ended, or the longest timeout after `from` has passed, and returns every record of
+    /// `source` since `before` (retries included).
+    fn settle_source(
+        &mut self,
+        before: usize,
+        source: &str,
+        expected: usize,
+        from: SimTime,
+    ) -> Vec<InvocationRecord> {
+        let limit = from + SimDuration::from_secs(u64::from(lambda::config::MAX_TIMEOUT_S) + 60);
+        let src = source.to_string();
+        self.settle(limit, &move |acc| {
+            acc.records()[before..]
+                .iter()
+                .filter(|r| r.source == src && r.attempt == 1)
+                .count()
+                >= expected
+        });
+        self.engine.model().records()[before..]
+            .iter()
+            .filter(|r| r.source == source)
+            .cloned()
+            .collect()
+    }
+
     /// Steps the engine until `done` holds, at most until `limit` and for at most
     /// [`MAX_CELL_STEPS`] steps.
     fn settle(&mut self, limit: SimTime, done: &dyn Fn(&Account) -> bool) {
@@ -517,20 +543,7 @@ impl Notebook {
         let before = self.engine.model().records().len();
         self.engine
             .schedule_at(at, Event::s3_put(bucket, key, body, "console"));
-        let limit = at + SimDuration::from_secs(u64::from(lambda::config::MAX_TIMEOUT_S) + 60);
-        let src = source.clone();
-        self.settle(limit, &move |acc| {
-            acc.records()[before..]
-                .iter()
-                .filter(|r| r.source == src && r.attempt == 1)
-                .count()
-                >= expected
-        });
-        let records: Vec<InvocationRecord> = self.engine.model().records()[before..]
-            .iter()
-            .filter(|r| r.source == source)
-            .cloned()
-            .collect();
+        let records = self.settle_source(before, &source, expected, at);
         let runs: Vec<RunOutput> = self.runs_of(&records, notes);
         let event = matched.then(|| {
             let acc = self.engine.model();
@@ -612,20 +625,7 @@ impl Notebook {
         let end = SimTime::from_secs((end_unix - epoch) as u64);
         self.engine.run_until(end);
         let expected = fires.len();
-        let limit = end + SimDuration::from_secs(u64::from(lambda::config::MAX_TIMEOUT_S) + 60);
-        let src = source.clone();
-        self.settle(limit, &move |acc| {
-            acc.records()[before..]
-                .iter()
-                .filter(|r| r.source == src && r.attempt == 1)
-                .count()
-                >= expected
-        });
-        let records: Vec<InvocationRecord> = self.engine.model().records()[before..]
-            .iter()
-            .filter(|r| r.source == source)
-            .cloned()
-            .collect();
+        let records = self.settle_source(before, &source, expected, end);
         let runs = self.runs_of(&records, notes);
         CellOutput::Schedule {
             fires: fires.iter().map(|&u| lambda::clock::format_secs(u)).collect(),
