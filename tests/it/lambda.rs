@@ -414,3 +414,20 @@ fn sample_events_deserialise_into_the_aws_lambda_events_types() {
         Some("2026-03-01T02:00:00+00:00".to_string())
     );
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_output_quietly() {
+    // `cloudbook sim lambda invoke … | head -0`: the pipe's reader is gone before the first line.
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "hello.toml", HELLO);
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cloudbook"))
+        .args(["sim", "lambda", "invoke", "--function", &f])
+        .stdout(writer)
+        .output()
+        .expect("cloudbook runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(141), "{stderr}");
+}
