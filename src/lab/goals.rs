@@ -25,16 +25,35 @@ impl Goal {
                 }
             ),
             Goal::Invocations { cell, min, max } => match (min, max) {
-                (Some(a), Some(b)) if a == b => format!("\"{cell}\" causes exactly {a} invocations"),
+                (Some(a), Some(b)) if a == b => format!(
+                    "\"{cell}\" causes exactly {}",
+                    plural(*a, "invocation", "invocations")
+                ),
                 (Some(a), Some(b)) => format!("\"{cell}\" causes {a} to {b} invocations"),
-                (Some(a), None) => format!("\"{cell}\" causes at least {a} invocations"),
-                (None, Some(b)) => format!("\"{cell}\" causes at most {b} invocations"),
+                (Some(a), None) => format!(
+                    "\"{cell}\" causes at least {}",
+                    plural(*a, "invocation", "invocations")
+                ),
+                (None, Some(b)) => format!(
+                    "\"{cell}\" causes at most {}",
+                    plural(*b, "invocation", "invocations")
+                ),
                 (None, None) => format!("\"{cell}\" runs"),
             },
-            Goal::MaxThrottles { cell, value } => format!("At most {value} throttles in \"{cell}\""),
-            Goal::MaxTimeouts { cell, value } => format!("At most {value} timeouts in \"{cell}\""),
-            Goal::MaxErrors { cell, value } => format!("At most {value} errors in \"{cell}\""),
-            Goal::MaxColdStarts { cell, value } => format!("At most {value} cold starts in \"{cell}\""),
+            Goal::MaxThrottles { cell, value } => format!(
+                "At most {} in \"{cell}\"",
+                plural(*value, "throttle", "throttles")
+            ),
+            Goal::MaxTimeouts { cell, value } => {
+                format!("At most {} in \"{cell}\"", plural(*value, "timeout", "timeouts"))
+            }
+            Goal::MaxErrors { cell, value } => {
+                format!("At most {} in \"{cell}\"", plural(*value, "error", "errors"))
+            }
+            Goal::MaxColdStarts { cell, value } => format!(
+                "At most {} in \"{cell}\"",
+                plural(*value, "cold start", "cold starts")
+            ),
             Goal::MaxP99Ms { cell, value } => format!("p99 duration in \"{cell}\" is at most {value} ms"),
             Goal::MaxMonthlyUsd { cell, value } => {
                 format!("The monthly cost of \"{cell}\" is at most ${value:.2}")
