@@ -6,61 +6,20 @@
 // A program, not the core: reading its environment and starting processes is its job.
 #![allow(clippy::disallowed_methods)]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use fantoccini::{ClientBuilder, Locator};
+use fantoccini::Locator;
+
+#[path = "support/headless.rs"]
+mod headless;
 
 #[tokio::main]
 async fn main() {
     let site = std::env::args()
         .nth(1)
         .expect("usage: bench_wasm <built site dir>");
-    let bin = std::env::var("CLOUDBOOK_BIN").unwrap_or_else(|_| "target/release/cloudbook".into());
-    let mut server = Command::new(&bin)
-        .args(["serve", "--no-build", "--port", "0", "--out", &site])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("cloudbook serve starts");
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("address");
-    let base = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .expect("address")
-        .to_string();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("port")
-        .port();
-    let mut driver = Command::new("chromedriver")
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromedriver starts");
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({"binary": "/usr/bin/chromium", "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                                    "--disable-background-networking", "--no-first-run"]}),
-    );
-    let mut client = None;
-    for _ in 0..100 {
-        if let Ok(c) = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            client = Some(c);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let client = client.expect("a Chromium session");
+    let h = headless::Headless::start(&site, &[]).await;
+    let (client, base) = (h.client.clone(), h.base.clone());
     client
         .goto(&format!("{base}lambda/first-function.html?cloudbook-bench"))
         .await
@@ -72,9 +31,5 @@ async fn main() {
         .await
         .expect("the benchmark finishes");
     println!("{}", pre.text().await.expect("text"));
-    let _ = client.close().await;
-    let _ = driver.kill();
-    let _ = server.kill();
-    let _ = driver.wait();
-    let _ = server.wait();
+    h.close().await;
 }
