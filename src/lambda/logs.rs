@@ -3,6 +3,8 @@
 //! the timeout and out-of-memory lines, and the whole block of one invocation
 //! ([`invocation_lines`]). Formatting only; nothing here decides what happened.
 
+use std::fmt;
+
 use serde_json::Value;
 
 use super::clock;
@@ -15,15 +17,31 @@ pub fn request_id(rng: &mut Rng) -> String {
     RequestId::draw(rng).to_string()
 }
 
-/// A log stream name: `2026/01/01/[$LATEST]<32 hex>`.
-pub fn stream_name(unix_ms: i64, rng: &mut Rng) -> String {
-    let date = &clock::format_millis(unix_ms)[..10];
-    format!(
-        "{}/[$LATEST]{:016x}{:016x}",
-        date.replace('-', "/"),
-        rng.next_u64(),
-        rng.next_u64()
-    )
+/// A log stream name, `2026/01/01/[$LATEST]<32 hex>`, as drawn: its text is made only when shown
+/// (a load run that keeps no log lines never needs it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamName {
+    unix_ms: i64,
+    hex: (u64, u64),
+}
+
+impl StreamName {
+    /// The stream of an environment created at `unix_ms`: two random words.
+    pub fn draw(unix_ms: i64, rng: &mut Rng) -> Self {
+        let a = rng.next_u64();
+        StreamName {
+            unix_ms,
+            hex: (a, rng.next_u64()),
+        }
+    }
+}
+
+impl fmt::Display for StreamName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let date = &clock::format_millis(self.unix_ms)[..10];
+        let (a, b) = self.hex;
+        write!(f, "{}/[$LATEST]{a:016x}{b:016x}", date.replace('-', "/"))
+    }
 }
 
 pub fn start_line(request_id: &str) -> String {

@@ -280,16 +280,11 @@ impl LoadSim {
         let until = (self.engine.now() + sim).min(self.end);
         let mut steps = 0u64;
         while steps < max_steps {
-            match self.engine.next_time() {
-                Some(t) if t <= until => {
-                    self.engine.step();
-                    steps += 1;
-                }
-                _ => {
-                    self.engine.run_until(until);
-                    break;
-                }
+            if self.engine.step_until(until).is_none() {
+                self.engine.run_until(until);
+                break;
             }
+            steps += 1;
         }
         self.finished()
     }

@@ -114,12 +114,12 @@ impl InvokeRequest {
     }
 }
 
-/// What a finished invocation hands to its `Finish` event: the numbers every run needs, and the
-/// full record only when records are kept.
+/// What a running invocation leaves for its `Finish` event, in the environment it runs on (an
+/// environment runs one invocation at a time): the numbers every run needs, and the full record
+/// only when records are kept. Kept there rather than boxed in the event, so a load run allocates
+/// nothing per invocation for it.
 #[derive(Debug, Clone)]
-pub struct Finished {
-    f: FunctionId,
-    env: EnvId,
+struct Running {
     request_id: RequestId,
     mode: Mode,
     started: SimTime,
@@ -137,7 +137,11 @@ pub struct Finished {
 #[derive(Debug, Clone)]
 pub enum Event {
     Invoke(Box<InvokeRequest>),
-    Finish(Box<Finished>),
+    /// The invocation running on this environment ends (what it left is in the environment).
+    Finish {
+        f: FunctionId,
+        env: EnvId,
+    },
     /// An idle deadline may be due: reclaim every environment idle past its deadline.
     ReclaimDue,
     /// Boxed, like every large variant, so a queue entry stays small (the queue moves entries
@@ -272,9 +276,11 @@ struct Env {
     /// When an idle environment is reclaimed unless it is used before.
     deadline: SimTime,
     state: EnvState,
-    stream: String,
+    stream: logs::StreamName,
     /// The last handler run on this environment, when it was pure: replayed for the same event.
     memo: Option<Memo>,
+    /// The invocation it runs, while it is busy.
+    running: Option<Running>,
 }
 
 struct Memo {
@@ -302,6 +308,14 @@ struct Function {
     version_envs: u32,
 }
 
+/// A load being run: the request its arrivals send (shared, so an arrival copies nothing) and its
+/// function, once found (functions are never removed, so it is looked up by name once).
+struct LoadRun {
+    load: Load,
+    req: Rc<InvokeRequest>,
+    function: Option<FunctionId>,
+}
+
 /// A constant-rate load: `rps` arrivals per second (jittered) until `until`.
 #[derive(Debug, Clone)]
 pub struct Load {
@@ -320,13 +334,14 @@ pub struct Account {
     /// Log group name → (unix ms, stream, message).
     log_groups: BTreeMap<String, Vec<(i64, String, String)>>,
     pub metrics: super::metrics::Metrics,
-    /// Each load and the request its arrivals send.
-    loads: Vec<(Load, InvokeRequest)>,
+    loads: Vec<LoadRun>,
     /// The earliest pending `ReclaimDue` event. It is never later than the earliest idle
     /// deadline, so every reclaim happens exactly at its deadline; it may be earlier (the
     /// environment it was armed for was used again), and then the check finds nothing due.
     next_check: Option<SimTime>,
     busy_total: u32,
+    /// Some function reserves concurrency (else the unreserved pool is the whole account's).
+    any_reserved: bool,
     /// Finished invocations (records may be dropped when `keep_records` is off).
     pub finished: u64,
     pub throttled: u64,
@@ -350,6 +365,7 @@ impl Account {
             loads: Vec::new(),
             next_check: None,
             busy_total: 0,
+            any_reserved: false,
             finished: 0,
             throttled: 0,
             cold_starts: 0,
@@ -394,6 +410,7 @@ impl Account {
             version: 1,
             version_envs: 0,
         });
+        self.note_reservations();
         id
     }
 
@@ -435,7 +452,9 @@ impl Account {
         f.idle.clear();
         f.version += 1;
         f.version_envs = 0;
-        f.version
+        let version = f.version;
+        self.note_reservations();
+        version
     }
 
     /// The function's current version (1 until it is updated).
@@ -472,8 +491,14 @@ impl Account {
             .map_or(&[], |v| v.as_slice())
     }
     pub fn add_load(&mut self, load: Load) -> u32 {
-        let req = InvokeRequest::new(&load.function, load.payload.clone(), Mode::Sync, "load");
-        self.loads.push((load, req));
+        let req = Rc::new(InvokeRequest::new(
+            &load.function,
+            load.payload.clone(),
+            Mode::Sync,
+            "load",
+        ));
+        let function = self.function_id(&load.function);
+        self.loads.push(LoadRun { load, req, function });
         (self.loads.len() - 1) as u32
     }
     /// Concurrent executions right now, across the account.
@@ -490,7 +515,11 @@ impl Account {
             None => self
                 .config
                 .concurrency_limit
-                .saturating_sub(self.reserved_total()),
+                .saturating_sub(if self.any_reserved {
+                    self.reserved_total()
+                } else {
+                    0
+                }),
         }
     }
     fn reserved_total(&self) -> u32 {
@@ -500,11 +529,22 @@ impl Account {
             .sum()
     }
     fn unreserved_busy(&self) -> u32 {
+        // With no reservation anywhere (the usual account), every busy environment is unreserved.
+        if !self.any_reserved {
+            return self.busy_total;
+        }
         self.functions
             .iter()
             .filter(|f| f.config.reserved_concurrency.is_none())
             .map(|f| f.busy)
             .sum()
+    }
+    /// Notes whether any function reserves concurrency; called whenever a configuration changes.
+    fn note_reservations(&mut self) {
+        self.any_reserved = self
+            .functions
+            .iter()
+            .any(|f| f.config.reserved_concurrency.is_some());
     }
 
     /// The first fire time of every schedule after simulated time zero; call once before running.
@@ -531,11 +571,12 @@ impl Account {
 
     /// One request reaches the function: admission, an environment, the handler, side effects.
     /// Each step is a method below; this one only threads their results.
-    fn invoke(&mut self, mut req: InvokeRequest, cx: &mut Cx<'_>) {
+    /// `fid` is the function `req` names, when the caller already knows it.
+    fn invoke(&mut self, req: &InvokeRequest, fid: Option<FunctionId>, cx: &mut Cx<'_>) {
         let now = cx.now();
-        let request_id = *req.request_id.get_or_insert_with(|| RequestId::draw(cx.rng()));
-        let arrived = *req.first_arrival.get_or_insert(now);
-        let Some(fid) = self.function_id(&req.function) else {
+        let request_id = req.request_id.unwrap_or_else(|| RequestId::draw(cx.rng()));
+        let arrived = req.first_arrival.unwrap_or(now);
+        let Some(fid) = fid.or_else(|| self.function_id(&req.function)) else {
             let (region, account) = (&self.config.region, &self.config.account_id);
             cx.record_with(|| Record {
                 function: Some(req.function.clone()),
@@ -552,7 +593,7 @@ impl Account {
             return;
         }
         let start = self.acquire_env(fid, idle, request_id, cx);
-        let run = self.run_handler(fid, &start, &req, request_id, cx);
+        let run = self.run_handler(fid, &start, req, request_id, cx);
         let f = &self.functions[fid.0 as usize];
         let name = f.name.clone();
         let (memory_mb, timeout_s) = (f.config.memory_mb, f.config.timeout_s);
@@ -599,29 +640,22 @@ impl Account {
         });
         self.schedule_effects(&name, run.handler_start, &run.outcome.effects, cx);
         let retry = (run.ending.is_error() && req.mode == Mode::Async && req.attempt < ASYNC_MAX_ATTEMPTS)
-            .then(|| {
-                let mut again = req.clone();
-                again.attempt += 1;
-                Box::new(again)
-            });
-        cx.schedule_at(
-            run.end,
-            Event::Finish(Box::new(Finished {
-                f: fid,
-                env: start.env,
-                request_id,
-                mode: req.mode,
-                started: now,
-                duration_us: run.duration_us,
-                billed_ms: run.billed_ms,
-                init_us: start.init_us,
-                memory_mb,
-                ending: run.ending,
-                record,
-                retry,
-                reset: run.reset,
-            })),
-        );
+            .then(|| Box::new(next_attempt(req, request_id, arrived)));
+        let env = start.env;
+        self.functions[fid.0 as usize].envs[env.index()].running = Some(Running {
+            request_id,
+            mode: req.mode,
+            started: now,
+            duration_us: run.duration_us,
+            billed_ms: run.billed_ms,
+            init_us: start.init_us,
+            memory_mb,
+            ending: run.ending,
+            record,
+            retry,
+            reset: run.reset,
+        });
+        cx.schedule_at(run.end, Event::Finish { f: fid, env });
     }
 
     /// The most recently freed idle environment of `fid` and since when it is idle. The stack's
@@ -692,7 +726,7 @@ impl Account {
         &mut self,
         fid: FunctionId,
         cause: Throttle,
-        req: InvokeRequest,
+        req: &InvokeRequest,
         request_id: RequestId,
         arrived: SimTime,
         cx: &mut Cx<'_>,
@@ -722,9 +756,10 @@ impl Account {
                     },
                 })
             });
-            let mut again = req.clone();
-            again.attempt += 1;
-            cx.schedule(delay, Event::Invoke(Box::new(again)));
+            cx.schedule(
+                delay,
+                Event::Invoke(Box::new(next_attempt(req, request_id, arrived))),
+            );
         }
         if self.config.keep_records {
             let body = json!({"errorType": "TooManyRequestsException", "errorMessage": "Rate Exceeded.", "Reason": cause.reason_code(), "Type": "User", "statusCode": 429});
@@ -782,7 +817,7 @@ impl Account {
             None => {
                 self.cold_starts += 1;
                 let env = EnvId(f.envs.len() as u32 + 1);
-                let stream = logs::stream_name(clock::unix_millis(epoch, now), cx.rng());
+                let stream = logs::StreamName::draw(clock::unix_millis(epoch, now), cx.rng());
                 // Runtime start-up: ~150 ms for an interpreted runtime on x86_64 (±20%), arm64 about
                 // 15% faster (maxday/lambda-perf), plus whatever the script's top level does.
                 let base = match f.config.architecture {
@@ -833,6 +868,7 @@ impl Account {
                     state,
                     stream,
                     memo: None,
+                    running: None,
                 });
                 let init_failure = match (&f.program, init_outcome) {
                     (Err(e), _) => Some(e.clone()),
@@ -1011,11 +1047,9 @@ impl Account {
         }
     }
 
-    fn finish(&mut self, done: Finished, cx: &mut Cx<'_>) {
+    fn finish(&mut self, fid: FunctionId, env_id: EnvId, cx: &mut Cx<'_>) {
         let now = cx.now();
-        let Finished {
-            f: fid,
-            env: env_id,
+        let Running {
             request_id,
             mode,
             started,
@@ -1027,7 +1061,10 @@ impl Account {
             record,
             retry,
             reset,
-        } = done;
+        } = self.functions[fid.0 as usize].envs[env_id.index()]
+            .running
+            .take()
+            .expect("a Finish event ends the invocation its environment runs");
         let name = self.functions[fid.0 as usize].name.clone();
         let rec = |event| Record {
             function: Some(name.clone()),
@@ -1112,7 +1149,9 @@ impl Account {
         );
         self.finished += 1;
         if let Some(record) = record {
-            let stream = &self.functions[fid.0 as usize].envs[env_id.index()].stream;
+            let stream = self.functions[fid.0 as usize].envs[env_id.index()]
+                .stream
+                .to_string();
             let base_ms = self.unix_ms(record.ended);
             let lines = self.log_groups.entry(format!("/aws/lambda/{name}")).or_default();
             for l in &record.logs {
@@ -1278,17 +1317,30 @@ impl Account {
     }
 
     fn arrival(&mut self, load: u32, cx: &mut Cx<'_>) {
-        let (l, req) = &self.loads[load as usize];
-        let req = req.clone();
+        let run = &mut self.loads[load as usize];
+        if run.function.is_none() {
+            run.function = self.by_name.get(&run.load.function).copied();
+        }
+        let (l, req, function) = (&run.load, run.req.clone(), run.function);
         // Jittered arrivals: gaps uniform on [0, 2/rps], so the mean rate is rps. Uniform rather
         // than exponential because `ln` is not bit-identical across targets.
         let mean_us = 1_000_000.0 / l.rps.max(1e-9);
         let gap = SimDuration::from_micros((mean_us * 2.0 * cx.rng().unit_f64()) as u64);
         let until = l.until;
-        self.invoke(req, cx);
+        self.invoke(&req, function, cx);
         if cx.now() + gap < until {
-            cx.schedule(gap, Event::Arrival { load });
+            cx.schedule_next(gap, Event::Arrival { load });
         }
+    }
+}
+
+/// The next attempt of a request: the same request id and first arrival, one attempt more.
+fn next_attempt(req: &InvokeRequest, request_id: RequestId, arrived: SimTime) -> InvokeRequest {
+    InvokeRequest {
+        attempt: req.attempt + 1,
+        request_id: Some(request_id),
+        first_arrival: Some(arrived),
+        ..req.clone()
     }
 }
 
@@ -1353,8 +1405,8 @@ impl Model for Account {
 
     fn handle(&mut self, event: Event, cx: &mut Cx<'_>) {
         match event {
-            Event::Invoke(req) => self.invoke(*req, cx),
-            Event::Finish(done) => self.finish(*done, cx),
+            Event::Invoke(req) => self.invoke(&req, None, cx),
+            Event::Finish { f, env } => self.finish(f, env, cx),
             Event::ReclaimDue => self.reclaim_due(cx),
             Event::S3Put(p) => {
                 let S3PutEvent {

@@ -50,6 +50,13 @@ impl<E, R> Context<'_, E, R> {
     pub fn schedule(&mut self, after: SimDuration, event: E) {
         self.queue.push(self.now + after, event);
     }
+    /// Schedules the next event of a recurring source (a load's arrivals) at `now + after`. It is
+    /// handled exactly as [`Context::schedule`] would (same instant, same order among ties); the
+    /// queue only keeps one such event beside its buckets, sparing a source that reschedules
+    /// itself at every event the cost of queueing it.
+    pub fn schedule_next(&mut self, after: SimDuration, event: E) {
+        self.queue.push_next(self.now + after, event);
+    }
     /// Schedules `event` at an absolute time, which must not lie in the past.
     pub fn schedule_at(&mut self, at: SimTime, event: E) {
         assert!(
@@ -71,6 +78,7 @@ impl<E, R: core::fmt::Display> Context<'_, E, R> {
     }
     /// Like [`Context::record`], but builds the line only when the trace uses lines: hot paths
     /// use it so a switched-off trace costs no formatting.
+    #[inline]
     pub fn record_with(&mut self, record: impl FnOnce() -> R) {
         if self.trace.wants_lines() {
             self.trace.push(self.now, record());
@@ -164,7 +172,11 @@ impl<M: Model> Engine<M> {
     }
     /// Handles the next event, if any, and returns its time.
     pub fn step(&mut self) -> Option<SimTime> {
-        let (at, event) = self.queue.pop()?;
+        self.step_until(SimTime::from_micros(u64::MAX))
+    }
+    /// Handles the next event if it is due at or before `until`, and returns its time.
+    pub fn step_until(&mut self, until: SimTime) -> Option<SimTime> {
+        let (at, event) = self.queue.pop_due(until)?;
         debug_assert!(at >= self.now, "the queue returned an event from the past");
         self.now = at;
         self.steps += 1;
@@ -179,9 +191,7 @@ impl<M: Model> Engine<M> {
     }
     /// Handles every event up to and including `until`, then sets the clock to `until`.
     pub fn run_until(&mut self, until: SimTime) {
-        while self.queue.peek_time().is_some_and(|t| t <= until) {
-            self.step();
-        }
+        while self.step_until(until).is_some() {}
         if until > self.now {
             self.now = until;
         }
