@@ -80,9 +80,12 @@ pub struct Bucket {
 /// the number of samples falls back to selecting on a copy. Both give the exact order statistics.
 fn percentiles<const N: usize>(d: &[u64], ps: [u64; N]) -> [f64; N] {
     let mut out = [0.0; N];
-    let (Some(&lo), Some(&hi)) = (d.iter().min(), d.iter().max()) else {
+    let Some(&first) = d.first() else {
         return out;
     };
+    let (lo, hi) = d
+        .iter()
+        .fold((first, first), |(lo, hi), &x| (lo.min(x), hi.max(x)));
     let n = d.len() as u64;
     let rank = |p: u64| (p * n).div_ceil(100).max(1);
     let span = hi - lo;
@@ -128,19 +131,26 @@ impl Metrics {
         self.names.push(name.to_string());
         self.by_fn.push(Vec::new());
     }
+    /// The data of `f`'s period holding `t`. Almost every call lands in the latest period: that
+    /// case is answered inline, without the search and without a division (the period of `t` is
+    /// k when k·period <= t < (k+1)·period).
+    #[inline]
     fn slot(&mut self, f: FunctionId, t: SimTime) -> &mut Minute {
         let period_us = self.period_s * 1_000_000;
-        let v = &mut self.by_fn[f.0 as usize];
-        // Almost every call lands in the latest minute: answer it without the search, and
-        // without a division (the minute of `t` is k when k·period <= t < (k+1)·period).
         let us = t.as_micros();
-        if v.last()
-            .is_some_and(|(k, _)| us.wrapping_sub(k * period_us) < period_us)
-        {
-            return &mut v.last_mut().expect("just checked").1;
+        let latest = self.by_fn[f.0 as usize]
+            .last()
+            .is_some_and(|(k, _)| us.wrapping_sub(k * period_us) < period_us);
+        if latest {
+            return &mut self.by_fn[f.0 as usize].last_mut().expect("just checked").1;
         }
-        // Whole periods of whole seconds: one division gives the same (floors compose).
-        let m = us / period_us;
+        self.slot_elsewhere(f, us / period_us)
+    }
+    /// The data of period `m` (whole periods of whole seconds: one division of the µs gives
+    /// the same, as floors compose), found or inserted in order.
+    #[cold]
+    fn slot_elsewhere(&mut self, f: FunctionId, m: u64) -> &mut Minute {
+        let v = &mut self.by_fn[f.0 as usize];
         let i = v.iter().rposition(|(k, _)| *k <= m);
         let at = match i {
             Some(i) if v[i].0 == m => i,

@@ -595,7 +595,7 @@ impl Account {
         let start = self.acquire_env(fid, idle, request_id, cx);
         let run = self.run_handler(fid, &start, req, request_id, cx);
         let f = &self.functions[fid.0 as usize];
-        let name = f.name.clone();
+        let name = &f.name;
         let (memory_mb, timeout_s) = (f.config.memory_mb, f.config.timeout_s);
         // The full record with its CloudWatch lines costs string formatting; long load runs that
         // keep no records skip it.
@@ -638,7 +638,7 @@ impl Account {
                 calls: run.outcome.calls.clone(),
             })
         });
-        self.schedule_effects(&name, run.handler_start, &run.outcome.effects, cx);
+        self.schedule_effects(name, run.handler_start, &run.outcome.effects, cx);
         let retry = (run.ending.is_error() && req.mode == Mode::Async && req.attempt < ASYNC_MAX_ATTEMPTS)
             .then(|| Box::new(next_attempt(req, request_id, arrived)));
         let env = start.env;

@@ -175,6 +175,7 @@ impl<M: Model> Engine<M> {
         self.step_until(SimTime::from_micros(u64::MAX))
     }
     /// Handles the next event if it is due at or before `until`, and returns its time.
+    #[inline]
     pub fn step_until(&mut self, until: SimTime) -> Option<SimTime> {
         let (at, event) = self.queue.pop_due(until)?;
         debug_assert!(at >= self.now, "the queue returned an event from the past");

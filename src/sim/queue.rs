@@ -114,6 +114,7 @@ impl<E> EventQueue<E> {
         self.pop_due(SimTime::from_micros(u64::MAX))
     }
     /// Pops the earliest event if it is due at or before `limit`.
+    #[inline]
     pub fn pop_due(&mut self, limit: SimTime) -> Option<(SimTime, E)> {
         let wheel_key = self.wheel_top().map(|e| e.key);
         let top = match (&self.next, wheel_key) {
@@ -136,15 +137,20 @@ impl<E> EventQueue<E> {
         };
         Some((SimTime::from_micros((top.key >> 64) as u64), top.event))
     }
+    #[inline]
     fn wheel_top(&self) -> Option<&Entry<E>> {
         self.wheel.get((self.cursor % SLOTS) as usize)?.last()
     }
     /// Restores the invariant after a pop: the cursor's bucket is non-empty and sorted, unless
     /// the queue is empty.
+    #[inline]
     fn settle(&mut self) {
-        if !self.wheel[(self.cursor % SLOTS) as usize].is_empty() {
-            return;
+        if self.wheel[(self.cursor % SLOTS) as usize].is_empty() {
+            self.turn();
         }
+    }
+    /// Turns the wheel to the next non-empty bucket (bringing far events in) and sorts it.
+    fn turn(&mut self) {
         loop {
             if self.in_wheel == 0 {
                 match self.far.peek() {
