@@ -11,14 +11,17 @@ Rules shared with the Rust model (src/lambda/model.rs), in integer microseconds:
   (a bucket of 1,000 new environments per 10 s, refilled continuously), else it is throttled;
 - the invocation lasts work / CPU share (memory / 1769 MB) plus 0.3-1.5 ms of runtime overhead.
 
-Per invocation SimPy handles two events: the arrival generator's timeout and one timeout whose
-callback finishes the invocation (no process per invocation, no reclaim timer). The Rust model
-handles the same two (Arrival, Finish) and does more: it runs the handler script (once per
-environment when it is pure, then replays that run; every time when it is not), keeps each
-environment's state, draws a request id, a log stream name and the memory used, counts trace
-lines, accounts billing, and keeps per-minute metrics with exact percentiles, checking idle
-deadlines with ReclaimDue events. SimPy does none of that; it only uses its own RNG (Python's
-Mersenne Twister), so the counts agree statistically, not to the invocation.
+Per invocation each side handles two events, an arrival and a finish. SimPy: the arrival
+generator's timeout and one timeout whose callback finishes the invocation (no process per
+invocation, no reclaim timer), both through its heap. Rust: an Arrival and a Finish event; the
+load's next arrival waits in one slot beside the event queue (compared at each step) instead of
+in it, the finish goes through the queue. On top of that the Rust model runs the handler script
+(once per environment when it is pure, then replays that run; every time when it is not), keeps
+each environment's state, draws a request id, a log stream name (not formatted unless logs are
+kept) and the memory used, counts trace lines, accounts billing, and keeps every duration for
+exact per-minute percentiles, checking idle deadlines with ReclaimDue events. SimPy does none of
+that; it only uses its own RNG (Python's Mersenne Twister), so the counts agree statistically,
+not to the invocation.
 
 Usage: bench-lambda-simpy.py RPS DURATION_S MEMORY_MB WORK_MS CAP [REPEAT]
 Prints JSON: the counts and the best (shortest) wall time of REPEAT runs.

@@ -46,6 +46,8 @@ print(f"throughput, {rps} rps for {duration} simulated s, best of 3 wall times e
 for name, r in (("Rust, pure handler (replayed)", pure), ("Rust, random() handler", rand), ("SimPy 4.1.1", simpy)):
     runs = f"  handler runs {r['handler_runs']:,}" if "handler_runs" in r else ""
     print(f"  {name:30} {r['invocations']:,} invocations in {r['wall_s']:.3f} s = {r['invocations_per_s']:>12,.0f}/s{runs}")
+print(f"replay: the pure handler's script ran {pure['handler_runs']:,} times for {pure['invocations']:,} invocations "
+      "(once per execution environment, replayed after); the random() handler's ran every time")
 print(f"ratio Rust / SimPy, pure handler:     {pure['invocations_per_s'] / simpy['invocations_per_s']:6.1f}x  (target >= 100x)")
 print(f"ratio Rust / SimPy, random() handler: {rand['invocations_per_s'] / simpy['invocations_per_s']:6.1f}x")
 if worst > 2.0:
