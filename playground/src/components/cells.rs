@@ -6,12 +6,18 @@ use cloudbook::lab::{CellKind, CellOutput, EventTemplate};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use std::cell::RefCell;
+
+use cloudbook::lab::{LoadOutput, LoadRun, Notebook};
+
 use crate::components::editor::CodeEditor;
+use crate::components::lab::KernelView;
 use crate::components::output::view_output;
 use crate::i18n::{Msg, t};
-use crate::slices::SPEEDS;
-use crate::state::lab::{Field, LabAction, LabState};
+use crate::slices::{Pacer, SLICE_MS, SPEEDS, next_chunk, now_ms};
+use crate::state::lab::{Field, LabAction};
 
+type LabState = crate::state::lab::LabState<cloudbook::lab::Notebook>;
 type Dispatch = UseReducerDispatcher<LabState>;
 
 /// How a field is edited.
@@ -128,6 +134,44 @@ fn run_label(kind: &CellKind) -> Msg {
         CellKind::Iam { .. } => Msg::Evaluate,
         CellKind::Load { .. } => Msg::StartLoad,
         CellKind::Tuning { .. } => Msg::Tune,
+    }
+}
+
+impl KernelView for Notebook {
+    fn view_cell(state: &LabState, dispatch: &Dispatch, i: usize) -> Html {
+        view_cell(state, dispatch, i)
+    }
+
+    fn frame(
+        run: &RefCell<LoadRun>,
+        pacer: &Pacer,
+        wall_ms: f64,
+        chunk: &mut u64,
+    ) -> Option<(LoadOutput, bool)> {
+        let start = now_ms();
+        let mut r = run.borrow_mut();
+        let (now_us, end_us) = (r.now().as_micros(), r.duration().as_micros());
+        let target = pacer.target(now_us as f64 / 1e6, end_us as f64 / 1e6, wall_ms)?;
+        // At the end of the duration, keep going until the invocations still in flight finish
+        // (the run is only finished then).
+        let target_us = ((target * 1e6) as u64).min(end_us);
+        let target_us = if target_us >= end_us {
+            end_us + 3_600_000_000
+        } else {
+            target_us
+        };
+        let mut finished = r.finished();
+        while !finished && r.now().as_micros() < target_us {
+            let t0 = now_ms();
+            let left = cloudbook::sim::SimDuration::from_micros(target_us - r.now().as_micros());
+            finished = r.advance(left, *chunk);
+            *chunk = next_chunk(*chunk, now_ms() - t0);
+            if now_ms() - start > SLICE_MS {
+                break;
+            }
+        }
+        finished |= r.finished();
+        Some((r.progress(), finished))
     }
 }
 

@@ -3,3 +3,4 @@
 pub mod keyed;
 pub mod lab;
 pub mod quiz;
+pub mod stepper;
