@@ -25,9 +25,10 @@ const WASM_PROFILE: &str = "wasm-release";
 /// The playground's entry points: (cargo bin name, file stem in the site and manifest key).
 /// `lab` (Lambda labs) and `sched` (container labs) load only where their placeholder is;
 /// `selftest` only by the `?cloudbook-selftest` and `?cloudbook-bench` switches.
-pub const ENTRY_POINTS: [(&str, &str); 3] = [
+pub const ENTRY_POINTS: [(&str, &str); 4] = [
     ("cloudbook-widgets", "widgets"),
     ("cloudbook-lab", "lab"),
+    ("cloudbook-sched", "sched"),
     ("cloudbook-selftest", "selftest"),
 ];
 /// Stylesheets the loader adds only on pages with a lab: (file in `playground/assets`, manifest

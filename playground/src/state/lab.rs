@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use cloudbook::lab::{
-    Cell, CellKind, CellOutput, EventTemplate, GoalStatus, GoalVerdict, LabSpec, LoadOutput, LoadRun,
+    Cell, CellKind, CellOutput, EventTemplate, GoalStatus, GoalVerdict, Kernel, LabSpec, LoadOutput, LoadRun,
     Notebook,
 };
 use serde::{Deserialize, Serialize};
@@ -112,6 +112,22 @@ pub enum Field {
     MemoryList,
     Runs,
     Probes,
+    /// A container cell's key as the lab block writes it (`cpu`, `at`, `scenario`).
+    Key(&'static str),
+    /// The build text of an image cell's image `n`.
+    Build(u8),
+}
+
+impl Field {
+    /// The field's name in page hooks (`data-cloudbook-field`) and element ids: `memory`,
+    /// `cpu`, `build-0`.
+    pub fn hook(self) -> String {
+        match self {
+            Field::Key(k) => k.to_string(),
+            Field::Build(n) => format!("build-{n}"),
+            other => format!("{other:?}").to_ascii_lowercase(),
+        }
+    }
 }
 
 /// What the reducer needs from a kernel beyond running cells: a kernel's own fields, checks and
@@ -140,27 +156,6 @@ pub trait PageKernel: Kernel + Sized + 'static {
     fn form_edit(kind: &mut CellKind, key: &str, value: &str) -> Result<(), String> {
         let _ = (kind, value);
         Err(format!("this lab has no form field {key}"))
-    }
-}
-
-/// Stand-in for the core's `Kernel` trait until it lands on `sched-core` (same shape).
-pub trait Kernel {
-    fn new(spec: &LabSpec) -> Self
-    where
-        Self: Sized;
-    fn run_cell(&mut self, cells: &[Cell], index: usize) -> CellOutput;
-    fn evaluate(&self, spec: &LabSpec, cells: &[Cell]) -> Vec<GoalVerdict>;
-}
-
-impl Kernel for Notebook {
-    fn new(spec: &LabSpec) -> Self {
-        Notebook::new(spec)
-    }
-    fn run_cell(&mut self, cells: &[Cell], index: usize) -> CellOutput {
-        Notebook::run_cell(self, cells, index)
-    }
-    fn evaluate(&self, spec: &LabSpec, cells: &[Cell]) -> Vec<GoalVerdict> {
-        Notebook::evaluate(self, spec, cells)
     }
 }
 
@@ -458,9 +453,11 @@ impl<K: PageKernel> LabState<K> {
 /// How many placement steps an output recorded (scenario and deployment cells), so the page can
 /// step through them; `None` for outputs without steps.
 pub fn recorded_steps(out: &CellOutput) -> Option<u32> {
-    // The container outputs come with the core's container cells.
-    let _ = out;
-    None
+    match out {
+        CellOutput::Cluster(c) => Some(c.steps.len() as u32),
+        CellOutput::Deployment(d) => Some(d.cluster.steps.len() as u32),
+        _ => None,
+    }
 }
 
 /// The Lambda notebook: the handler script engine and the simulated account.
@@ -547,6 +544,8 @@ fn summary(out: &CellOutput) -> String {
         ),
         CellOutput::Tuning(t) => format!("cheapest {} MB, fastest {} MB", t.cheapest, t.fastest),
         CellOutput::Error { message, .. } => format!("error: {message}"),
+        // Container outputs: the workbench's own summaries (`state::sched`).
+        _ => String::new(),
     }
 }
 
@@ -725,7 +724,7 @@ pub fn api_event(
     }
 }
 
-fn parse_u32(text: &str, min: u32, max: u32) -> Result<u32, String> {
+pub(crate) fn parse_u32(text: &str, min: u32, max: u32) -> Result<u32, String> {
     let v: u32 = text
         .trim()
         .parse()
