@@ -144,13 +144,8 @@ pub(crate) fn write_lab_page(page: &str, name: &str, md: &str, class: &str) {
     let placeholder = t
         .content
         .lines()
-        .find(|l| l.contains("class=\"cloudbook-lab\"") || l.contains("class=\"cloudbook-sched\""))
-        .unwrap_or_else(|| panic!("no lab placeholder in {}", t.content));
-    // Until the preprocessor gives container labs their own class (sched-core), the page test
-    // puts it there, as the contract has it.
-    let placeholder = placeholder
-        .replacen("class=\"cloudbook-lab\"", &format!("class=\"{class}\""), 1)
-        .replacen("class=\"cloudbook-sched\"", &format!("class=\"{class}\""), 1);
+        .find(|l| l.contains(&format!("class=\"{class}\"")))
+        .unwrap_or_else(|| panic!("no {class} placeholder in {}", t.content));
     let built = std::fs::read_to_string(site.join("lambda/first-function.html")).expect("a built page");
     let (head, rest) = built.split_once("<main>").expect("mdBook pages have <main>");
     let (_, tail) = rest.split_once("</main>").expect("and </main>");

@@ -319,7 +319,7 @@ async fn every_container_cell_mounts_runs_and_draws_without_the_lambda_module() 
     assert_eq!(
         count(
             &b,
-            &format!("{} [data-cloudbook-instance] meter", cell("cluster"))
+            &format!("{} [data-cloudbook-instance] .cb-fill", cell("cluster"))
         )
         .await,
         4
@@ -405,6 +405,19 @@ async fn the_step_through_explains_a_placement_steps_back_and_the_form_reaches_t
     b.set_value(&format!("{scope} [data-cloudbook-field=\"timeline\"]"), "1")
         .await;
     wait_text(&b, &format!("{scope} [data-cloudbook-step=\"1\"]"), "").await;
+    // Play from the start runs through the recorded steps to the end, then stops.
+    b.click(&format!("{scope} [data-cloudbook-action=\"first\"]"))
+        .await;
+    wait_text(&b, &format!("{scope} [data-cloudbook-step=\"0\"]"), "").await;
+    b.click(&format!("{scope} [data-cloudbook-action=\"play\"]"))
+        .await;
+    wait_text(&b, &format!("{scope} [data-cloudbook-step=\"1\"]"), "").await;
+    wait_text(
+        &b,
+        &format!("{scope} [data-cloudbook-action=\"play\"]:not([disabled])"),
+        "",
+    )
+    .await;
 
     // The goal fails until the reference solution's desired count goes in through the form.
     wait_text(&b, &format!("{ROOT} [data-cloudbook-goal=\"fail\"]"), "").await;

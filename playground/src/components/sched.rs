@@ -475,7 +475,8 @@ fn bar(label: &str, used: u32, total: u32, unit: &str) -> Html {
     html! {
         <div class="cb-bar">
             <span>{ label.to_string() }</span>
-            <meter min="0" max={total.max(1).to_string()} value={used.to_string()}></meter>
+            // A bar in theme colours (a <meter> is drawn in the browser's own colours).
+            <span class="cb-track"><span class="cb-fill" style={format!("width:{:.1}%", 100.0 * f64::from(used.min(total)) / f64::from(total.max(1)))}></span></span>
             <span>{ format!("{used} / {total} {unit}") }</span>
         </div>
     }
