@@ -332,6 +332,37 @@ async fn every_container_cell_mounts_runs_and_draws_without_the_lambda_module() 
         .text(&format!("{} [data-cloudbook-events]", cell("cluster")))
         .await;
     assert!(events.contains("web"), "{events}");
+    // All five themes: bars, chips and buttons take mdBook's theme variables.
+    let mut fills = Vec::new();
+    for theme in ["light", "rust", "coal", "navy", "ayu"] {
+        let c = b
+            .client
+            .execute(
+                "const html = document.documentElement;
+                 ['light','rust','coal','navy','ayu'].forEach(c => html.classList.remove(c));
+                 html.classList.add(arguments[0]);
+                 const css = el => getComputedStyle(el);
+                 const probe = document.createElement('span');
+                 probe.style.color = 'var(--links)';
+                 document.querySelector(arguments[1]).appendChild(probe);
+                 const links = css(probe).color; probe.remove();
+                 const button = document.querySelector(arguments[1] + ' [data-cloudbook-action=\"run\"]');
+                 return { links, fill: css(document.querySelector(arguments[1] + ' .cb-fill')).backgroundColor,
+                          chip: css(document.querySelector(arguments[1] + ' .cb-chip.cb-g0')).borderTopColor,
+                          page: css(document.body).color, button: css(button).color,
+                          buttonBg: css(button).backgroundColor };",
+                vec![json!(theme), json!(cell("cluster"))],
+            )
+            .await
+            .expect("script runs");
+        assert_eq!(c["fill"], c["links"], "{theme}: bars follow the theme");
+        assert_eq!(c["chip"], c["links"], "{theme}: chips follow the theme");
+        assert_eq!(c["button"], c["page"], "{theme}: buttons follow the theme");
+        assert_ne!(c["button"], c["buttonBg"], "{theme}: buttons are readable");
+        fills.push(c["fill"].clone());
+    }
+    fills.dedup();
+    assert!(fills.len() >= 3, "the themes really changed the bars: {fills:?}");
     // Charts are SVG with a label and a table of the same numbers.
     assert!(count(&b, &format!("{} .cb-chart-table table", cell("apprunner"))).await >= 2);
     // The Fargate form: a size AWS refuses shows AWS's words.
