@@ -153,6 +153,14 @@ pub(crate) fn write_lab_page(page: &str, name: &str, md: &str, class: &str) {
         .expect("write the page");
 }
 
+/// Opens `url` as a first visit would (nothing saved) and waits for the widgets matching `root`.
+pub(crate) async fn open_fresh(b: &Browser, url: &str, root: &str) {
+    b.js("localStorage.clear()").await;
+    b.client.goto("about:blank").await.expect("leave");
+    b.client.goto(url).await.expect("open the page");
+    b.wait_ready(root).await;
+}
+
 /// The load cell's invocations at `rps`, run natively by the same kernel (same seed, same count).
 fn native_load_invocations(rps: f64) -> String {
     let spec = spec();
@@ -470,10 +478,7 @@ async fn edits_survive_a_reload_reset_restores_and_a_link_carries_the_state() {
         .await;
     assert!(value.as_str().is_some_and(|v| v.contains("Greeting")), "{value}");
 
-    b.js("localStorage.clear()").await;
-    b.client.goto("about:blank").await.expect("leave");
-    b.client.goto(&link).await.expect("open the link");
-    b.wait_ready(".cloudbook-lab").await;
+    open_fresh(&b, &link, ".cloudbook-lab").await;
     let value = b
         .js(&format!(
             "return document.querySelector('{}').value",
@@ -486,10 +491,12 @@ async fn edits_survive_a_reload_reset_restores_and_a_link_carries_the_state() {
     assert_eq!(b.js("return location.hash").await, json!(""));
 
     // A broken link resets with a notice, never a broken page.
-    b.js("localStorage.clear()").await;
-    b.client.goto("about:blank").await.expect("leave");
-    b.open(&format!("{PAGE}#cb-lab={LAB}.@@not-base64@@")).await;
-    b.wait_ready(".cloudbook-lab").await;
+    open_fresh(
+        &b,
+        &format!("{}{PAGE}#cb-lab={LAB}.@@not-base64@@", b.base),
+        ".cloudbook-lab",
+    )
+    .await;
     let notice = b.text(".cloudbook-lab [data-cloudbook-notice]").await;
     assert!(notice.contains("could not be"), "{notice}");
     let value = b

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use serde_json::json;
 
 use super::browser::Browser;
-use super::browser_lab::{count, wait_text, write_lab_page};
+use super::browser_lab::{count, open_fresh, wait_text, write_lab_page};
 
 const PAGE: &str = "containers/sched-e2e.html";
 const LAB: &str = "cb-sched-e2e";
@@ -533,18 +533,12 @@ async fn edits_survive_a_reload_reset_restores_and_a_link_carries_the_state() {
         .await;
     assert_eq!(value(&b, &memory).await, "2048");
 
-    b.js("localStorage.clear()").await;
-    b.client.goto("about:blank").await.expect("leave");
-    b.client.goto(&link).await.expect("open the link");
-    b.wait_ready(ROOT).await;
+    open_fresh(&b, &link, ROOT).await;
     assert_eq!(value(&b, &memory).await, "4096");
     wait_text(&b, &format!("{ROOT} [data-cloudbook-notice]"), "").await;
 
     // A broken link resets with a notice.
-    b.js("localStorage.clear()").await;
-    b.client.goto("about:blank").await.expect("leave");
-    b.open(&format!("{PAGE}#cb-lab={LAB}.@@not-base64@@")).await;
-    b.wait_ready(ROOT).await;
+    open_fresh(&b, &format!("{}{PAGE}#cb-lab={LAB}.@@not-base64@@", b.base), ROOT).await;
     let notice = b.text(&format!("{ROOT} [data-cloudbook-notice]")).await;
     assert!(notice.contains("could not be"), "{notice}");
     assert_eq!(value(&b, &memory).await, "2048");

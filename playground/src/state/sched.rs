@@ -408,9 +408,19 @@ name = "web"
 image = "nginx"
 memory = 3072
 
+[[task_definition]]
+family = "web"
+cpu = 512
+memory = 2048
+
+[[task_definition.container]]
+name = "web"
+image = "nginx"
+memory = 2048
+
 [[service]]
 name = "web"
-task_definition = "web"
+task_definition = "web:1"
 desired_count = 1
 '''
 
@@ -422,6 +432,12 @@ memory = 2048
 [[cells]]
 kind = "startup"
 workloads = ["container", "vm"]
+
+[[cells]]
+kind = "deployment"
+scenario = "cluster"
+service = "web"
+task_definition = "web:2"
 
 [[goals]]
 check = "running"
@@ -612,6 +628,40 @@ cpu = 1024
                 "3:9: unknown key \"cont\" (expected one of: count)".to_string()
             )]
         );
+    }
+
+    #[test]
+    fn a_deployment_draws_each_revision_and_the_bounds_it_keeps_between() {
+        let s = act(lab(), LabAction::Run(3));
+        let Some(CellOutput::Deployment(d)) = s.outputs[3].as_deref() else {
+            panic!("a deployment: {:?}", s.outputs[3])
+        };
+        assert!(
+            s.steppers.contains_key(&3),
+            "a deployment's cluster steps through too"
+        );
+        let plot = crate::chart::deployment_plot(d);
+        let labels: Vec<&str> = plot.series.iter().map(|s| s.label.as_str()).collect();
+        assert!(
+            labels.contains(&"web:1 running") && labels.contains(&"web:2 running"),
+            "{labels:?}"
+        );
+        assert!(
+            labels.iter().any(|l| l.starts_with("minimum healthy")),
+            "{labels:?}"
+        );
+        assert!(labels.iter().any(|l| l.starts_with("maximum")), "{labels:?}");
+        assert!(plot.series.iter().all(|s| s.values.len() == d.points.len()));
+        // The last point: the new revision runs the desired count, the old none.
+        let last = |label: &str| {
+            plot.series
+                .iter()
+                .find(|s| s.label == label)
+                .and_then(|s| s.values.last().copied())
+        };
+        assert!(d.completed, "{}", d.message);
+        assert_eq!(last("web:2 running"), Some(1.0));
+        assert_eq!(last("web:1 running"), Some(0.0));
     }
 
     #[test]
