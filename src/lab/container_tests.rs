@@ -1071,6 +1071,15 @@ fn set_scenario_field_edits_in_place_and_keeps_the_rest() {
 }
 
 #[test]
+fn the_editor_gets_the_scenarios_diagnostics_at_its_own_line() {
+    assert!(scenario_diagnostics(CLUSTER).is_empty());
+    let d = scenario_diagnostics(&CLUSTER.replacen("az = \"us-east-1b\"", "zone = \"us-east-1b\"", 1));
+    let at: Vec<(u32, u32)> = d.iter().map(|d| (d.line, d.col)).collect();
+    assert_eq!(at, [(5, 1), (8, 1)], "{d:?}");
+    assert!(d[1].message.contains("unknown key \"zone\""), "{d:?}");
+}
+
+#[test]
 fn set_scenario_field_refuses_what_would_not_parse() {
     let e = set_scenario_field(CLUSTER, "service.0.desired_count", "many").expect_err("refused");
     assert_eq!(e, "desired_count must be a whole number, not \"many\"");
