@@ -288,8 +288,8 @@ impl Recorder {
                     instance,
                     ports,
                 } => {
-                    let mut s = self.reopen(&mut open, task.to_string(), at, |_| true).clone();
-                    open = None;
+                    self.reopen(&mut open, task.to_string(), at, |_| true);
+                    let mut s = open.take().expect("reopen leaves a step open");
                     s.chosen = Some(instance.clone());
                     s.ports = ports.clone();
                     self.steps.push(s);
