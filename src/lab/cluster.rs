@@ -39,10 +39,7 @@ const NO_TASK: &str = "-";
 pub(crate) fn run_scenario_text(text: &str, seed: u64) -> CellOutput {
     match parse(text, seed) {
         Ok(s) => CellOutput::Cluster(run_cluster(&s, &mut |_, _| {})),
-        Err(d) => CellOutput::Error {
-            message: render_all(&d).trim_end().to_string(),
-            line: d.first().map(|d| d.line),
-        },
+        Err(d) => super::container_run::error(&d),
     }
 }
 
@@ -288,8 +285,8 @@ impl Recorder {
                     instance,
                     ports,
                 } => {
-                    let mut s = self.reopen(&mut open, task.to_string(), at, |_| true).clone();
-                    open = None;
+                    self.reopen(&mut open, task.to_string(), at, |_| true);
+                    let mut s = open.take().expect("reopen leaves a step open");
                     s.chosen = Some(instance.clone());
                     s.ports = ports.clone();
                     self.steps.push(s);

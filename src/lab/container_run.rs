@@ -107,7 +107,8 @@ pub(crate) fn parse_arch(s: &str) -> Arch {
     if s == "arm64" { Arch::Arm64 } else { Arch::X86_64 }
 }
 
-fn error(diags: &[crate::diag::Diagnostic]) -> CellOutput {
+/// A cell whose embedded file does not parse: its diagnostics at the file's own line and column.
+pub(crate) fn error(diags: &[crate::diag::Diagnostic]) -> CellOutput {
     CellOutput::Error {
         message: render_all(diags).trim_end().to_string(),
         line: diags.first().map(|d| d.line),
