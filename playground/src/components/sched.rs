@@ -23,7 +23,9 @@ use crate::components::sched_out::view_other;
 use crate::highlight::Lang;
 use crate::slices::Pacer;
 use crate::state::lab::{Field, LabAction};
-use crate::state::sched::{NoSlice, at_position, diagnostics, file_key, group_index, groups};
+use crate::state::sched::{
+    NoSlice, at_position, diagnostics, file_diagnostics, file_key, group_index, groups,
+};
 use crate::state::stepper::{STEP_SPEEDS, StepOp, Stepper};
 
 type State = crate::state::lab::LabState<Workbench>;
@@ -207,10 +209,7 @@ fn view_file_editor(state: &State, dispatch: &Dispatch, i: usize, output: Option
     let d = dispatch.clone();
     let onrun = Callback::from(move |_| d.dispatch(LabAction::Run(i)));
     let text = state.field_text(i, Field::Key(key));
-    let diags = match output {
-        Some(CellOutput::Error { message, .. }) => diagnostics(message),
-        _ => Vec::new(),
-    };
+    let diags = file_diagnostics(&cell.kind, &text, output);
     let label = match key {
         "scenario" => "Scenario file (TOML)",
         "host" => "Container host file (TOML)",

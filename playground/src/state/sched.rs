@@ -340,6 +340,21 @@ pub fn diagnostics(message: &str) -> Vec<(u32, String)> {
         .collect()
 }
 
+/// The diagnostics an editor shows for cell `kind`'s file: a scenario's as the learner types
+/// (the core's `scenario_diagnostics`), a host or Batch file's from its last run.
+pub fn file_diagnostics(kind: &CellKind, text: &str, output: Option<&CellOutput>) -> Vec<(u32, String)> {
+    if matches!(kind, CellKind::Scenario { .. }) {
+        return cloudbook::lab::scenario_diagnostics(text)
+            .into_iter()
+            .map(|d| (d.line, format!("{}:{}: {}", d.line, d.col, d.message)))
+            .collect();
+    }
+    match output {
+        Some(CellOutput::Error { message, .. }) => diagnostics(message),
+        _ => Vec::new(),
+    }
+}
+
 /// The colour group (`cb-g0`…`cb-g5`) of a task's group, by its order among the groups of the
 /// run, so one service keeps its colour across frames.
 pub fn group_index(groups: &[String], group: &str) -> usize {
@@ -621,6 +636,27 @@ cpu = 1024
             "{d:?}"
         );
         assert!(!s.steppers.contains_key(&0), "no steps to walk");
+        // The editor says so as soon as the text is typed, before a run.
+        let typed = edit(
+            lab(),
+            0,
+            Field::Key("scenario"),
+            "[[instance]]\ncount = \"two\"\n",
+        );
+        let live = file_diagnostics(
+            &typed.cells[0].kind,
+            &typed.field_text(0, Field::Key("scenario")),
+            None,
+        );
+        assert!(
+            live.iter()
+                .any(|(line, text)| *line == 2 && text.starts_with("2:")),
+            "{live:?}"
+        );
+        assert!(
+            file_diagnostics(&s.cells[1].kind, "", None).is_empty(),
+            "a Fargate cell has no file"
+        );
         assert_eq!(
             diagnostics("scenario:3:9: error: unknown key \"cont\" (expected one of: count)"),
             vec![(
