@@ -724,7 +724,7 @@ pub fn api_event(
     }
 }
 
-pub(crate) fn parse_u32(text: &str, min: u32, max: u32) -> Result<u32, String> {
+fn parse_u32(text: &str, min: u32, max: u32) -> Result<u32, String> {
     let v: u32 = text
         .trim()
         .parse()
