@@ -117,12 +117,17 @@ policies = ['''{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Acti
 
 /// The lab block as the course would parse it (with its solution).
 fn spec() -> cloudbook::lab::LabSpec {
-    let block = LAB_MD
+    parse_lab_block("lab-e2e.md", LAB_MD)
+}
+
+/// The first lab block of chapter `md` as the course would parse it (with its solution).
+pub(crate) fn parse_lab_block(name: &str, md: &str) -> cloudbook::lab::LabSpec {
+    let block = md
         .split("```lab\n")
         .nth(1)
         .and_then(|r| r.split("\n```").next())
         .expect("a lab block");
-    cloudbook::lab::parse_lab("lab-e2e.md", block).unwrap_or_else(|d| panic!("the test lab parses: {d:?}"))
+    cloudbook::lab::parse_lab(name, block).unwrap_or_else(|d| panic!("the test lab parses: {d:?}"))
 }
 
 /// Writes the test page into the built site once: a course page with its `<main>` replaced by

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use serde_json::json;
 
 use super::browser::Browser;
-use super::browser_lab::{count, open_fresh, wait_text, write_lab_page};
+use super::browser_lab::{count, open_fresh, parse_lab_block, wait_text, write_lab_page};
 
 const PAGE: &str = "containers/sched-e2e.html";
 const LAB: &str = "cb-sched-e2e";
@@ -215,12 +215,7 @@ desired_count = 2
 
 /// The lab block as the course would parse it (with its solution).
 fn spec() -> cloudbook::lab::LabSpec {
-    let block = LAB_MD
-        .split("```lab\n")
-        .nth(1)
-        .and_then(|r| r.split("\n```").next())
-        .expect("a lab block");
-    cloudbook::lab::parse_lab("sched-e2e.md", block).unwrap_or_else(|d| panic!("the test lab parses: {d:?}"))
+    parse_lab_block("sched-e2e.md", LAB_MD)
 }
 
 async fn open_lab(b: &Browser, suffix: &str) {
