@@ -158,6 +158,12 @@ pub(crate) fn write_lab_page(page: &str, name: &str, md: &str, class: &str) {
         .expect("write the page");
 }
 
+/// Keeps every `cloudbook:lab` event's detail in `window.__labEvents`, for a test to read.
+pub(crate) async fn record_lab_events(b: &Browser) {
+    b.js("window.__labEvents = []; window.addEventListener('cloudbook:lab', e => window.__labEvents.push(e.detail));")
+        .await;
+}
+
 /// Opens `url` as a first visit would (nothing saved) and waits for the widgets matching `root`.
 pub(crate) async fn open_fresh(b: &Browser, url: &str, root: &str) {
     b.js("localStorage.clear()").await;
@@ -405,8 +411,7 @@ async fn the_reference_solution_typed_in_reaches_every_goal_once() {
     let spec = spec();
     let b = Browser::start().await;
     open_lab(&b, "").await;
-    b.js("window.__labEvents = []; window.addEventListener('cloudbook:lab', e => window.__labEvents.push(e.detail));")
-        .await;
+    record_lab_events(&b).await;
     // Type the solution in: the handler into the editor, the policies into the form.
     for (start, solved) in spec.cells.iter().zip(&spec.solution) {
         if let (cloudbook::lab::CellKind::Function(a), cloudbook::lab::CellKind::Function(s)) =

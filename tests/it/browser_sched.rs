@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use serde_json::json;
 
 use super::browser::Browser;
-use super::browser_lab::{count, open_fresh, parse_lab_block, wait_text, write_lab_page};
+use super::browser_lab::{count, open_fresh, parse_lab_block, record_lab_events, wait_text, write_lab_page};
 
 const PAGE: &str = "containers/sched-e2e.html";
 const LAB: &str = "cb-sched-e2e";
@@ -396,8 +396,7 @@ async fn every_container_cell_mounts_runs_and_draws_without_the_lambda_module() 
 async fn the_step_through_explains_a_placement_steps_back_and_the_form_reaches_the_goal() {
     let b = Browser::start().await;
     open_lab(&b, "").await;
-    b.js("window.__labEvents = []; window.addEventListener('cloudbook:lab', e => window.__labEvents.push(e.detail));")
-        .await;
+    record_lab_events(&b).await;
     run_cell(&b, "cluster").await;
     let scope = cell("cluster");
     wait_text(&b, &format!("{scope} [data-cloudbook-action=\"first\"]"), "").await;
