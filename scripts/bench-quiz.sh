@@ -115,9 +115,10 @@ size "total first quiz page" "$work/ours"
 ours=$(gzip -9 -c "$work/ours" | wc -c)
 python3 -c "print(f'ratio cloudbook / mdbook-quiz (gzip -9): {$ours / $theirs:.3f}   (target <= 0.15)')"
 
-# A page with a lab: everything the playground sends (issue #10's definition): the loader, the CSS,
-# the manifest, and both modules, JS glue and wasm (the widgets module loads first, the lab module
-# after it). The lab's own placeholder data depends on the lab and is printed apart, not counted.
+# A page with a lab: everything the playground sends (issue #10's definition): the loader, the CSS
+# (the every-page stylesheet and the labs' one), the manifest, and both modules, JS glue and wasm
+# (the widgets module loads first, the lab module after it). The lab's own placeholder data depends
+# on the lab and is printed apart, not counted.
 python3 - "$site" "$work/ours-lab.html" <<'PY'
 import re, sys
 site, out = sys.argv[1], sys.argv[2]
@@ -129,7 +130,8 @@ echo
 echo "cloudbook (a page with a lab: lambda/first-function.html)"
 printf '%-34s %9s %9s\n' "file" "bytes" "gzip-9"
 lab_parts=("$loader" "$ccss" "$site/playground/manifest.json" "$site/playground/$ver/widgets.js"
-    "$site/playground/$ver/widgets_bg.wasm" "$site/playground/$ver/lab.js" "$site/playground/$ver/lab_bg.wasm")
+    "$site/playground/$ver/widgets_bg.wasm" "$site/playground/$ver/lab.css" "$site/playground/$ver/lab.js"
+    "$site/playground/$ver/lab_bg.wasm")
 for f in "${lab_parts[@]}"; do size "$(basename "$f" | sed 's/-[0-9a-f]*\././')" "$f"; done
 cat "${lab_parts[@]}" > "$work/ours-lab"
 size "total lab page playground" "$work/ours-lab"
@@ -137,10 +139,35 @@ size "(not counted) lab placeholder data" "$work/ours-lab.html"
 ours_lab=$(gzip -9 -c "$work/ours-lab" | wc -c)
 python3 -c "print(f'ratio cloudbook lab page / mdbook-quiz (gzip -9): {$ours_lab / $theirs:.3f}   (target <= 0.8, i.e. <= {int(0.8 * $theirs)} B)')"
 
-# What weighs in the lab module: code bytes per crate in the unstripped wasm cargo left behind.
+# A page with a container lab (issue #11): the same parts with the `sched` module and its
+# stylesheet instead of the `lab` module (the loader never fetches both for one kind of lab).
+echo
+echo "cloudbook (a page with a container lab)"
+printf '%-34s %9s %9s\n' "file" "bytes" "gzip-9"
+sched_parts=("$loader" "$ccss" "$site/playground/manifest.json" "$site/playground/$ver/widgets.js"
+    "$site/playground/$ver/widgets_bg.wasm" "$site/playground/$ver/lab.css" "$site/playground/$ver/sched.css"
+    "$site/playground/$ver/sched.js" "$site/playground/$ver/sched_bg.wasm")
+for f in "${sched_parts[@]}"; do size "$(basename "$f" | sed 's/-[0-9a-f]*\././')" "$f"; done
+cat "${sched_parts[@]}" > "$work/ours-sched"
+size "total container lab page playground" "$work/ours-sched"
+ours_sched=$(gzip -9 -c "$work/ours-sched" | wc -c)
+python3 -c "print(f'ratio cloudbook container lab page / mdbook-quiz (gzip -9): {$ours_sched / $theirs:.3f}')"
+
+# What weighs in the lab modules: code bytes per crate in the unstripped wasm cargo left behind,
+# and the check that neither links the other's engine (rhai in `sched`, the ECS model in `lab`).
 wasm_dir=${CARGO_TARGET_DIR:-$repo/target}/wasm/wasm32-unknown-unknown/wasm-release
-if [ -f "$wasm_dir/cloudbook-lab.wasm" ]; then
+for mod in lab sched; do
+    [ -f "$wasm_dir/cloudbook-$mod.wasm" ] || continue
     echo
-    echo "lab module, code bytes per crate before gzip (scripts/wasm-sizes.py, unstripped wasm)"
-    python3 scripts/wasm-sizes.py --depth 1 --top 12 "$wasm_dir/cloudbook-lab.wasm" | sed -n '/code bytes by path/,$p'
+    echo "$mod module, code bytes per crate before gzip (scripts/wasm-sizes.py, unstripped wasm)"
+    python3 scripts/wasm-sizes.py --depth 1 --top 12 "$wasm_dir/cloudbook-$mod.wasm" | sed -n '/code bytes by path/,$p'
+done
+if [ -f "$wasm_dir/cloudbook-lab.wasm" ] && [ -f "$wasm_dir/cloudbook-sched.wasm" ]; then
+    echo
+    echo "engines linked (functions matching; 0 B is the rule)"
+    for check in "sched rhai::" "sched cloudbook::lambda::script" "lab cloudbook::ecs::" "lab cloudbook::services::"; do
+        set -- $check
+        printf '%-6s %-36s ' "$1" "$2"
+        python3 scripts/wasm-sizes.py --top 0 --grep "$2" "$wasm_dir/cloudbook-$1.wasm" | sed -n 's/^functions matching .*: //p'
+    done
 fi

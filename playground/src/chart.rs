@@ -270,6 +270,130 @@ pub fn tuning_plots(out: &cloudbook::lab::TuningOutput) -> Vec<Plot> {
     ]
 }
 
+/// A chart over simulated seconds with one series per `(label, values)`.
+fn over_time(title: &str, y_label: &str, xs: Vec<f64>, series: Vec<(String, Vec<f64>)>) -> Plot {
+    Plot {
+        title: title.to_string(),
+        x_label: "simulated seconds".to_string(),
+        y_label: y_label.to_string(),
+        xs,
+        series: series
+            .into_iter()
+            .map(|(label, values)| Series { label, values })
+            .collect(),
+        x_max: None,
+        marks: Vec::new(),
+        dots: false,
+    }
+}
+
+/// A deployment cell's chart: RUNNING tasks per revision over time, the total, and the floor and
+/// ceiling the deployment configuration allows (minimum healthy and maximum percent of desired).
+pub fn deployment_plot(out: &cloudbook::lab::DeploymentOutput) -> Plot {
+    let xs: Vec<f64> = out.points.iter().map(|p| p.t_s).collect();
+    let mut revisions: Vec<String> = Vec::new();
+    for (rev, _) in out.points.iter().flat_map(|p| &p.running) {
+        if !revisions.contains(rev) {
+            revisions.push(rev.clone());
+        }
+    }
+    let mut series: Vec<(String, Vec<f64>)> = revisions
+        .iter()
+        .map(|rev| {
+            let values = out
+                .points
+                .iter()
+                .map(|p| {
+                    p.running
+                        .iter()
+                        .find(|(r, _)| r == rev)
+                        .map_or(0.0, |(_, n)| f64::from(*n))
+                })
+                .collect();
+            (format!("{rev} running"), values)
+        })
+        .collect();
+    let desired = |p: &cloudbook::lab::DeployPoint, pct: u32| f64::from(p.desired) * f64::from(pct) / 100.0;
+    series.push((
+        "all revisions".to_string(),
+        out.points.iter().map(|p| f64::from(p.total)).collect(),
+    ));
+    series.push((
+        format!("minimum healthy ({}%)", out.minimum_healthy_percent),
+        out.points
+            .iter()
+            .map(|p| desired(p, out.minimum_healthy_percent).ceil())
+            .collect(),
+    ));
+    series.push((
+        format!("maximum ({}%)", out.maximum_percent),
+        out.points
+            .iter()
+            .map(|p| desired(p, out.maximum_percent).floor())
+            .collect(),
+    ));
+    over_time("Tasks running during the deployment", "tasks", xs, series)
+}
+
+/// A Beanstalk cell's charts: instances by version, and capacity, errors and new traffic in %.
+pub fn beanstalk_plots(out: &cloudbook::lab::BeanstalkOutput) -> Vec<Plot> {
+    let xs: Vec<f64> = out.phases.iter().map(|p| p.t_s as f64).collect();
+    let col = |f: &dyn Fn(&cloudbook::lab::EbPhase) -> u32| -> Vec<f64> {
+        out.phases.iter().map(|p| f64::from(f(p))).collect()
+    };
+    vec![
+        over_time(
+            "Instances by version",
+            "instances",
+            xs.clone(),
+            vec![
+                ("old version".into(), col(&|p| p.old)),
+                ("new version".into(), col(&|p| p.new)),
+                ("out of service".into(), col(&|p| p.out)),
+            ],
+        ),
+        over_time(
+            "Capacity, errors and new-version traffic",
+            "%",
+            xs,
+            vec![
+                ("capacity".into(), col(&|p| p.capacity_pct)),
+                ("errors".into(), col(&|p| p.error_pct)),
+                ("traffic to the new version".into(), col(&|p| p.new_traffic_pct)),
+            ],
+        ),
+    ]
+}
+
+/// An App Runner cell's charts: requests in flight and instances (active and provisioned).
+pub fn apprunner_plots(out: &cloudbook::lab::AppRunnerOutput) -> Vec<Plot> {
+    let xs: Vec<f64> = out.points.iter().map(|p| p.t_s as f64).collect();
+    let col = |f: &dyn Fn(&cloudbook::lab::ArPoint) -> u32| -> Vec<f64> {
+        out.points.iter().map(|p| f64::from(f(p))).collect()
+    };
+    vec![
+        over_time(
+            "Requests in",
+            "requests in flight",
+            xs.clone(),
+            vec![
+                ("concurrency".into(), col(&|p| p.concurrency)),
+                ("rejected".into(), col(&|p| p.rejected)),
+            ],
+        ),
+        over_time(
+            "Instances out",
+            "instances",
+            xs,
+            vec![
+                ("instances".into(), col(&|p| p.instances)),
+                ("active".into(), col(&|p| p.active)),
+                ("provisioned".into(), col(&|p| p.provisioned)),
+            ],
+        ),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

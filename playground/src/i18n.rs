@@ -96,6 +96,8 @@ pub enum Msg {
     BadHeaderLine,
     BadJson,
     BadProbeLine,
+    BadLoadLine,
+    NotABoolean,
     Bill,
     BilledMs,
     Body,
@@ -345,6 +347,8 @@ pub fn tr(lang: Lang, msg: Msg) -> &'static str {
             Msg::BadProbeLine => {
                 "line {n} must be an action and a resource, e.g. s3:PutObject arn:aws:s3:::uploads/*"
             }
+            Msg::BadLoadLine => "line {n}: write a time and a concurrency, e.g. 1h 250",
+            Msg::NotABoolean => "“{text}” is not true or false",
             Msg::Bill => {
                 "Duration {duration} ms · Billed {billed} ms · Max memory used {memory} MB · Cost ${cost}"
             }

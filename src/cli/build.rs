@@ -22,13 +22,19 @@ use crate::sim::fnv1a64;
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const WASM_PROFILE: &str = "wasm-release";
-/// The playground's entry points: (cargo bin name, file stem in the site).
-/// `selftest` is loaded only by the `?cloudbook-selftest` and `?cloudbook-bench` switches.
-pub const ENTRY_POINTS: [(&str, &str); 3] = [
+/// The playground's entry points: (cargo bin name, file stem in the site and manifest key).
+/// `lab` (Lambda labs) and `sched` (container labs) load only where their placeholder is;
+/// `selftest` only by the `?cloudbook-selftest` and `?cloudbook-bench` switches.
+pub const ENTRY_POINTS: [(&str, &str); 4] = [
     ("cloudbook-widgets", "widgets"),
     ("cloudbook-lab", "lab"),
+    ("cloudbook-sched", "sched"),
     ("cloudbook-selftest", "selftest"),
 ];
+/// Stylesheets the loader adds only on pages with a lab: (file in `playground/assets`, manifest
+/// key). They go into the content-hashed folder with the modules, so a page never gets a stale
+/// one, and they stay off the every-page stylesheet, so a quiz-only page never downloads them.
+pub const LAB_STYLESHEETS: [(&str, &str); 2] = [("lab.css", "lab_css"), ("sched.css", "sched_css")];
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -120,12 +126,14 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildReport> {
             fs::copy(entry.path(), dest.join(entry.file_name()))
                 .with_context(|| format!("copying {} into the site", entry.path().display()))?;
         }
-        let manifest = serde_json::json!({
-            "version": hash,
-            "widgets": format!("{hash}/widgets.js"),
-            "lab": format!("{hash}/lab.js"),
-            "selftest": format!("{hash}/selftest.js"),
-        });
+        let mut manifest = serde_json::Map::new();
+        manifest.insert("version".into(), hash.clone().into());
+        for (_, stem) in ENTRY_POINTS {
+            manifest.insert(stem.into(), format!("{hash}/{stem}.js").into());
+        }
+        for (file, key) in LAB_STYLESHEETS {
+            manifest.insert(key.into(), format!("{hash}/{file}").into());
+        }
         fs::write(
             out.join("playground/manifest.json"),
             serde_json::to_vec_pretty(&manifest)?,
@@ -302,6 +310,10 @@ fn bindgen(ws: &Path) -> anyhow::Result<(PathBuf, String)> {
             .map_err(|e| anyhow::anyhow!("{e:#}"))
             .with_context(|| format!("generating bindings for {}", input.display()))?;
     }
+    for (file, _) in LAB_STYLESHEETS {
+        let from = ws.join("playground/assets").join(file);
+        fs::copy(&from, staging.join(file)).with_context(|| format!("copying {}", from.display()))?;
+    }
     let mut files = Vec::new();
     collect_files(&staging, &mut files)?;
     files.sort();
@@ -350,7 +362,14 @@ pub fn size_table(sizes: &[FileSize]) -> String {
     };
     let (qr, qg) = group(&|n| n.starts_with("widgets"));
     let (lr, lg) = group(&|n| n.starts_with("lab"));
+    let (sr, sg) = group(&|n| n.starts_with("sched") || n == "lab.css");
     s += &format!("{:<22} {:>12} {:>12}\n", "quiz-only page", qr, qg);
     s += &format!("{:<22} {:>12} {:>12}\n", "page with a lab", qr + lr, qg + lg);
+    s += &format!(
+        "{:<22} {:>12} {:>12}\n",
+        "page with a sched lab",
+        qr + sr,
+        qg + sg
+    );
     s
 }

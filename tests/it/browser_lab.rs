@@ -117,39 +117,59 @@ policies = ['''{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Acti
 
 /// The lab block as the course would parse it (with its solution).
 fn spec() -> cloudbook::lab::LabSpec {
-    let block = LAB_MD
+    parse_lab_block("lab-e2e.md", LAB_MD)
+}
+
+/// The first lab block of chapter `md` as the course would parse it (with its solution).
+pub(crate) fn parse_lab_block(name: &str, md: &str) -> cloudbook::lab::LabSpec {
+    let block = md
         .split("```lab\n")
         .nth(1)
         .and_then(|r| r.split("\n```").next())
         .expect("a lab block");
-    cloudbook::lab::parse_lab("lab-e2e.md", block).unwrap_or_else(|d| panic!("the test lab parses: {d:?}"))
+    cloudbook::lab::parse_lab(name, block).unwrap_or_else(|d| panic!("the test lab parses: {d:?}"))
 }
 
 /// Writes the test page into the built site once: a course page with its `<main>` replaced by
 /// the lab's placeholder, made by the real preprocessor.
 async fn open_lab(b: &Browser, suffix: &str) {
     static WRITTEN: OnceLock<()> = OnceLock::new();
-    WRITTEN.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let site = cloudbook::cli::build::wasm_target_dir(root).with_file_name("browser-site");
-        let t = cloudbook::cli::preprocess::transform_chapter("lab-e2e.md", LAB_MD, &mut |_| {
-            Err("no quizzes".into())
-        });
-        assert!(t.diagnostics.is_empty(), "{:?}", t.diagnostics);
-        let placeholder = t
-            .content
-            .lines()
-            .find(|l| l.contains("class=\"cloudbook-lab\""))
-            .expect("the placeholder")
-            .to_string();
-        let page = std::fs::read_to_string(site.join("lambda/first-function.html")).expect("a built page");
-        let (head, rest) = page.split_once("<main>").expect("mdBook pages have <main>");
-        let (_, tail) = rest.split_once("</main>").expect("and </main>");
-        std::fs::write(site.join(PAGE), format!("{head}<main>{placeholder}</main>{tail}"))
-            .expect("write the page");
-    });
+    WRITTEN.get_or_init(|| write_lab_page(PAGE, "lab-e2e.md", LAB_MD, "cloudbook-lab"));
     b.open(&format!("{PAGE}{suffix}")).await;
     b.wait_ready(".cloudbook-lab").await;
+}
+
+/// Writes a course page at `page` of the site the browser tests built, with its `<main>` replaced
+/// by the placeholder (class `class`) the real preprocessor makes of the lab in `md`.
+pub(crate) fn write_lab_page(page: &str, name: &str, md: &str, class: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = cloudbook::cli::build::wasm_target_dir(root).with_file_name("browser-site");
+    let t = cloudbook::cli::preprocess::transform_chapter(name, md, &mut |_| Err("no quizzes".into()));
+    assert!(t.diagnostics.is_empty(), "{:?}", t.diagnostics);
+    let placeholder = t
+        .content
+        .lines()
+        .find(|l| l.contains(&format!("class=\"{class}\"")))
+        .unwrap_or_else(|| panic!("no {class} placeholder in {}", t.content));
+    let built = std::fs::read_to_string(site.join("lambda/first-function.html")).expect("a built page");
+    let (head, rest) = built.split_once("<main>").expect("mdBook pages have <main>");
+    let (_, tail) = rest.split_once("</main>").expect("and </main>");
+    std::fs::write(site.join(page), format!("{head}<main>{placeholder}</main>{tail}"))
+        .expect("write the page");
+}
+
+/// Keeps every `cloudbook:lab` event's detail in `window.__labEvents`, for a test to read.
+pub(crate) async fn record_lab_events(b: &Browser) {
+    b.js("window.__labEvents = []; window.addEventListener('cloudbook:lab', e => window.__labEvents.push(e.detail));")
+        .await;
+}
+
+/// Opens `url` as a first visit would (nothing saved) and waits for the widgets matching `root`.
+pub(crate) async fn open_fresh(b: &Browser, url: &str, root: &str) {
+    b.js("localStorage.clear()").await;
+    b.client.goto("about:blank").await.expect("leave");
+    b.client.goto(url).await.expect("open the page");
+    b.wait_ready(root).await;
 }
 
 /// The load cell's invocations at `rps`, run natively by the same kernel (same seed, same count).
@@ -199,7 +219,7 @@ async fn wait_for(b: &Browser, css: &str) {
     }
 }
 
-async fn count(b: &Browser, css: &str) -> u64 {
+pub(crate) async fn count(b: &Browser, css: &str) -> u64 {
     b.client
         .execute(
             "return document.querySelectorAll(arguments[0]).length",
@@ -217,7 +237,7 @@ async fn run_cell(b: &Browser, id: &str) {
 }
 
 /// Waits until a cell's output holds `text`.
-async fn wait_text(b: &Browser, css: &str, text: &str) -> String {
+pub(crate) async fn wait_text(b: &Browser, css: &str, text: &str) -> String {
     let deadline = std::time::Instant::now() + WAIT;
     loop {
         let got = b
@@ -391,8 +411,7 @@ async fn the_reference_solution_typed_in_reaches_every_goal_once() {
     let spec = spec();
     let b = Browser::start().await;
     open_lab(&b, "").await;
-    b.js("window.__labEvents = []; window.addEventListener('cloudbook:lab', e => window.__labEvents.push(e.detail));")
-        .await;
+    record_lab_events(&b).await;
     // Type the solution in: the handler into the editor, the policies into the form.
     for (start, solved) in spec.cells.iter().zip(&spec.solution) {
         if let (cloudbook::lab::CellKind::Function(a), cloudbook::lab::CellKind::Function(s)) =
@@ -469,10 +488,7 @@ async fn edits_survive_a_reload_reset_restores_and_a_link_carries_the_state() {
         .await;
     assert!(value.as_str().is_some_and(|v| v.contains("Greeting")), "{value}");
 
-    b.js("localStorage.clear()").await;
-    b.client.goto("about:blank").await.expect("leave");
-    b.client.goto(&link).await.expect("open the link");
-    b.wait_ready(".cloudbook-lab").await;
+    open_fresh(&b, &link, ".cloudbook-lab").await;
     let value = b
         .js(&format!(
             "return document.querySelector('{}').value",
@@ -485,10 +501,12 @@ async fn edits_survive_a_reload_reset_restores_and_a_link_carries_the_state() {
     assert_eq!(b.js("return location.hash").await, json!(""));
 
     // A broken link resets with a notice, never a broken page.
-    b.js("localStorage.clear()").await;
-    b.client.goto("about:blank").await.expect("leave");
-    b.open(&format!("{PAGE}#cb-lab={LAB}.@@not-base64@@")).await;
-    b.wait_ready(".cloudbook-lab").await;
+    open_fresh(
+        &b,
+        &format!("{}{PAGE}#cb-lab={LAB}.@@not-base64@@", b.base),
+        ".cloudbook-lab",
+    )
+    .await;
     let notice = b.text(".cloudbook-lab [data-cloudbook-notice]").await;
     assert!(notice.contains("could not be"), "{notice}");
     let value = b

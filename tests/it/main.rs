@@ -3,6 +3,7 @@
 mod book_build;
 mod browser;
 mod browser_lab;
+mod browser_sched;
 mod check_book;
 mod deploy;
 mod ecs;

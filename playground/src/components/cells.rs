@@ -6,22 +6,31 @@ use cloudbook::lab::{CellKind, CellOutput, EventTemplate};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use std::cell::RefCell;
+
+use cloudbook::lab::{LoadOutput, LoadRun, Notebook};
+
 use crate::components::editor::CodeEditor;
+use crate::components::lab::KernelView;
 use crate::components::output::view_output;
 use crate::i18n::{Msg, t};
-use crate::slices::SPEEDS;
-use crate::state::lab::{Field, LabAction, LabState};
+use crate::slices::{Pacer, SLICE_MS, SPEEDS, next_chunk, now_ms};
+use crate::state::lab::{Field, LabAction, LabState as GenericState, PageKernel};
 
+type LabState = GenericState<cloudbook::lab::Notebook>;
 type Dispatch = UseReducerDispatcher<LabState>;
 
 /// How a field is edited.
 #[derive(Clone, Copy)]
-enum Input {
+pub enum Input<'a> {
     Line,
     Number,
     Lines,
     Json,
+    /// Values with their labels from the message table.
     Select(&'static [(&'static str, Msg)]),
+    /// Values that are their own labels.
+    Choices(&'a [&'a str]),
 }
 
 const ARCHITECTURES: &[(&str, Msg)] = &[("x86_64", Msg::ArchX86), ("arm64", Msg::ArchArm)];
@@ -33,13 +42,22 @@ const TEMPLATES: &[(&str, Msg)] = &[
     ("schedule", Msg::TemplateSchedule),
 ];
 
-fn field_id(state: &LabState, cell: usize, field: Field) -> String {
-    format!("cb-{}-{}-{field:?}", state.spec.id, state.cells[cell].id).to_ascii_lowercase()
+fn field_id<K: PageKernel>(state: &GenericState<K>, cell: usize, field: Field) -> String {
+    format!("cb-{}-{}-{}", state.spec.id, state.cells[cell].id, field.hook()).to_ascii_lowercase()
 }
 
-/// A labelled control for a field, with the reason its text does not parse.
-fn field(state: &LabState, dispatch: &Dispatch, cell: usize, field: Field, label: Msg, input: Input) -> Html {
+/// A labelled control for a field, with the reason its text does not parse; the page hook
+/// `data-cloudbook-field` names the field.
+pub fn field<K: PageKernel>(
+    state: &GenericState<K>,
+    dispatch: &UseReducerDispatcher<GenericState<K>>,
+    cell: usize,
+    field: Field,
+    label: &str,
+    input: Input<'_>,
+) -> Html {
     let id = field_id(state, cell, field);
+    let hook = field.hook();
     let value = state.field_text(cell, field);
     let error = state.field_errors.get(&(cell, field)).cloned();
     let err_id = format!("{id}-err");
@@ -55,8 +73,25 @@ fn field(state: &LabState, dispatch: &Dispatch, cell: usize, field: Field, label
                 });
             });
             html! {
-                <select id={id.clone()} {onchange} data-cloudbook-field={format!("{field:?}").to_ascii_lowercase()}>
+                <select id={id.clone()} {onchange} data-cloudbook-field={hook.clone()}>
                     { for options.iter().map(|(v, m)| html! { <option value={*v} selected={value == *v}>{ t(*m) }</option> }) }
+                </select>
+            }
+        }
+        Input::Choices(options) => {
+            let onchange = Callback::from(move |e: Event| {
+                let el: HtmlSelectElement = e.target_unchecked_into();
+                d.dispatch(LabAction::Edit {
+                    cell,
+                    field,
+                    value: el.value(),
+                });
+            });
+            html! {
+                <select id={id.clone()} {onchange} data-cloudbook-field={hook.clone()}>
+                    // A value outside the choices (from the block) stays selectable.
+                    if !options.contains(&value.as_str()) { <option value={value.clone()} selected=true>{ value.clone() }</option> }
+                    { for options.iter().map(|v| html! { <option value={v.to_string()} selected={value == *v}>{ v.to_string() }</option> }) }
                 </select>
             }
         }
@@ -74,7 +109,7 @@ fn field(state: &LabState, dispatch: &Dispatch, cell: usize, field: Field, label
                 <textarea id={id.clone()} class={if matches!(input, Input::Json) { "cb-json" } else { "cb-lines" }}
                     spellcheck="false" rows={rows} value={value.clone()} {oninput}
                     aria-invalid={error.as_ref().map(|_| "true")} aria-describedby={error.as_ref().map(|_| err_id.clone())}
-                    data-cloudbook-field={format!("{field:?}").to_ascii_lowercase()} />
+                    data-cloudbook-field={hook.clone()} />
             }
         }
         Input::Line | Input::Number => {
@@ -90,13 +125,13 @@ fn field(state: &LabState, dispatch: &Dispatch, cell: usize, field: Field, label
                 <input id={id.clone()} type="text" inputmode={if matches!(input, Input::Number) { "decimal" } else { "text" }}
                     spellcheck="false" value={value.clone()} {oninput}
                     aria-invalid={error.as_ref().map(|_| "true")} aria-describedby={error.as_ref().map(|_| err_id.clone())}
-                    data-cloudbook-field={format!("{field:?}").to_ascii_lowercase()} />
+                    data-cloudbook-field={hook.clone()} />
             }
         }
     };
     html! {
         <>
-            <label for={id}>{ t(label) }</label>
+            <label for={id}>{ label.to_string() }</label>
             <div>
                 { control }
                 if let Some(e) = error { <p id={err_id} class="cb-field-error" role="status">{ e }</p> }
@@ -115,6 +150,8 @@ fn kind_label(kind: &CellKind) -> Msg {
         CellKind::Iam { .. } => Msg::CellIam,
         CellKind::Load { .. } => Msg::CellLoad,
         CellKind::Tuning { .. } => Msg::CellTuning,
+        // Container cells never reach a Lambda notebook (a lab's cells run on one engine).
+        _ => Msg::Run,
     }
 }
 
@@ -128,6 +165,45 @@ fn run_label(kind: &CellKind) -> Msg {
         CellKind::Iam { .. } => Msg::Evaluate,
         CellKind::Load { .. } => Msg::StartLoad,
         CellKind::Tuning { .. } => Msg::Tune,
+        _ => Msg::Run,
+    }
+}
+
+impl KernelView for Notebook {
+    fn view_cell(state: &LabState, dispatch: &Dispatch, i: usize) -> Html {
+        view_cell(state, dispatch, i)
+    }
+
+    fn frame(
+        run: &RefCell<LoadRun>,
+        pacer: &Pacer,
+        wall_ms: f64,
+        chunk: &mut u64,
+    ) -> Option<(LoadOutput, bool)> {
+        let start = now_ms();
+        let mut r = run.borrow_mut();
+        let (now_us, end_us) = (r.now().as_micros(), r.duration().as_micros());
+        let target = pacer.target(now_us as f64 / 1e6, end_us as f64 / 1e6, wall_ms)?;
+        // At the end of the duration, keep going until the invocations still in flight finish
+        // (the run is only finished then).
+        let target_us = ((target * 1e6) as u64).min(end_us);
+        let target_us = if target_us >= end_us {
+            end_us + 3_600_000_000
+        } else {
+            target_us
+        };
+        let mut finished = r.finished();
+        while !finished && r.now().as_micros() < target_us {
+            let t0 = now_ms();
+            let left = cloudbook::sim::SimDuration::from_micros(target_us - r.now().as_micros());
+            finished = r.advance(left, *chunk);
+            *chunk = next_chunk(*chunk, now_ms() - t0);
+            if now_ms() - start > SLICE_MS {
+                break;
+            }
+        }
+        finished |= r.finished();
+        Some((r.progress(), finished))
     }
 }
 
@@ -136,8 +212,7 @@ pub fn view_cell(state: &LabState, dispatch: &Dispatch, i: usize) -> Html {
     let cell = &state.cells[i];
     let d = dispatch.clone();
     let onrun = Callback::from(move |_: MouseEvent| d.dispatch(LabAction::Run(i)));
-    let f = |fld: Field, label: Msg, input: Input| field(state, dispatch, i, fld, label, input);
-    let heading_id = format!("cb-{}-{}-head", state.spec.id, cell.id);
+    let f = |fld: Field, label: Msg, input: Input| field(state, dispatch, i, fld, t(label), input);
     let body = match &cell.kind {
         CellKind::Function(spec) => {
             let d = dispatch.clone();
@@ -253,21 +328,49 @@ pub fn view_cell(state: &LabState, dispatch: &Dispatch, i: usize) -> Html {
                 </div>
             </>
         },
+        _ => html! {},
     };
     let output = state.outputs.get(i).and_then(|o| o.as_deref());
-    let failed = matches!(output, Some(CellOutput::Error { .. }));
-    html! {
-        <div class="cb-cell" data-cloudbook-cell={cell.kind.name()} data-cloudbook-cell-id={cell.id.clone()}
-            role="group" aria-labelledby={heading_id.clone()}>
-            <div class="cb-cell-head">
-                <h4 id={heading_id} class="cb-cell-title"><span class="cb-cell-kind">{ t(kind_label(&cell.kind)) }</span>{ " " }<code>{ cell.id.clone() }</code></h4>
-                <button type="button" class="cb-run" data-cloudbook-action="run" onclick={onrun}>{ t(run_label(&cell.kind)) }</button>
+    let frame = CellFrame {
+        lab_id: &state.spec.id,
+        cell,
+        kind_label: t(kind_label(&cell.kind)),
+        run_label: t(run_label(&cell.kind)),
+        onrun,
+    };
+    frame.view(body, output, output.map(view_output).unwrap_or_default())
+}
+
+/// A cell's frame, the same in both kinds of lab: the heading with its kind and id, the Run
+/// button and the output area, with the page hooks `data-cloudbook-cell`,
+/// `data-cloudbook-cell-id`, `data-cloudbook-action="run"` and `data-cloudbook-output`.
+pub struct CellFrame<'a> {
+    pub lab_id: &'a str,
+    pub cell: &'a cloudbook::lab::Cell,
+    pub kind_label: &'a str,
+    pub run_label: &'a str,
+    pub onrun: Callback<MouseEvent>,
+}
+
+impl CellFrame<'_> {
+    /// The frame around `body` (the cell's form) and `shown` (its output's view).
+    pub fn view(self, body: Html, output: Option<&CellOutput>, shown: Html) -> Html {
+        let cell = self.cell;
+        let heading_id = format!("cb-{}-{}-head", self.lab_id, cell.id);
+        let failed = matches!(output, Some(CellOutput::Error { .. }));
+        html! {
+            <div class="cb-cell" data-cloudbook-cell={cell.kind.name()} data-cloudbook-cell-id={cell.id.clone()}
+                role="group" aria-labelledby={heading_id.clone()}>
+                <div class="cb-cell-head">
+                    <h4 id={heading_id} class="cb-cell-title"><span class="cb-cell-kind">{ self.kind_label }</span>{ " " }<code>{ cell.id.clone() }</code></h4>
+                    <button type="button" class="cb-run" data-cloudbook-action="run" onclick={self.onrun}>{ self.run_label }</button>
+                </div>
+                { body }
+                <div class={classes!("cb-cell-output", failed.then_some("cb-failed"))} data-cloudbook-output={output.map(|_| "true")}>
+                    { shown }
+                </div>
             </div>
-            { body }
-            <div class={classes!("cb-cell-output", failed.then_some("cb-failed"))} data-cloudbook-output={output.map(|_| "true")}>
-                { output.map(view_output).unwrap_or_default() }
-            </div>
-        </div>
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-//! The code editor of function and event cells: a plain `<textarea>` over a highlighted `<pre>`,
+//! The code editor of function cells (rhai) and of container cells' files (TOML): a plain `<textarea>` over a highlighted `<pre>`,
 //! with line numbers and the failing line marked.
 //!
 //! The textarea stays the real control (screen readers, selection, undo, mobile keyboards all
@@ -11,7 +11,7 @@ use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::edit::{self, Edited};
-use crate::highlight::{self, Tok};
+use crate::highlight::{self, Lang, Tok};
 use crate::i18n::{Msg, fill, t};
 
 #[derive(Properties, PartialEq)]
@@ -26,6 +26,12 @@ pub struct EditorProps {
     /// The 1-based line to mark as failing.
     #[prop_or_default]
     pub error_line: Option<u32>,
+    /// What the text is, for its colours.
+    #[prop_or_default]
+    pub lang: Lang,
+    /// The textarea's `data-cloudbook-field` hook, when it has one.
+    #[prop_or_default]
+    pub field: Option<AttrValue>,
 }
 
 #[function_component(CodeEditor)]
@@ -76,7 +82,7 @@ pub fn code_editor(props: &EditorProps) -> Html {
         })
     };
 
-    let lines = highlight::lines(&props.value);
+    let lines = highlight::lines_in(props.lang, &props.value);
     let err = props.error_line.map(|l| l as usize);
     let width = props.value.lines().map(|l| l.chars().count()).max().unwrap_or(0) + 2;
     html! {
@@ -104,7 +110,7 @@ pub fn code_editor(props: &EditorProps) -> Html {
                         autocapitalize="off" wrap="off" rows={lines.len().to_string()}
                         style={format!("min-width: {width}ch")}
                         aria-describedby={hint_id.clone()}
-                        aria-invalid={err.map(|_| "true")}
+                        aria-invalid={err.map(|_| "true")} data-cloudbook-field={props.field.clone()}
                         value={props.value.clone()} {oninput} {onkeydown} {onfocus} />
                 </div>
             </div>

@@ -3,23 +3,43 @@
 //!
 //! The state and every decision live in `state::lab`; this component renders it and runs the
 //! effects: restoring from a share link or localStorage at mount, saving on every change,
-//! making the share link, the frame loop that advances a load run in slices, and telling the
-//! page (`cloudbook:lab`) when the goals are reached. The page hooks of the lab contract §4 are
-//! here and in `cells`.
+//! making the share link, the frame loops that advance a load run in slices or play a
+//! step-through, and telling the page (`cloudbook:lab`) when the goals are reached. The page
+//! hooks of the lab contracts are here and in the cell views (`cells` for Lambda labs, `sched`
+//! for container labs).
+//!
+//! The component is generic over the kernel ([`KernelView`]): the `lab` module mounts
+//! `LabCell<Notebook>`, the `sched` module `LabCell<Workbench>`, and each links only its own
+//! kernel and cell views.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
-use cloudbook::lab::{GoalStatus, LabSpec};
+use cloudbook::lab::{GoalStatus, LabSpec, LoadOutput};
 use web_sys::Element;
 use yew::prelude::*;
 
-use crate::components::cells::view_cell;
 use crate::i18n::{Msg, fill, t};
 use crate::mount::mark_lab_ready;
 use crate::share;
-use crate::slices::{FrameLoop, Pacer, SLICE_MS, next_chunk, now_ms};
-use crate::state::lab::{LabAction, LabState, RestoreProblem, read_saved};
+use crate::slices::{FrameLoop, Pacer, now_ms};
+use crate::state::lab::{LabAction, LabState, PageKernel, RestoreProblem, read_saved};
+use crate::state::stepper::StepOp;
 use crate::storage;
+
+/// What the notebook component needs from a kernel's views.
+pub trait KernelView: PageKernel {
+    /// Cell `i`: its frame, form and output.
+    fn view_cell(state: &LabState<Self>, dispatch: &UseReducerDispatcher<LabState<Self>>, i: usize) -> Html;
+    /// Advances a sliced run for one animation frame, `wall_ms` after the last; `None` while the
+    /// pacer holds it, else the progress and whether the run finished.
+    fn frame(
+        run: &RefCell<Self::Slice>,
+        pacer: &Pacer,
+        wall_ms: f64,
+        chunk: &mut u64,
+    ) -> Option<(LoadOutput, bool)>;
+}
 
 #[derive(Properties, PartialEq)]
 pub struct LabProps {
@@ -29,8 +49,8 @@ pub struct LabProps {
 }
 
 #[function_component(LabCell)]
-pub fn lab_cell(props: &LabProps) -> Html {
-    let state = use_reducer(|| LabState::new(props.lab.clone()));
+pub fn lab_cell<K: KernelView>(props: &LabProps) -> Html {
+    let state = use_reducer(|| LabState::<K>::new(props.lab.clone()));
     let key = storage::lab_key(&props.lab.id);
 
     // Restore: a share link for this lab wins over the saved state.
@@ -101,35 +121,10 @@ pub fn lab_cell(props: &LabProps) -> Html {
                 (Some(generation), Some(run)) => {
                     let mut chunk = 256u64;
                     Some(FrameLoop::start(move |wall_ms| {
-                        let start = now_ms();
-                        let mut r = run.borrow_mut();
-                        let (now_us, end_us) = (r.now().as_micros(), r.duration().as_micros());
-                        let target = pacer
-                            .borrow()
-                            .target(now_us as f64 / 1e6, end_us as f64 / 1e6, wall_ms);
-                        let Some(target) = target else { return true };
-                        // At the end of the duration, keep going until the invocations still
-                        // in flight finish (the run is only finished then).
-                        let target_us = ((target * 1e6) as u64).min(end_us);
-                        let target_us = if target_us >= end_us {
-                            end_us + 3_600_000_000
-                        } else {
-                            target_us
+                        let Some((output, finished)) = K::frame(&run, &pacer.borrow(), wall_ms, &mut chunk)
+                        else {
+                            return true;
                         };
-                        let mut finished = r.finished();
-                        while !finished && r.now().as_micros() < target_us {
-                            let t0 = now_ms();
-                            let left =
-                                cloudbook::sim::SimDuration::from_micros(target_us - r.now().as_micros());
-                            finished = r.advance(left, chunk);
-                            chunk = next_chunk(chunk, now_ms() - t0);
-                            if now_ms() - start > SLICE_MS {
-                                break;
-                            }
-                        }
-                        finished |= r.finished();
-                        let output = r.progress();
-                        drop(r);
                         dispatcher.dispatch(LabAction::LoadProgress { generation, output });
                         if finished {
                             dispatcher.dispatch(LabAction::LoadFinished { generation });
@@ -139,6 +134,32 @@ pub fn lab_cell(props: &LabProps) -> Html {
                 }
                 _ => None,
             };
+            move || drop(frames)
+        });
+    }
+    // The frame loop of the step-throughs that play.
+    {
+        let playing: Vec<usize> = state
+            .steppers
+            .iter()
+            .filter(|(_, s)| s.playing)
+            .map(|(i, _)| *i)
+            .collect();
+        let dispatcher = state.dispatcher();
+        use_effect_with(playing, move |playing| {
+            let cells = playing.clone();
+            let frames = (!cells.is_empty()).then(|| {
+                FrameLoop::start(move |_| {
+                    let now = now_ms();
+                    for &cell in &cells {
+                        dispatcher.dispatch(LabAction::Steps {
+                            cell,
+                            op: StepOp::Tick(now),
+                        });
+                    }
+                    true
+                })
+            });
             move || drop(frames)
         });
     }
@@ -205,7 +226,7 @@ pub fn lab_cell(props: &LabProps) -> Html {
                     }) }
                 </div>
             }
-            { for (0..state.cells.len()).map(|i| view_cell(&state, &dispatch, i)) }
+            { for (0..state.cells.len()).map(|i| K::view_cell(&state, &dispatch, i)) }
             { view_goals(&state) }
             <details class="cb-not-modelled">
                 <summary>{ t(Msg::NotModelled) }</summary>
@@ -217,7 +238,7 @@ pub fn lab_cell(props: &LabProps) -> Html {
 }
 
 /// The goals, each with its status and reason, and one verdict for the whole lab.
-fn view_goals(state: &LabState) -> Html {
+fn view_goals<K: PageKernel>(state: &LabState<K>) -> Html {
     if state.verdicts.is_empty() {
         return html! {};
     }

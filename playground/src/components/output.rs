@@ -116,6 +116,8 @@ pub fn view_output(out: &CellOutput) -> Html {
                 if let Some(l) = line { <p>{ fill(Msg::ErrorOnLine, &[("line", &l.to_string())]) }</p> }
             </div>
         },
+        // Container outputs are drawn by `components::sched`.
+        _ => html! {},
     }
 }
 

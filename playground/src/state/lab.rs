@@ -1,10 +1,16 @@
-//! The lab notebook's state: the learner's working copy of the cells, the kernel (one simulated
-//! account shared by the cells), each cell's last output, the goals' verdicts, hints, the load run
-//! in progress and its pacing, and what is saved.
+//! The lab notebook's state: the learner's working copy of the cells, the kernel, each cell's
+//! last output, the goals' verdicts, hints, the sliced run in progress (a Lambda load run) and its
+//! pacing, the step-through position of each cell that recorded steps, and what is saved.
+//!
+//! The reducer is generic over the kernel ([`PageKernel`]): the Lambda notebook (`Notebook`, with
+//! the handler script engine) and the container workbench (`Workbench`, with the ECS model) each
+//! bring their own runs, fields and checks, and each wasm module instantiates only its own, so
+//! neither links the other's engine. The Lambda side is here; the container side is in
+//! `state::sched`.
 //!
 //! The reducer is pure in the sense that matters: it reads no clock, storage or URL and touches
-//! no DOM; it calls the core (`cloudbook::lab::Notebook`), which is deterministic. Effects in the
-//! component do the rest (storage, the share link, the frame loop that advances a load run).
+//! no DOM; it calls the core's kernel, which is deterministic. Effects in the component do the
+//! rest (storage, the share link, the frame loop that advances a load run or plays steps).
 //! Every form field's text is kept as typed (`drafts`) so a half-typed number or JSON value is
 //! never thrown away; the cell takes the value once it parses, and the field says why until then.
 
@@ -13,7 +19,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use cloudbook::lab::{
-    Cell, CellKind, CellOutput, EventTemplate, GoalStatus, GoalVerdict, LabSpec, LoadOutput, LoadRun,
+    Cell, CellKind, CellOutput, EventTemplate, GoalStatus, GoalVerdict, Kernel, LabSpec, LoadOutput, LoadRun,
     Notebook,
 };
 use serde::{Deserialize, Serialize};
@@ -22,6 +28,7 @@ use yew::Reducible;
 
 use crate::i18n::{Msg, fill, t};
 use crate::slices::Pacer;
+use crate::state::stepper::{StepOp, Stepper};
 
 /// The version of the saved state (`cloudbook:v1:lab:<id>` and share links). Version 1 was the
 /// one-cell lab (`{version, code, passed}`).
@@ -105,20 +112,65 @@ pub enum Field {
     MemoryList,
     Runs,
     Probes,
+    /// A container cell's key as the lab block writes it (`cpu`, `at`, `scenario`).
+    Key(&'static str),
+    /// The build text of an image cell's image `n`.
+    Build(u8),
 }
 
-/// The load run the page is advancing in slices.
-pub struct LoadSlot {
+impl Field {
+    /// The field's name in page hooks (`data-cloudbook-field`) and element ids: `memory`,
+    /// `cpu`, `build-0`.
+    pub fn hook(self) -> String {
+        match self {
+            Field::Key(k) => k.to_string(),
+            Field::Build(n) => format!("build-{n}"),
+            other => format!("{other:?}").to_ascii_lowercase(),
+        }
+    }
+}
+
+/// What the reducer needs from a kernel beyond running cells: a kernel's own fields, checks and
+/// sliced runs. Each wasm module instantiates the reducer with one kernel, so code reached only
+/// through another kernel's implementation is never linked into it.
+pub trait PageKernel: Kernel + Sized + 'static {
+    /// A run the page advances in slices, frame by frame (a Lambda load run). A kernel without
+    /// one names an uninhabited type, so the slice paths compile to nothing.
+    type Slice: 'static;
+    /// Starts cell `i` as a sliced run, when it is one (`None`: run it whole).
+    #[allow(clippy::result_large_err)]
+    fn start_slice(&mut self, cells: &[Cell], i: usize) -> Option<Result<Self::Slice, CellOutput>>;
+    /// Records a finished sliced run in the kernel.
+    fn finish_slice(&mut self, cells: &[Cell], i: usize, run: &Self::Slice);
+    /// Where a sliced run is.
+    fn slice_progress(run: &Self::Slice) -> LoadOutput;
+    /// What AWS would answer to each cell's configuration before anything runs, by cell index.
+    fn config_errors(cells: &[Cell]) -> BTreeMap<usize, String>;
+    /// Applies a field's text to a cell; on error the cell keeps its last good value.
+    fn apply(kind: &mut CellKind, field: Field, text: &str) -> Result<(), String>;
+    /// The text of a field as the cell holds it.
+    fn field_value(kind: &CellKind, field: Field) -> String;
+    /// A one-line account of an output for the aria-live region (without the cell's name).
+    fn summary(out: &CellOutput) -> String;
+    /// Sets a form field of a cell that has a form over its text (a scenario cell).
+    fn form_edit(kind: &mut CellKind, key: &str, value: &str) -> Result<(), String> {
+        let _ = (kind, value);
+        Err(format!("this lab has no form field {key}"))
+    }
+}
+
+/// The run the page is advancing in slices.
+pub struct LoadSlot<S> {
     pub cell: usize,
     /// Bumped for each new run, so the frame loop of an old run stops.
     pub generation: u64,
-    pub run: Rc<RefCell<LoadRun>>,
+    pub run: Rc<RefCell<S>>,
 }
 
-pub struct LabState {
+pub struct LabState<K: PageKernel> {
     pub spec: Rc<LabSpec>,
     pub cells: Vec<Cell>,
-    pub kernel: Rc<RefCell<Notebook>>,
+    pub kernel: Rc<RefCell<K>>,
     /// The last output shown under each cell (a load run's progress while it runs).
     pub outputs: Vec<Option<Rc<CellOutput>>>,
     pub verdicts: Vec<GoalVerdict>,
@@ -132,7 +184,7 @@ pub struct LabState {
     pub config_errors: BTreeMap<usize, String>,
     /// The handler line to mark per function name.
     pub error_lines: BTreeMap<String, u32>,
-    pub load: Option<LoadSlot>,
+    pub load: Option<LoadSlot<K::Slice>>,
     /// The generation of the last load run started (never reused, so a stopped run's frame
     /// loop cannot report into a new one).
     pub generations: u64,
@@ -145,11 +197,15 @@ pub struct LabState {
     pub announce: String,
     /// The share link's fragment once asked for.
     pub share: Option<String>,
+    /// The step-through position of each cell whose output recorded steps.
+    pub steppers: BTreeMap<usize, Stepper>,
+    /// Why a form field's value was refused, by cell and form key.
+    pub form_errors: BTreeMap<(usize, String), String>,
     /// Bumped on every change, so components compare states cheaply.
     pub rev: u64,
 }
 
-impl PartialEq for LabState {
+impl<K: PageKernel> PartialEq for LabState<K> {
     fn eq(&self, other: &Self) -> bool {
         self.rev == other.rev && Rc::ptr_eq(&self.spec, &other.spec)
     }
@@ -186,14 +242,26 @@ pub enum LabAction {
         generation: u64,
     },
     DismissNotice,
+    /// Moves the step-through of cell `cell`.
+    Steps {
+        cell: usize,
+        op: StepOp,
+    },
+    /// A scenario form field (`instance.0.count`) set to `value`, through the core's
+    /// `set_scenario_field`.
+    Form {
+        cell: usize,
+        key: String,
+        value: String,
+    },
 }
 
-impl LabState {
+impl<K: PageKernel> LabState<K> {
     pub fn new(spec: Rc<LabSpec>) -> Self {
         let cells = spec.cells.clone();
         let n = cells.len();
         let mut state = LabState {
-            kernel: Rc::new(RefCell::new(Notebook::new(&spec))),
+            kernel: Rc::new(RefCell::new(K::new(&spec))),
             outputs: vec![None; n],
             verdicts: Vec::new(),
             passed: false,
@@ -209,6 +277,8 @@ impl LabState {
             notice: None,
             announce: String::new(),
             share: None,
+            steppers: BTreeMap::new(),
+            form_errors: BTreeMap::new(),
             rev: 0,
             cells,
             spec,
@@ -239,19 +309,12 @@ impl LabState {
         }
         self.cells
             .get(cell)
-            .map(|c| field_value(&c.kind, field))
+            .map(|c| K::field_value(&c.kind, field))
             .unwrap_or_default()
     }
 
     fn validate_all(&mut self) {
-        self.config_errors.clear();
-        for (i, c) in self.cells.iter().enumerate() {
-            if let CellKind::Function(spec) = &c.kind
-                && let Err(e) = cloudbook::lambda::validate(spec)
-            {
-                self.config_errors.insert(i, e.to_string());
-            }
-        }
+        self.config_errors = K::config_errors(&self.cells);
     }
 
     fn evaluate(&mut self) {
@@ -263,16 +326,16 @@ impl LabState {
 
     /// Runs cell `i` on the kernel; a load cell starts a sliced run instead (false then).
     fn run_one(&mut self, i: usize) -> bool {
-        let Some(cell) = self.cells.get(i) else {
+        if i >= self.cells.len() {
             return true;
-        };
-        if let CellKind::Load { .. } = cell.kind {
-            let started = self.kernel.borrow_mut().start_load(&self.cells, i);
+        }
+        let started = self.kernel.borrow_mut().start_slice(&self.cells, i);
+        if let Some(started) = started {
             return match started {
                 Ok(run) => {
                     self.generations += 1;
                     let generation = self.generations;
-                    self.outputs[i] = Some(Rc::new(CellOutput::Load(run.progress())));
+                    self.outputs[i] = Some(Rc::new(CellOutput::Load(K::slice_progress(&run))));
                     self.load = Some(LoadSlot {
                         cell: i,
                         generation,
@@ -314,7 +377,14 @@ impl LabState {
                 }
             }
         }
-        self.announce = summary(&self.cells[i], &out);
+        self.announce = fill(
+            Msg::CellRan,
+            &[("cell", &self.cells[i].id), ("what", &K::summary(&out))],
+        );
+        self.steppers.remove(&i);
+        if let Some(len) = recorded_steps(&out) {
+            self.steppers.insert(i, Stepper::at_end(len));
+        }
         self.outputs[i] = Some(Rc::new(out));
     }
 
@@ -335,7 +405,7 @@ impl LabState {
 
     fn edit(&mut self, i: usize, field: Field, value: String) {
         let Some(cell) = self.cells.get_mut(i) else { return };
-        let parsed = apply(&mut cell.kind, field, &value);
+        let parsed = K::apply(&mut cell.kind, field, &value);
         match parsed {
             Ok(()) => {
                 self.field_errors.remove(&(i, field));
@@ -380,9 +450,63 @@ impl LabState {
     }
 }
 
-/// A one-line account of an output for the aria-live region.
-fn summary(cell: &Cell, out: &CellOutput) -> String {
-    let what = match out {
+/// How many placement steps an output recorded (scenario and deployment cells), so the page can
+/// step through them; `None` for outputs without steps.
+pub fn recorded_steps(out: &CellOutput) -> Option<u32> {
+    match out {
+        CellOutput::Cluster(c) => Some(c.steps.len() as u32),
+        CellOutput::Deployment(d) => Some(d.cluster.steps.len() as u32),
+        _ => None,
+    }
+}
+
+/// The Lambda notebook: the handler script engine and the simulated account.
+impl PageKernel for Notebook {
+    type Slice = LoadRun;
+
+    // The core's `start_load` returns its error output unboxed; it is moved, not copied around.
+    #[allow(clippy::result_large_err)]
+    fn start_slice(&mut self, cells: &[Cell], i: usize) -> Option<Result<LoadRun, CellOutput>> {
+        let load = matches!(cells.get(i).map(|c| &c.kind), Some(CellKind::Load { .. }));
+        load.then(|| self.start_load(cells, i))
+    }
+
+    fn finish_slice(&mut self, cells: &[Cell], i: usize, run: &LoadRun) {
+        self.finish_load(cells, i, run);
+    }
+
+    fn slice_progress(run: &LoadRun) -> LoadOutput {
+        run.progress()
+    }
+
+    fn config_errors(cells: &[Cell]) -> BTreeMap<usize, String> {
+        let mut errors = BTreeMap::new();
+        for (i, c) in cells.iter().enumerate() {
+            if let CellKind::Function(spec) = &c.kind
+                && let Err(e) = cloudbook::lambda::validate(spec)
+            {
+                errors.insert(i, e.to_string());
+            }
+        }
+        errors
+    }
+
+    fn apply(kind: &mut CellKind, field: Field, text: &str) -> Result<(), String> {
+        apply(kind, field, text)
+    }
+
+    fn field_value(kind: &CellKind, field: Field) -> String {
+        field_value(kind, field)
+    }
+
+    fn summary(out: &CellOutput) -> String {
+        summary(out)
+    }
+}
+
+/// A one-line account of a Lambda cell's output for the aria-live region.
+fn summary(out: &CellOutput) -> String {
+    match out {
         CellOutput::Deployed {
             function,
             version,
@@ -420,8 +544,9 @@ fn summary(cell: &Cell, out: &CellOutput) -> String {
         ),
         CellOutput::Tuning(t) => format!("cheapest {} MB, fastest {} MB", t.cheapest, t.fastest),
         CellOutput::Error { message, .. } => format!("error: {message}"),
-    };
-    fill(Msg::CellRan, &[("cell", &cell.id), ("what", &what)])
+        // Container outputs: the workbench's own summaries (`state::sched`).
+        _ => String::new(),
+    }
 }
 
 fn start_word(r: &cloudbook::lab::RunOutput) -> &'static str {
@@ -786,7 +911,7 @@ pub fn apply(kind: &mut CellKind, field: Field, text: &str) -> Result<(), String
     Ok(())
 }
 
-impl Reducible for LabState {
+impl<K: PageKernel> Reducible for LabState<K> {
     type Action = LabAction;
 
     fn reduce(self: Rc<Self>, action: LabAction) -> Rc<Self> {
@@ -813,6 +938,8 @@ impl Reducible for LabState {
             notice: self.notice.clone(),
             announce: self.announce.clone(),
             share: self.share.clone(),
+            steppers: self.steppers.clone(),
+            form_errors: self.form_errors.clone(),
             rev: self.rev + 1,
         };
         match action {
@@ -828,8 +955,9 @@ impl Reducible for LabState {
             }
             LabAction::RunAll => {
                 next.stop_load();
-                next.kernel = Rc::new(RefCell::new(Notebook::new(&next.spec)));
+                next.kernel = Rc::new(RefCell::new(K::new(&next.spec)));
                 next.outputs = vec![None; next.cells.len()];
+                next.steppers.clear();
                 next.queue = (0..next.cells.len()).collect();
                 next.drain_queue();
                 next.evaluate();
@@ -883,8 +1011,7 @@ impl Reducible for LabState {
             }
             LabAction::Step => {
                 if let Some(l) = &next.load {
-                    let run = l.run.borrow();
-                    let out = run.progress();
+                    let out = K::slice_progress(&l.run.borrow());
                     next.pacer = next.pacer.step(out.done_s, out.period_s, out.duration_s);
                 }
             }
@@ -908,8 +1035,8 @@ impl Reducible for LabState {
                     if l.generation == generation {
                         next.kernel
                             .borrow_mut()
-                            .finish_load(&next.cells, l.cell, &l.run.borrow());
-                        let out = l.run.borrow().progress();
+                            .finish_slice(&next.cells, l.cell, &l.run.borrow());
+                        let out = K::slice_progress(&l.run.borrow());
                         next.show(l.cell, CellOutput::Load(out));
                         next.drain_queue();
                         next.evaluate();
@@ -919,6 +1046,29 @@ impl Reducible for LabState {
                 }
             }
             LabAction::DismissNotice => next.notice = None,
+            LabAction::Steps { cell, op } => {
+                if let Some(s) = next.steppers.get_mut(&cell) {
+                    *s = s.apply(op);
+                }
+            }
+            LabAction::Form { cell, key, value } => {
+                let Some(c) = next.cells.get_mut(cell) else {
+                    return Rc::new(next);
+                };
+                match K::form_edit(&mut c.kind, &key, &value) {
+                    Ok(()) => {
+                        next.form_errors.remove(&(cell, key));
+                        // The form rewrote the text: its draft goes.
+                        next.drafts.retain(|(c, _), _| *c != cell);
+                        next.field_errors.retain(|(c, _), _| *c != cell);
+                    }
+                    Err(why) => {
+                        next.form_errors.insert((cell, key), why);
+                    }
+                }
+                next.validate_all();
+                next.evaluate();
+            }
         }
         Rc::new(next)
     }
@@ -978,6 +1128,8 @@ handler = '''
 fn handler(event, context) { #{ statusCode: 200, body: `Hello, ${event.name}!` } }
 '''
 "#;
+
+    type LabState = super::LabState<Notebook>;
 
     fn lab() -> LabState {
         LabState::new(Rc::new(parse_lab("t.md", LAB).expect("the test lab parses")))

@@ -3,3 +3,5 @@
 pub mod keyed;
 pub mod lab;
 pub mod quiz;
+pub mod sched;
+pub mod stepper;
