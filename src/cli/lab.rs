@@ -13,7 +13,10 @@ use clap::Subcommand;
 use serde::Serialize;
 
 use crate::diag::render_all;
-use crate::lab::{Cell, CellOutput, GoalStatus, GoalVerdict, LabSpec, Notebook, RunOutput};
+use crate::lab::{
+    Cell, CellOutput, ClusterOutput, GoalStatus, GoalVerdict, Kernel, LabEngine, LabSpec, Notebook,
+    RunOutput, Workbench,
+};
 
 #[derive(Subcommand)]
 pub enum LabCmd {
@@ -102,7 +105,13 @@ struct CellReport {
 }
 
 fn run_lab(spec: &LabSpec, cells: &[Cell], label: &str, line: u32) -> LabReport {
-    let nb = Notebook::run_all(spec, cells);
+    match spec.engine() {
+        LabEngine::Lambda => report(&Notebook::run_all(spec, cells), spec, cells, label, line),
+        LabEngine::Containers => report(&Workbench::run_all(spec, cells), spec, cells, label, line),
+    }
+}
+
+fn report(nb: &impl Kernel, spec: &LabSpec, cells: &[Cell], label: &str, line: u32) -> LabReport {
     LabReport {
         id: spec.id.clone(),
         at: format!("{label}:{line}"),
@@ -266,9 +275,206 @@ fn summary(out: &CellOutput) -> String {
             }
             s
         }
+        CellOutput::Cluster(c) => cluster_text(c),
+        CellOutput::Deployment(d) => {
+            let mut s = format!(
+                "{} · RUNNING {}–{} (minimumHealthyPercent {}, maximumPercent {}) · {}",
+                if d.completed { "completed" } else { "not completed" },
+                d.min_running,
+                d.max_running,
+                d.minimum_healthy_percent,
+                d.maximum_percent,
+                d.message
+            );
+            for p in &d.points {
+                let revs: Vec<String> = p.running.iter().map(|(r, n)| format!("{r}={n}")).collect();
+                s += &format!(
+                    "\n      {} running {} (desired {})",
+                    p.t,
+                    revs.join(" "),
+                    p.desired
+                );
+            }
+            s
+        }
+        CellOutput::Images(i) => {
+            let mut s = format!(
+                "{} builds, {} pushes, {} pulls",
+                i.builds.len(),
+                i.pushes.len(),
+                i.pulls.len()
+            );
+            for b in &i.builds {
+                match &b.error {
+                    Some(e) => s += &format!("\n      build {}: {e}", b.tag),
+                    None => {
+                        let cached = b.layers.iter().filter(|l| l.cached).count();
+                        s += &format!(
+                            "\n      build {} {}: {} layers, {cached} from cache",
+                            b.tag,
+                            b.digest,
+                            b.layers.len()
+                        );
+                    }
+                }
+            }
+            for (what, rows) in [("push", &i.pushes), ("pull", &i.pulls)] {
+                for t in rows {
+                    match &t.error {
+                        Some(e) => s += &format!("\n      {what} {}: {e}", t.reference),
+                        None => {
+                            s += &format!(
+                                "\n      {what} {}: {} bytes, {} layers moved, {} already there",
+                                t.reference, t.bytes, t.layers_sent, t.layers_skipped
+                            )
+                        }
+                    }
+                }
+            }
+            for (tag, digest) in &i.tags {
+                s += &format!("\n      tag {tag} -> {digest}");
+            }
+            if let Some(a) = &i.archive {
+                s += &format!(
+                    "\n      docker save {}: {} bytes; loaded {}",
+                    a.references.join(" "),
+                    a.bytes,
+                    a.loaded.join(", ")
+                );
+            }
+            s
+        }
+        CellOutput::Storage(st) => {
+            let mut s = format!("{} steps", st.steps.len());
+            for step in &st.steps {
+                s += &format!("\n      {}", step.message);
+            }
+            s
+        }
+        CellOutput::Startup(st) => st
+            .lanes
+            .iter()
+            .map(|l| format!("{} {} ms", l.workload, l.total_ms))
+            .collect::<Vec<_>>()
+            .join(", "),
+        CellOutput::Fargate(f) => match &f.error {
+            Some(e) => format!("{} CPU / {} MiB: {e}", f.cpu, f.memory),
+            None => format!(
+                "{} CPU / {} MiB {} {} platform {}: ${:.5}/h, ${:.2}/month",
+                f.cpu, f.memory, f.os, f.arch, f.platform_version, f.usd_hour, f.usd_month
+            ),
+        },
+        CellOutput::Batch(b) => {
+            let mut s = format!("{} jobs", b.jobs.len());
+            for j in &b.jobs {
+                s += &format!("\n      job {} {} attempts={}", j.name, j.status, j.attempts);
+                if let Some(r) = &j.reason {
+                    s += &format!(" reason=\"{r}\"");
+                }
+            }
+            s
+        }
+        CellOutput::Beanstalk(b) => match &b.error {
+            Some(e) => e.clone(),
+            None => format!(
+                "{}{}",
+                b.summary,
+                if b.mixed_versions {
+                    " | two versions served at once"
+                } else {
+                    ""
+                }
+            ),
+        },
+        CellOutput::AppRunner(a) => match &a.error {
+            Some(e) => e.clone(),
+            None => format!(
+                "active {:.2} instance-h, provisioned {:.2} instance-h: ${:.4} for {} h (${:.2} a month); at worst {} rejected",
+                a.active_hours,
+                a.provisioned_hours,
+                a.usd,
+                a.hours,
+                a.usd_month,
+                a.points.iter().map(|p| p.rejected).max().unwrap_or(0)
+            ),
+        },
+        CellOutput::Lightsail(l) => format!(
+            "{} × {}: ${:.2} + overage {:.0} GB ${:.2} = ${:.2} (allowance {:.0} GB)",
+            l.count, l.chosen, l.base_usd, l.overage_gb, l.overage_usd, l.total_usd, l.allowance_gb
+        ),
+        CellOutput::Outposts(o) => o.note.clone(),
         CellOutput::Error { message, line } => match line {
             Some(l) => format!("error (handler line {l}): {message}"),
             None => format!("error: {message}"),
         },
     }
+}
+
+/// A scenario run: its steps, the final cluster, events and the cost panel.
+fn cluster_text(c: &ClusterOutput) -> String {
+    let mut s = format!(
+        "{} placement steps, {} service events; a month: EC2 ${:.2}, Fargate ${:.2}",
+        c.steps.len(),
+        c.events.len(),
+        c.cost.ec2.total_usd,
+        c.cost.fargate.total_usd
+    );
+    for e in &c.errors {
+        s += &format!("\n      refused: {e}");
+    }
+    for (k, st) in c.steps.iter().enumerate() {
+        let rejected: Vec<String> = st
+            .filter
+            .iter()
+            .filter(|f| !f.passed)
+            .map(|f| format!("{} {}", f.instance, f.verdict))
+            .collect();
+        let outcome = match (&st.chosen, &st.failure) {
+            (Some(i), _) => format!("-> {i}"),
+            (None, Some(f)) => format!("unplaced: {f}"),
+            (None, None) => format!("-> {}", st.launch_type),
+        };
+        s += &format!(
+            "\n      step {k} {} {} {} {outcome}",
+            st.t, st.task, st.task_definition
+        );
+        if !rejected.is_empty() {
+            s += &format!(" (filtered out: {})", rejected.join("; "));
+        }
+    }
+    if let Some(last) = c.frames.last() {
+        for z in &last.zones {
+            for i in &z.instances {
+                let tasks: Vec<&str> = i.tasks.iter().map(|t| t.task.as_str()).collect();
+                s += &format!(
+                    "\n      {} {} {}: cpu {}/{} memory {}/{} tasks {}",
+                    z.az,
+                    i.name,
+                    i.instance_type,
+                    i.cpu_used,
+                    i.cpu_total,
+                    i.memory_used,
+                    i.memory_total,
+                    tasks.join(",")
+                );
+            }
+        }
+        for p in &last.pending {
+            s += &format!(
+                "\n      pending {}: {}",
+                p.service.as_deref().unwrap_or("-"),
+                p.reason
+            );
+        }
+    }
+    for v in &c.services {
+        s += &format!(
+            "\n      service {} {} desired={} running={} pending={}",
+            v.service, v.task_definition, v.desired, v.running, v.pending
+        );
+    }
+    for e in &c.events {
+        s += &format!("\n      {} {}", e.t, e.message);
+    }
+    s
 }

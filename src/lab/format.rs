@@ -12,6 +12,10 @@ use serde_json::Value;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use super::container_format::{
+    CONTAINER_CELLS, ImageBuildSpec, LoadStep, PushSpec, RepositorySpec, check_container_cell,
+    decode_container_cell, is_container_kind,
+};
 use crate::diag::{self, Diagnostic, Field, Place, Table, Tagged, Ty, Walk, opt, req};
 use crate::lambda::{self, ApiKind, FunctionSpec};
 use crate::sim::SimDuration;
@@ -100,6 +104,80 @@ pub enum CellKind {
         runs: u32,
         event: Value,
     },
+    // Container cells (issue #11): plain data, run by the `Workbench`.
+    /// An ECS scenario file: cluster view, placement step-through, service events, cost panel.
+    Scenario { scenario: String },
+    /// A rolling deployment of a service of a scenario cell to another task definition revision.
+    Deployment {
+        scenario: String,
+        service: String,
+        task_definition: String,
+        minimum_healthy_percent: Option<u32>,
+        maximum_percent: Option<u32>,
+        at: SimDuration,
+        run_for: SimDuration,
+    },
+    /// Image builds with their layers and cache, pushes and pulls, tags and digests, save/load.
+    Image {
+        images: Vec<ImageBuildSpec>,
+        repository: Option<RepositorySpec>,
+        push: Vec<PushSpec>,
+        pull: Vec<String>,
+        save: Vec<String>,
+    },
+    /// One Docker host: writable layer against volumes and bind mounts.
+    Storage { host: String },
+    /// Start-up of a container, a Fargate task and a virtual machine on one timeline.
+    Startup {
+        workloads: Vec<String>,
+        image_mb: u32,
+        mb_per_sec: u32,
+        middleware: SimDuration,
+        app: SimDuration,
+    },
+    /// A Fargate task size and its price.
+    Fargate {
+        cpu: u32,
+        memory: u32,
+        os: String,
+        arch: String,
+        platform_version: String,
+        ephemeral_storage_gib: u32,
+        hours: f64,
+    },
+    /// AWS Batch jobs from a Batch file.
+    Batch { file: String },
+    /// An Elastic Beanstalk deployment policy over time.
+    Beanstalk {
+        policy: String,
+        instances: u32,
+        batch_size: String,
+        healthy: bool,
+        deploy: SimDuration,
+        launch: SimDuration,
+        health_check: SimDuration,
+        new_version_percent: u32,
+        evaluation: SimDuration,
+    },
+    /// App Runner: requests in, instances out, the active and provisioned bill.
+    Apprunner {
+        vcpu: f64,
+        memory_gb: f64,
+        max_concurrency: u32,
+        min_size: u32,
+        max_size: u32,
+        load: Vec<LoadStep>,
+        run_for: SimDuration,
+    },
+    /// A Lightsail bundle and its monthly bill.
+    Lightsail {
+        bundle: String,
+        count: u32,
+        hours: f64,
+        transfer_out_gb: f64,
+    },
+    /// Outposts racks anchored to an availability zone of their Region (a diagram, no simulator).
+    Outposts { region: String, az: String, racks: u32 },
 }
 
 impl CellKind {
@@ -114,9 +192,29 @@ impl CellKind {
             CellKind::Iam { .. } => "iam",
             CellKind::Load { .. } => "load",
             CellKind::Tuning { .. } => "tuning",
+            CellKind::Scenario { .. } => "scenario",
+            CellKind::Deployment { .. } => "deployment",
+            CellKind::Image { .. } => "image",
+            CellKind::Storage { .. } => "storage",
+            CellKind::Startup { .. } => "startup",
+            CellKind::Fargate { .. } => "fargate",
+            CellKind::Batch { .. } => "batch",
+            CellKind::Beanstalk { .. } => "beanstalk",
+            CellKind::Apprunner { .. } => "apprunner",
+            CellKind::Lightsail { .. } => "lightsail",
+            CellKind::Outposts { .. } => "outposts",
         }
     }
-    /// The function a cell uses: its own for a function cell, else the one it names.
+    /// The engine that runs this kind of cell.
+    pub fn engine(&self) -> LabEngine {
+        if is_container_kind(self.name()) {
+            LabEngine::Containers
+        } else {
+            LabEngine::Lambda
+        }
+    }
+    /// The function a cell uses: its own for a function cell, else the one it names; empty for
+    /// container cells.
     pub fn function(&self) -> &str {
         match self {
             CellKind::Function(f) => &f.name,
@@ -127,7 +225,26 @@ impl CellKind {
             | CellKind::Iam { function, .. }
             | CellKind::Load { function, .. }
             | CellKind::Tuning { function, .. } => function,
+            _ => "",
         }
+    }
+}
+
+/// Which kernel runs a lab: every cell of a lab runs on one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LabEngine {
+    /// Function, invoke, API, S3, schedule, IAM, load and tuning cells on a simulated account.
+    Lambda,
+    /// Scenario, deployment, image, storage, start-up, Fargate, Batch, Beanstalk, App Runner,
+    /// Lightsail and Outposts cells.
+    Containers,
+}
+
+impl LabSpec {
+    /// The engine of the lab's first cell (the parser refuses a lab that mixes the two).
+    pub fn engine(&self) -> LabEngine {
+        self.cells.first().map_or(LabEngine::Lambda, |c| c.kind.engine())
     }
 }
 
@@ -237,6 +354,9 @@ pub enum Goal {
     MaxMonthlyUsd {
         cell: String,
         value: f64,
+        /// A scenario cell's cost panel side (required there).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        side: Option<CostSide>,
     },
     Iam {
         function: String,
@@ -249,6 +369,139 @@ pub enum Goal {
         cell: String,
         pick: Pick,
     },
+    // Container goals (issue #11).
+    AllPlaced {
+        cell: String,
+    },
+    InstancesUsed {
+        cell: String,
+        #[serde(default)]
+        service: Option<String>,
+        #[serde(default)]
+        min: Option<u32>,
+        #[serde(default)]
+        max: Option<u32>,
+    },
+    ZonesUsed {
+        cell: String,
+        #[serde(default)]
+        service: Option<String>,
+        min: u32,
+    },
+    Running {
+        cell: String,
+        service: String,
+        #[serde(default)]
+        min: Option<u32>,
+        #[serde(default)]
+        max: Option<u32>,
+    },
+    EventContains {
+        cell: String,
+        text: String,
+    },
+    NoEventContains {
+        cell: String,
+        text: String,
+    },
+    Cheaper {
+        cell: String,
+        side: CostSide,
+    },
+    DeploymentCompleted {
+        cell: String,
+    },
+    MinRunning {
+        cell: String,
+        value: u32,
+    },
+    MaxRunning {
+        cell: String,
+        value: u32,
+    },
+    FargateValid {
+        cell: String,
+    },
+    FargateCheapest {
+        cell: String,
+        #[serde(default)]
+        min_cpu: Option<u32>,
+        #[serde(default)]
+        min_memory: Option<u32>,
+    },
+    ImageOk {
+        cell: String,
+    },
+    MinCachedLayers {
+        cell: String,
+        value: u32,
+    },
+    MaxPullBytes {
+        cell: String,
+        value: u64,
+    },
+    PushRejected {
+        cell: String,
+    },
+    ReadReturns {
+        cell: String,
+        path: String,
+        text: String,
+        #[serde(default)]
+        container: Option<String>,
+    },
+    MaxStartupMs {
+        cell: String,
+        workload: String,
+        value: u64,
+    },
+    JobStatus {
+        cell: String,
+        job: String,
+        status: String,
+    },
+    JobBefore {
+        cell: String,
+        job: String,
+        before: String,
+    },
+    NoMixedVersions {
+        cell: String,
+    },
+    MinCapacityPct {
+        cell: String,
+        value: u32,
+    },
+    Deployed {
+        cell: String,
+    },
+    MaxRejected {
+        cell: String,
+        value: u64,
+    },
+    NoOverage {
+        cell: String,
+    },
+    Anchored {
+        cell: String,
+    },
+}
+
+/// A side of a scenario cell's cost panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CostSide {
+    Ec2,
+    Fargate,
+}
+
+impl CostSide {
+    pub fn name(self) -> &'static str {
+        match self {
+            CostSide::Ec2 => "EC2",
+            CostSide::Fargate => "Fargate",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -290,7 +543,33 @@ impl Goal {
             | Goal::MaxColdStarts { cell, .. }
             | Goal::MaxP99Ms { cell, .. }
             | Goal::MaxMonthlyUsd { cell, .. }
-            | Goal::MemoryIs { cell, .. } => Some(cell),
+            | Goal::MemoryIs { cell, .. }
+            | Goal::AllPlaced { cell }
+            | Goal::InstancesUsed { cell, .. }
+            | Goal::ZonesUsed { cell, .. }
+            | Goal::Running { cell, .. }
+            | Goal::EventContains { cell, .. }
+            | Goal::NoEventContains { cell, .. }
+            | Goal::Cheaper { cell, .. }
+            | Goal::DeploymentCompleted { cell }
+            | Goal::MinRunning { cell, .. }
+            | Goal::MaxRunning { cell, .. }
+            | Goal::FargateValid { cell }
+            | Goal::FargateCheapest { cell, .. }
+            | Goal::ImageOk { cell }
+            | Goal::MinCachedLayers { cell, .. }
+            | Goal::MaxPullBytes { cell, .. }
+            | Goal::PushRejected { cell }
+            | Goal::ReadReturns { cell, .. }
+            | Goal::MaxStartupMs { cell, .. }
+            | Goal::JobStatus { cell, .. }
+            | Goal::JobBefore { cell, .. }
+            | Goal::NoMixedVersions { cell }
+            | Goal::MinCapacityPct { cell, .. }
+            | Goal::Deployed { cell }
+            | Goal::MaxRejected { cell, .. }
+            | Goal::NoOverage { cell }
+            | Goal::Anchored { cell } => Some(cell),
         }
     }
 
@@ -312,6 +591,32 @@ impl Goal {
             Goal::MaxMonthlyUsd { .. } => "max-monthly-usd",
             Goal::Iam { .. } => "iam",
             Goal::MemoryIs { .. } => "memory-is",
+            Goal::AllPlaced { .. } => "all-placed",
+            Goal::InstancesUsed { .. } => "instances-used",
+            Goal::ZonesUsed { .. } => "zones-used",
+            Goal::Running { .. } => "running",
+            Goal::EventContains { .. } => "event-contains",
+            Goal::NoEventContains { .. } => "no-event-contains",
+            Goal::Cheaper { .. } => "cheaper",
+            Goal::DeploymentCompleted { .. } => "deployment-completed",
+            Goal::MinRunning { .. } => "min-running",
+            Goal::MaxRunning { .. } => "max-running",
+            Goal::FargateValid { .. } => "fargate-valid",
+            Goal::FargateCheapest { .. } => "fargate-cheapest",
+            Goal::ImageOk { .. } => "image-ok",
+            Goal::MinCachedLayers { .. } => "min-cached-layers",
+            Goal::MaxPullBytes { .. } => "max-pull-bytes",
+            Goal::PushRejected { .. } => "push-rejected",
+            Goal::ReadReturns { .. } => "read-returns",
+            Goal::MaxStartupMs { .. } => "max-startup-ms",
+            Goal::JobStatus { .. } => "job-status",
+            Goal::JobBefore { .. } => "job-before",
+            Goal::NoMixedVersions { .. } => "no-mixed-versions",
+            Goal::MinCapacityPct { .. } => "min-capacity-pct",
+            Goal::Deployed { .. } => "deployed",
+            Goal::MaxRejected { .. } => "max-rejected",
+            Goal::NoOverage { .. } => "no-overage",
+            Goal::Anchored { .. } => "anchored",
         }
     }
 }
@@ -325,8 +630,22 @@ fn kinds_for(check: &str) -> &'static [&'static str] {
         "max-billed-ms" | "start" => &["invoke", "api", "s3", "schedule"],
         "invocations" => &["invoke", "api", "s3", "schedule", "load"],
         "max-timeouts" => &["invoke", "api", "schedule", "s3", "load"],
-        "max-throttles" | "max-errors" | "max-cold-starts" | "max-p99-ms" | "max-monthly-usd" => &["load"],
+        "max-throttles" | "max-errors" | "max-cold-starts" | "max-p99-ms" => &["load"],
+        "max-monthly-usd" => &["load", "scenario", "fargate", "apprunner", "lightsail"],
         "memory-is" => &["tuning"],
+        "all-placed" | "instances-used" | "zones-used" | "running" | "event-contains"
+        | "no-event-contains" => &["scenario", "deployment"],
+        "cheaper" => &["scenario"],
+        "deployment-completed" | "min-running" | "max-running" => &["deployment"],
+        "fargate-valid" | "fargate-cheapest" => &["fargate"],
+        "image-ok" | "min-cached-layers" | "max-pull-bytes" | "push-rejected" => &["image"],
+        "read-returns" => &["storage"],
+        "max-startup-ms" => &["startup"],
+        "job-status" | "job-before" => &["batch"],
+        "no-mixed-versions" | "min-capacity-pct" | "deployed" => &["beanstalk"],
+        "max-rejected" => &["apprunner"],
+        "no-overage" => &["lightsail"],
+        "anchored" => &["outposts"],
         _ => &[],
     }
 }
@@ -387,117 +706,140 @@ fn check_schedule(s: &str) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-/// Every cell kind with its keys besides `kind`.
+type Variant = (&'static str, &'static [Field]);
+
+/// `a` followed by `b`, as one array a `Tagged` can point at.
+const fn concat<const N: usize>(a: &[Variant], b: &[Variant]) -> [Variant; N] {
+    let mut out = [a[0]; N];
+    let mut i = 0;
+    while i < a.len() {
+        out[i] = a[i];
+        i += 1;
+    }
+    while i < N {
+        out[i] = b[i - a.len()];
+        i += 1;
+    }
+    out
+}
+
+const ALL_CELLS_LEN: usize = LAMBDA_CELLS.len() + CONTAINER_CELLS.len();
+const ALL_CELLS: [Variant; ALL_CELLS_LEN] = concat(LAMBDA_CELLS, CONTAINER_CELLS);
+
+/// Every cell kind with its keys besides `kind`: the Lambda cells, then the container cells.
 pub(crate) const CELLS: Tagged = Tagged {
     tag: "kind",
     noun: "cell kind",
     doc: "What the cell is.",
-    variants: &[
-        ("function", &FUNCTION_CELL),
-        (
-            "invoke",
-            &[
-                ID,
-                FUNCTION,
-                opt(
-                    "template",
-                    Ty::Enum(&["custom", "apigw-rest", "apigw-http", "s3-put", "schedule"]),
-                    "What the event editor starts from; default custom.",
-                ),
-                EVENT,
-            ],
-        ),
-        (
-            "api",
-            &[
-                ID,
-                FUNCTION,
-                opt(
-                    "api",
-                    Ty::Enum(&["http", "rest"]),
-                    "http (payload 2.0, default) or rest (1.0).",
-                ),
-                req("route", Ty::Str, "The route, e.g. \"GET /hello\"."),
-                opt(
-                    "request",
-                    Ty::Table(REQUEST_FIELDS),
-                    "The request the Send button issues.",
-                ),
-            ],
-        ),
-        (
-            "s3",
-            &[
-                ID,
-                req("bucket", Ty::Str, "The bucket."),
-                FUNCTION,
-                opt("prefix", Ty::Str, "Key prefix filter."),
-                opt("suffix", Ty::Str, "Key suffix filter."),
-                req("put", Ty::Table(PUT_FIELDS), "The object the Put button writes."),
-            ],
-        ),
-        (
-            "schedule",
-            &[
-                ID,
-                FUNCTION,
-                req("expression", Ty::Check(check_schedule), "rate(…) or cron(…)."),
-                opt(
-                    "run_for",
-                    Ty::Duration,
-                    "Simulated time to fast-forward; default 1h.",
-                ),
-            ],
-        ),
-        (
-            "iam",
-            &[
-                ID,
-                FUNCTION,
-                opt(
-                    "probes",
-                    Ty::TableList(PROBE_FIELDS),
-                    "Requests evaluated against the role.",
-                ),
-            ],
-        ),
-        (
-            "load",
-            &[
-                ID,
-                FUNCTION,
-                req("rps", Ty::Number, "Requests per second."),
-                req(
-                    "duration",
-                    Ty::Duration,
-                    "How long requests arrive, at most 10 minutes.",
-                ),
-                EVENT,
-            ],
-        ),
-        (
-            "tuning",
-            &[
-                ID,
-                FUNCTION,
-                req(
-                    "memory",
-                    Ty::List(&Ty::Int {
-                        min: 128,
-                        max: 10_240,
-                    }),
-                    "Memory sizes in MB, ascending, at most 12.",
-                ),
-                opt(
-                    "runs",
-                    Ty::Int { min: 1, max: 100 },
-                    "Warm invocations per size; default 5.",
-                ),
-                EVENT,
-            ],
-        ),
-    ],
+    variants: &ALL_CELLS,
 };
+
+/// The Lambda cell kinds with their keys besides `kind`.
+const LAMBDA_CELLS: &[Variant] = &[
+    ("function", &FUNCTION_CELL),
+    (
+        "invoke",
+        &[
+            ID,
+            FUNCTION,
+            opt(
+                "template",
+                Ty::Enum(&["custom", "apigw-rest", "apigw-http", "s3-put", "schedule"]),
+                "What the event editor starts from; default custom.",
+            ),
+            EVENT,
+        ],
+    ),
+    (
+        "api",
+        &[
+            ID,
+            FUNCTION,
+            opt(
+                "api",
+                Ty::Enum(&["http", "rest"]),
+                "http (payload 2.0, default) or rest (1.0).",
+            ),
+            req("route", Ty::Str, "The route, e.g. \"GET /hello\"."),
+            opt(
+                "request",
+                Ty::Table(REQUEST_FIELDS),
+                "The request the Send button issues.",
+            ),
+        ],
+    ),
+    (
+        "s3",
+        &[
+            ID,
+            req("bucket", Ty::Str, "The bucket."),
+            FUNCTION,
+            opt("prefix", Ty::Str, "Key prefix filter."),
+            opt("suffix", Ty::Str, "Key suffix filter."),
+            req("put", Ty::Table(PUT_FIELDS), "The object the Put button writes."),
+        ],
+    ),
+    (
+        "schedule",
+        &[
+            ID,
+            FUNCTION,
+            req("expression", Ty::Check(check_schedule), "rate(…) or cron(…)."),
+            opt(
+                "run_for",
+                Ty::Duration,
+                "Simulated time to fast-forward; default 1h.",
+            ),
+        ],
+    ),
+    (
+        "iam",
+        &[
+            ID,
+            FUNCTION,
+            opt(
+                "probes",
+                Ty::TableList(PROBE_FIELDS),
+                "Requests evaluated against the role.",
+            ),
+        ],
+    ),
+    (
+        "load",
+        &[
+            ID,
+            FUNCTION,
+            req("rps", Ty::Number, "Requests per second."),
+            req(
+                "duration",
+                Ty::Duration,
+                "How long requests arrive, at most 10 minutes.",
+            ),
+            EVENT,
+        ],
+    ),
+    (
+        "tuning",
+        &[
+            ID,
+            FUNCTION,
+            req(
+                "memory",
+                Ty::List(&Ty::Int {
+                    min: 128,
+                    max: 10_240,
+                }),
+                "Memory sizes in MB, ascending, at most 12.",
+            ),
+            opt(
+                "runs",
+                Ty::Int { min: 1, max: 100 },
+                "Warm invocations per size; default 5.",
+            ),
+            EVENT,
+        ],
+    ),
+];
 
 const CELL: Field = req("cell", Ty::Str, "The id of the cell whose output the goal reads.");
 const VALUE_COUNT: Field = req("value", COUNT, "The most allowed.");
@@ -570,7 +912,15 @@ pub(crate) const GOALS: Tagged = Tagged {
         ("max-p99-ms", &[CELL, req("value", Ty::Number, "Milliseconds.")]),
         (
             "max-monthly-usd",
-            &[CELL, req("value", Ty::Number, "US dollars per month.")],
+            &[
+                CELL,
+                req("value", Ty::Number, "US dollars per month."),
+                opt(
+                    "side",
+                    Ty::Enum(&["ec2", "fargate"]),
+                    "A scenario cell's cost panel side (required there).",
+                ),
+            ],
         ),
         (
             "iam",
@@ -589,8 +939,151 @@ pub(crate) const GOALS: Tagged = Tagged {
                 req("pick", Ty::Enum(&["cheapest", "fastest"]), "cheapest or fastest."),
             ],
         ),
+        ("all-placed", &[CELL]),
+        ("instances-used", &[CELL, SERVICE_OPT, MIN_OPT, MAX_OPT]),
+        (
+            "zones-used",
+            &[CELL, SERVICE_OPT, req("min", COUNT, "At least this many zones.")],
+        ),
+        (
+            "running",
+            &[
+                CELL,
+                req("service", Ty::Str, "A service of the scenario."),
+                MIN_OPT,
+                MAX_OPT,
+            ],
+        ),
+        ("event-contains", &[CELL, EVENT_TEXT]),
+        ("no-event-contains", &[CELL, EVENT_TEXT]),
+        ("cheaper", &[CELL, SIDE]),
+        ("deployment-completed", &[CELL]),
+        (
+            "min-running",
+            &[CELL, req("value", COUNT, "The fewest RUNNING tasks allowed.")],
+        ),
+        (
+            "max-running",
+            &[CELL, req("value", COUNT, "The most RUNNING tasks allowed.")],
+        ),
+        ("fargate-valid", &[CELL]),
+        (
+            "fargate-cheapest",
+            &[
+                CELL,
+                opt("min_cpu", COUNT, "CPU units the task needs at least."),
+                opt("min_memory", COUNT, "MiB the task needs at least."),
+            ],
+        ),
+        ("image-ok", &[CELL]),
+        (
+            "min-cached-layers",
+            &[
+                CELL,
+                req("value", COUNT, "Layers reused from the cache at least."),
+            ],
+        ),
+        (
+            "max-pull-bytes",
+            &[
+                CELL,
+                req(
+                    "value",
+                    Ty::Int {
+                        min: 0,
+                        max: u64::MAX,
+                    },
+                    "Bytes all pulls move at most.",
+                ),
+            ],
+        ),
+        ("push-rejected", &[CELL]),
+        (
+            "read-returns",
+            &[
+                CELL,
+                req("path", Ty::Str, "The path read, e.g. /data/x."),
+                req("text", Ty::Str, "Text the content contains."),
+                opt("container", Ty::Str, "Only reads by this container."),
+            ],
+        ),
+        (
+            "max-startup-ms",
+            &[
+                CELL,
+                req(
+                    "workload",
+                    Ty::Enum(&["container", "container-pull", "fargate", "vm"]),
+                    "The lane.",
+                ),
+                req(
+                    "value",
+                    Ty::Int {
+                        min: 0,
+                        max: u64::MAX,
+                    },
+                    "Milliseconds.",
+                ),
+            ],
+        ),
+        (
+            "job-status",
+            &[
+                CELL,
+                req("job", Ty::Str, "A job name of the Batch file."),
+                req(
+                    "status",
+                    Ty::Enum(&[
+                        "SUBMITTED",
+                        "PENDING",
+                        "RUNNABLE",
+                        "STARTING",
+                        "RUNNING",
+                        "SUCCEEDED",
+                        "FAILED",
+                    ]),
+                    "The status it ends in.",
+                ),
+            ],
+        ),
+        (
+            "job-before",
+            &[
+                CELL,
+                req("job", Ty::Str, "The job that must succeed first."),
+                req("before", Ty::Str, "The job that starts after it."),
+            ],
+        ),
+        ("no-mixed-versions", &[CELL]),
+        (
+            "min-capacity-pct",
+            &[CELL, req("value", COUNT, "The lowest capacity allowed, percent.")],
+        ),
+        ("deployed", &[CELL]),
+        (
+            "max-rejected",
+            &[
+                CELL,
+                req(
+                    "value",
+                    Ty::Int {
+                        min: 0,
+                        max: u64::MAX,
+                    },
+                    "Rejected requests at most.",
+                ),
+            ],
+        ),
+        ("no-overage", &[CELL]),
+        ("anchored", &[CELL]),
     ],
 };
+
+const SERVICE_OPT: Field = opt("service", Ty::Str, "Only this service's tasks (default: all).");
+const MIN_OPT: Field = opt("min", COUNT, "At least this many.");
+const MAX_OPT: Field = opt("max", COUNT, "At most this many.");
+const EVENT_TEXT: Field = req("text", Ty::Str, "Text of a service event or trace line.");
+const SIDE: Field = req("side", Ty::Enum(&["ec2", "fargate"]), "ec2 or fargate.");
 
 const LAB_FIELDS: &[Field] = &[
     req("id", Ty::Str, "Unique across the book."),
@@ -683,6 +1176,36 @@ pub fn parse_lab(path: &str, text: &str) -> Result<LabSpec, Vec<Diagnostic>> {
             );
         }
     }
+    // One engine per lab: the first cell of the other family is the mistake.
+    if let Some(first) = cell_tables.first()
+        && let Some(first_kind) = first.str("kind")
+    {
+        let container = is_container_kind(first_kind);
+        let family = |k: &str| {
+            if is_container_kind(k) {
+                "container"
+            } else {
+                "Lambda"
+            }
+        };
+        if let Some(other) = cell_tables.iter().find(|t| {
+            t.str("kind").is_some_and(|k| {
+                CELLS.variants.iter().any(|(n, _)| *n == k) && is_container_kind(k) != container
+            })
+        }) {
+            let kind = other.str("kind").unwrap_or_default();
+            w.err(
+                other.span.0,
+                format!(
+                    "a lab's cells run on one engine: `{kind}` is a {} cell, but this lab's first cell `{}` is a {} cell; split it into two labs",
+                    family(kind),
+                    cell_id(first),
+                    family(first_kind)
+                ),
+            );
+        }
+    }
+    let id_names: Vec<String> = ids.iter().map(|(id, _)| id.clone()).collect();
     let sound_cells = sound.items("cells");
     let sound_starts: Vec<usize> = sound_cells.iter().map(|v| v.span().start).collect();
     // Cross-references and ranges are checked in every cell of a known kind, sound or not; AWS's
@@ -690,7 +1213,13 @@ pub fn parse_lab(path: &str, text: &str) -> Result<LabSpec, Vec<Diagnostic>> {
     let kinds: Vec<&str> = CELLS.variants.iter().map(|(n, _)| *n).collect();
     for t in &cell_tables {
         if t.str("kind").is_some_and(|k| kinds.contains(&k)) {
-            check_cell(&mut w, *t, &functions, sound_starts.contains(&t.span.0));
+            check_cell(
+                &mut w,
+                *t,
+                &functions,
+                sound_starts.contains(&t.span.0),
+                (&cell_tables, &id_names),
+            );
         }
     }
 
@@ -731,11 +1260,25 @@ pub fn parse_lab(path: &str, text: &str) -> Result<LabSpec, Vec<Diagnostic>> {
         if let Some(f) = t.string("function") {
             check_function_name(&mut w, t.at("function"), &f, &functions);
         }
-        if check == "invocations"
+        if matches!(check, "invocations" | "instances-used" | "running")
             && let (Some(min), Some(max)) = (int_of(t.get("min")), int_of(t.get("max")))
             && min > max
         {
             w.err(t.at("max"), format!("\"max\" ({max}) is below \"min\" ({min})"));
+        }
+        if check == "max-monthly-usd"
+            && t.get("side").is_none()
+            && let Some(cell) = t.string("cell")
+            && cell_tables
+                .iter()
+                .any(|c| cell_id(c) == cell && c.str("kind") == Some("scenario"))
+        {
+            w.err(
+                t.span.0,
+                format!(
+                    "goal \"max-monthly-usd\" on scenario cell \"{cell}\" needs side = \"ec2\" or side = \"fargate\" (the cost panel has both)"
+                ),
+            );
         }
     }
 
@@ -793,7 +1336,7 @@ pub fn parse_lab(path: &str, text: &str) -> Result<LabSpec, Vec<Diagnostic>> {
             }
             check_tagged(&mut w, t);
             if w.diags.len() == before {
-                check_cell(&mut w, t, &functions, true);
+                check_cell(&mut w, t, &functions, true, (&cell_tables, &id_names));
             }
             solution_tables.push((index, merged));
         }
@@ -831,7 +1374,7 @@ fn cell_id(t: &Table<'_, '_>) -> String {
         .unwrap_or_default()
 }
 
-fn int_of(v: Option<&diag::Value<'_>>) -> Option<i128> {
+pub(crate) fn int_of(v: Option<&diag::Value<'_>>) -> Option<i128> {
     match v.map(|v| v.get_ref()) {
         Some(DeValue::Integer(i)) => i128::from_str_radix(i.as_str(), i.radix()).ok(),
         _ => None,
@@ -856,9 +1399,21 @@ fn check_function_name(w: &mut Walk<'_>, at: usize, name: &str, functions: &[Str
     );
 }
 
-/// The checks of one sound cell beyond its shape.
-fn check_cell(w: &mut Walk<'_>, t: Table<'_, '_>, functions: &[String], sound: bool) {
+/// The checks of one cell beyond its shape; `lab` is every cell table of the lab with its id.
+fn check_cell(
+    w: &mut Walk<'_>,
+    t: Table<'_, '_>,
+    functions: &[String],
+    sound: bool,
+    lab: (&[Table<'_, '_>], &[String]),
+) {
     let kind = t.str("kind").unwrap_or_default();
+    if is_container_kind(kind) {
+        if sound {
+            check_container_cell(w, t, lab.0, lab.1);
+        }
+        return;
+    }
     if kind == "function" {
         if !sound {
             return;
@@ -938,7 +1493,7 @@ fn check_cell(w: &mut Walk<'_>, t: Table<'_, '_>, functions: &[String], sound: b
     }
 }
 
-fn duration_of(v: Option<&diag::Value<'_>>) -> Option<SimDuration> {
+pub(crate) fn duration_of(v: Option<&diag::Value<'_>>) -> Option<SimDuration> {
     match v.map(|v| v.get_ref()) {
         Some(DeValue::String(s)) => s.parse().ok(),
         Some(DeValue::Integer(_)) => int_of(v)
@@ -1103,7 +1658,7 @@ fn decode_cell(w: &mut Walk<'_>, t: &Table<'_, '_>) -> Option<Cell> {
                 .unwrap_or(5),
             event: json_of(w, t.get("event")),
         },
-        _ => return None,
+        _ => decode_container_cell(t)?,
     };
     Some(Cell { id, kind })
 }

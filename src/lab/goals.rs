@@ -4,9 +4,10 @@
 
 use serde::Serialize;
 
-use super::format::{Cell, CellKind, Expect, Goal, LabSpec, Pick, StartWanted};
+use super::format::{Cell, CellKind, Expect, Goal, LabEngine, LabSpec, Pick, StartWanted};
 use super::kernel::{Notebook, role_allows};
 use super::outputs::{CellOutput, GoalStatus, GoalVerdict, RunOutput, StartKind};
+use super::workbench::Workbench;
 
 impl Goal {
     /// The goal as the page lists it.
@@ -55,9 +56,7 @@ impl Goal {
                 plural(*value, "cold start", "cold starts")
             ),
             Goal::MaxP99Ms { cell, value } => format!("p99 duration in \"{cell}\" is at most {value} ms"),
-            Goal::MaxMonthlyUsd { cell, value } => {
-                format!("The monthly cost of \"{cell}\" is at most ${value:.2}")
-            }
+
             Goal::Iam {
                 function,
                 action,
@@ -77,6 +76,7 @@ impl Goal {
                     Pick::Fastest => "fastest",
                 }
             ),
+            container => super::container_goals::describe(container),
         }
     }
 }
@@ -429,6 +429,10 @@ fn judge_output(goal: &Goal, cell: &str, output: &CellOutput, cells: &[Cell]) ->
             )
         }
         Goal::Iam { .. } => unreachable!("judged before reading a cell"),
+        other => Judged::Fail(format!(
+            "The {} goal reads a container cell, not a Lambda cell.",
+            other.check_name()
+        )),
     }
 }
 
@@ -474,7 +478,12 @@ impl LabCheck {
 /// `cloudbook check` and `cloudbook lab run`: runs all with the starting cells and with the
 /// solution, each on a fresh kernel, and judges the goals.
 pub fn check_lab(spec: &LabSpec) -> LabCheck {
-    let start = Notebook::run_all(spec, &spec.cells).evaluate(spec, &spec.cells);
-    let solution = Notebook::run_all(spec, &spec.solution).evaluate(spec, &spec.solution);
-    LabCheck { start, solution }
+    let replay = |cells: &[Cell]| match spec.engine() {
+        LabEngine::Lambda => super::workbench::replay::<Notebook>(spec, cells).1,
+        LabEngine::Containers => super::workbench::replay::<Workbench>(spec, cells).1,
+    };
+    LabCheck {
+        start: replay(&spec.cells),
+        solution: replay(&spec.solution),
+    }
 }

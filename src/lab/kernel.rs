@@ -106,6 +106,13 @@ impl Notebook {
         };
         let function = cell.kind.function().to_string();
         let output = match &cell.kind {
+            kind if kind.engine() == super::LabEngine::Containers => CellOutput::Error {
+                message: format!(
+                    "a {} cell runs on the container workbench, not on the Lambda notebook",
+                    kind.name()
+                ),
+                line: None,
+            },
             CellKind::Function(spec) => match self.deploy(spec) {
                 Ok((version, changed)) => CellOutput::Deployed {
                     function: spec.name.clone(),
@@ -432,9 +439,7 @@ impl Notebook {
                     probes,
                 }
             }
-            CellKind::Function(_) | CellKind::Load { .. } | CellKind::Tuning { .. } => {
-                unreachable!("function, load and tuning cells are run by run_cell")
-            }
+            _ => unreachable!("function, load, tuning and container cells are run by run_cell"),
         }
     }
 

@@ -6,17 +6,36 @@
 //!
 //! `format` owns the block and its validation, `kernel` runs cells on a shared [`Notebook`],
 //! `goals` judges them and replays a lab headless ([`check_lab`]), `outputs` is what a run
-//! produced. Running handlers belongs to [`crate::lambda`]; showing a lab belongs to the
+//! produced. Container labs (issue #11) have their own cells (`container_format`), kernel
+//! ([`Workbench`] in `workbench`, runners in `cluster` and `container_run`), goals
+//! (`container_goals`) and outputs (`container_outputs`); both kernels implement [`Kernel`]. Running handlers belongs to [`crate::lambda`]; showing a lab belongs to the
 //! playground; reading chapters belongs to the CLI.
 
+mod cluster;
+mod container_format;
+mod container_goals;
+mod container_outputs;
+mod container_run;
 mod format;
 mod goals;
 mod kernel;
 mod outputs;
+mod scenario_form;
+mod workbench;
 
+pub use container_format::{
+    CONTAINER_KINDS, ImageBuildSpec, LoadStep, PushSpec, RepositorySpec, is_container_kind,
+};
+pub use container_outputs::{
+    AppRunnerOutput, ArPoint, ArchiveRow, BatchOutput, BeanstalkOutput, BuildRow, BundleRow, ClusterFrame,
+    ClusterOutput, ConstraintRow, CostPanel, DeployPoint, DeploymentOutput, EbPhase, Ec2Cost, EventLine,
+    FargateCost, FargateOutput, FilterRow, ImageOutput, InstanceBox, JobRow, Lane, LayerRow, LightsailOutput,
+    OutpostsOutput, PendingTask, Phase, PlacementStep, ReadRow, ServiceSummary, StartupOutput, StepRow,
+    StorageOutput, StrategyRow, TaskChip, TransferRow, ZoneBox,
+};
 pub use format::{
-    Cell, CellKind, EventTemplate, Expect, Goal, HttpRequestSpec, LabSpec, MAX_LOAD, MAX_RPS,
-    MAX_TUNING_SIZES, Pick, Probe, Route, S3Put, StartWanted, parse_lab, parse_route,
+    Cell, CellKind, CostSide, EventTemplate, Expect, Goal, HttpRequestSpec, LabEngine, LabSpec, MAX_LOAD,
+    MAX_RPS, MAX_TUNING_SIZES, Pick, Probe, Route, S3Put, StartWanted, parse_lab, parse_route,
 };
 pub use goals::{LabCheck, check_lab};
 pub use kernel::{LoadRun, Notebook, error_line};
@@ -24,10 +43,27 @@ pub use outputs::{
     CellOutput, GoalStatus, GoalVerdict, LoadOutput, LoadPoint, LoadTotals, ProbeResult, RunOutput, SdkCall,
     StartBadge, StartKind, TuningOutput, TuningPoint,
 };
+pub use scenario_form::{FormField, scenario_form, set_scenario_field};
+pub use workbench::{Kernel, Workbench};
 
 use serde::Serialize;
 
 use crate::lambda::Invocation;
+
+impl Kernel for Notebook {
+    fn new(spec: &LabSpec) -> Self {
+        Notebook::new(spec)
+    }
+    fn run_cell(&mut self, cells: &[Cell], index: usize) -> CellOutput {
+        Notebook::run_cell(self, cells, index)
+    }
+    fn output(&self, cell_id: &str) -> Option<&CellOutput> {
+        Notebook::output(self, cell_id)
+    }
+    fn evaluate(&self, spec: &LabSpec, cells: &[Cell]) -> Vec<GoalVerdict> {
+        Notebook::evaluate(self, spec, cells)
+    }
+}
 
 /// The old one-cell page's view of a lab, kept while the playground moves to the notebook: the
 /// first invoke-like cell's invocation with the first function cell's handler replaced.
@@ -113,5 +149,7 @@ impl LabSpec {
     }
 }
 
+#[cfg(test)]
+mod container_tests;
 #[cfg(test)]
 mod tests;

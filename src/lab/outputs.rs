@@ -4,6 +4,10 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use super::container_outputs::{
+    AppRunnerOutput, BatchOutput, BeanstalkOutput, ClusterOutput, DeploymentOutput, FargateOutput,
+    ImageOutput, LightsailOutput, OutpostsOutput, StartupOutput, StorageOutput,
+};
 use super::format::HttpRequestSpec;
 pub use crate::lambda::SdkCall;
 use crate::lambda::{Invocation, events::HttpResponse};
@@ -54,6 +58,18 @@ pub enum CellOutput {
     },
     Load(LoadOutput),
     Tuning(TuningOutput),
+    // Container cells (issue #11).
+    Cluster(ClusterOutput),
+    Deployment(DeploymentOutput),
+    Images(ImageOutput),
+    Storage(StorageOutput),
+    Startup(StartupOutput),
+    Fargate(FargateOutput),
+    Batch(BatchOutput),
+    Beanstalk(BeanstalkOutput),
+    AppRunner(AppRunnerOutput),
+    Lightsail(LightsailOutput),
+    Outposts(OutpostsOutput),
     /// Nothing ran: the cell cannot run as it is (AWS's wording when AWS would refuse).
     Error {
         message: String,

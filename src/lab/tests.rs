@@ -90,11 +90,11 @@ rps = 1.0
         lab:1:6: error: lab id "bad lab" must be non-empty and use only letters, digits, '-' and '_' (e.g. "first-function")
         lab:2:1: error: unknown key "titel" in the lab: did you mean "title"? (expected one of: id, title, instructions, not_modelled, hints, seed, cells, goals, solution)
         lab:8:1: error: ValidationException: 1 validation error detected: Value '64' at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to 128
-        lab:11:8: error: unknown cell kind "invok" (did you mean "invoke"? expected one of: function, invoke, api, s3, schedule, iam, load, tuning)
+        lab:11:8: error: unknown cell kind "invok" (did you mean "invoke"? expected one of: function, invoke, api, s3, schedule, iam, load, tuning, scenario, deployment, image, storage, startup, fargate, batch, beanstalk, apprunner, lightsail, outposts)
         lab:16:12: error: no function cell deploys "helo" in this lab (did you mean "hello"? functions: hello)
         lab:18:12: error: "duration" must be more than 0 and at most 10m (a load cell runs in the page), found 20m
-        lab:19:1: error: key "memory" does not apply to this cell kind (it is used by: tuning; expected one of: kind, id, function, rps, duration, event)
-        lab:22:9: error: unknown goal check "status-cod" (did you mean "status-code"? expected one of: no-error, response-contains, log-contains, status-code, max-billed-ms, start, invocations, max-throttles, max-timeouts, max-errors, max-cold-starts, max-p99-ms, max-monthly-usd, iam, memory-is)
+        lab:19:1: error: key "memory" does not apply to this cell kind (it is used by: tuning, fargate; expected one of: kind, id, function, rps, duration, event)
+        lab:22:9: error: unknown goal check "status-cod" (did you mean "status-code"? expected one of: no-error, response-contains, log-contains, status-code, max-billed-ms, start, invocations, max-throttles, max-timeouts, max-errors, max-cold-starts, max-p99-ms, max-monthly-usd, iam, memory-is, all-placed, instances-used, zones-used, running, event-contains, no-event-contains, cheaper, deployment-completed, min-running, max-running, fargate-valid, fargate-cheapest, image-ok, min-cached-layers, max-pull-bytes, push-rejected, read-returns, max-startup-ms, job-status, job-before, no-mixed-versions, min-capacity-pct, deployed, max-rejected, no-overage, anchored)
         lab:27:8: error: goal names cell "nope", which this lab does not have (cells: hello, invok, load)
         lab:32:11: error: [solution.ghost] names a cell this lab does not have (cells: hello, invok, load)
     "#]]
