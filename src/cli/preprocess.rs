@@ -31,6 +31,9 @@ pub const NAME: &str = "cloudbook";
 /// Class names of the placeholders; the playground's loader looks for exactly these.
 pub const QUIZ_CLASS: &str = "cloudbook-quiz";
 pub const LAB_CLASS: &str = "cloudbook-lab";
+/// The placeholder class of a container lab (issue #11): the loader loads the `sched` module
+/// where one is, so a Lambda lab page never downloads the container engine and back.
+pub const SCHED_CLASS: &str = "cloudbook-sched";
 pub const PROGRESS_CLASS: &str = "cloudbook-progress";
 
 /// A quiz or lab found in one chapter.
@@ -84,7 +87,10 @@ pub fn transform_chapter(
                             edits.push((
                                 range.clone(),
                                 placeholder(
-                                    LAB_CLASS,
+                                    match spec.engine() {
+                                        lab::LabEngine::Lambda => LAB_CLASS,
+                                        lab::LabEngine::Containers => SCHED_CLASS,
+                                    },
                                     "data-lab",
                                     &spec,
                                     "",

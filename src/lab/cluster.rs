@@ -690,6 +690,8 @@ pub(crate) fn run_deployment(text: &str, cell: &CellKind, seed: u64) -> CellOutp
         {
             return;
         }
+        // A point per change, even several at one moment: within a moment the model still
+        // handles events in order, and min/max RUNNING are read from the same states.
         points.push(DeployPoint {
             t_s: now.since(SimTime::ZERO).as_micros() as f64 / 1e6,
             t: now.to_string(),

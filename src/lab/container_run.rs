@@ -621,7 +621,7 @@ fn run_lightsail(bundle: &str, count: u32, hours: f64, transfer_out_gb: f64) -> 
                 overage_gb: b.overage_gb,
                 overage_usd: b.overage_usd,
                 total_usd: b.total_usd,
-                allowance_gb: f64::from(chosen.transfer_tb) * 1000.0 * f64::from(count),
+                allowance_gb: chosen.allowance_gb(count),
             })
         }
     }

@@ -450,3 +450,640 @@ fn a_hundred_task_scenario_has_a_step_and_a_frame_per_placement() {
     assert_eq!(c.frames.len(), 101);
     assert_eq!(c.services[0].running, 100);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Goals: each check passes and fails, with the observed value in its reason.
+// ---------------------------------------------------------------------------------------------
+
+/// The verdict of one goal (TOML keys after `check`) on a lab of `cells`.
+fn goal(cells: &str, check: &str) -> GoalVerdict {
+    let text = lab(&format!("{cells}\n[[goals]]\ncheck = {check}\n"));
+    let (_, mut v) = run(&text);
+    assert_eq!(v.len(), 1);
+    v.remove(0)
+}
+
+#[track_caller]
+fn passes(v: &GoalVerdict, reason: &str) {
+    assert_eq!(v.status, GoalStatus::Pass, "{v:?}");
+    assert!(v.reason.contains(reason), "{:?} lacks {reason:?}", v.reason);
+}
+
+#[track_caller]
+fn fails(v: &GoalVerdict, reason: &str) {
+    assert_eq!(v.status, GoalStatus::Fail, "{v:?}");
+    assert!(v.reason.contains(reason), "{:?} lacks {reason:?}", v.reason);
+}
+
+fn crowded() -> String {
+    scenario_cell(&CLUSTER.replace("desired_count = 3", "desired_count = 10"))
+}
+
+#[test]
+fn scenario_goals_pass_and_fail_with_what_they_saw() {
+    let spread = scenario_cell(CLUSTER);
+    let binpack = scenario_cell(&with_strategy("{ type = \"binpack\", field = \"memory\" }"));
+    passes(
+        &goal(&spread, "\"all-placed\"\ncell = \"cluster\""),
+        "Every service runs its desired count (3 tasks in all).",
+    );
+    fails(
+        &goal(&crowded(), "\"all-placed\"\ncell = \"cluster\""),
+        "1 task is waiting to be placed (web runs 9 of 10). The first waits because: (service web) was unable to place a task",
+    );
+    let one = "\"instances-used\"\ncell = \"cluster\"\nservice = \"web\"\nmax = 1";
+    fails(
+        &goal(&spread, one),
+        "3 tasks are RUNNING at the end on 3 instances: i-a, i-b, i-c.",
+    );
+    passes(&goal(&binpack, one), "on 1 instance:");
+    let zones = "\"zones-used\"\ncell = \"cluster\"\nmin = 3";
+    passes(
+        &goal(&spread, zones),
+        "in 3 zones: us-east-1a, us-east-1b, us-east-1c.",
+    );
+    fails(&goal(&binpack, zones), "in 1 zone:");
+    let running = "\"running\"\ncell = \"cluster\"\nservice = \"web\"\nmin = 3\nmax = 3";
+    passes(
+        &goal(&spread, running),
+        "Service web runs 3 of 3 desired at the end.",
+    );
+    fails(&goal(&crowded(), running), "Service web runs 9 of 10 desired");
+    let steady = "\"event-contains\"\ncell = \"cluster\"\ntext = \"steady state\"";
+    passes(
+        &goal(&spread, steady),
+        "(service web) has reached a steady state.",
+    );
+    fails(&goal(&crowded(), steady), "says “steady state”");
+    let unable = "\"no-event-contains\"\ncell = \"cluster\"\ntext = \"unable to place\"";
+    passes(&goal(&spread, unable), "None of the 2 service events and");
+    fails(&goal(&crowded(), unable), "An event says “unable to place”");
+    let cost =
+        |value: &str| format!("\"max-monthly-usd\"\ncell = \"cluster\"\nside = \"ec2\"\nvalue = {value}");
+    passes(&goal(&spread, &cost("1000.0")), "A month on EC2 costs $");
+    fails(&goal(&spread, &cost("10.0")), "A month on EC2 costs $"); // 3 × t3.large alone is $182
+    passes(
+        &goal(&spread, "\"cheaper\"\ncell = \"cluster\"\nside = \"fargate\""),
+        "on EC2 and $",
+    );
+    fails(
+        &goal(&spread, "\"cheaper\"\ncell = \"cluster\"\nside = \"ec2\""),
+        "A month costs $",
+    );
+}
+
+fn deployment(extra: &str) -> String {
+    format!(
+        "{}[[cells]]\nkind = \"deployment\"\nid = \"deploy\"\nscenario = \"cluster\"\nservice = \"web\"\ntask_definition = \"web:2\"\n{extra}",
+        scenario_cell(CLUSTER)
+    )
+}
+
+#[test]
+fn a_rolling_deployment_completes_and_a_frozen_one_says_why() {
+    let (wb, _) = run(&lab(&deployment("")));
+    let Some(CellOutput::Deployment(d)) = wb.output("deploy") else {
+        panic!("a deployment output")
+    };
+    assert!(d.completed, "{d:#?}");
+    assert_eq!(d.message, "(service web) has reached a steady state.");
+    assert_eq!((d.min_running, d.max_running), (3, 6));
+    assert_eq!((d.minimum_healthy_percent, d.maximum_percent), (100, 200));
+    let last = d.points.last().expect("points");
+    assert_eq!(last.running, vec![("web:2".to_string(), 3)]);
+    assert!(
+        d.points
+            .windows(2)
+            .all(|p| p[0].t_s <= p[1].t_s && p[0].running != p[1].running || p[0].desired != p[1].desired),
+        "a point per change"
+    );
+    let peak = d.points.iter().filter(|p| p.t_s >= 60.0).map(|p| p.total).max();
+    assert_eq!(peak, Some(d.max_running));
+    assert!(
+        d.points.iter().any(|p| p.running.len() == 2),
+        "both revisions run for a while"
+    );
+    assert_eq!(d.cluster.frames.len(), d.cluster.steps.len() + 1);
+    assert!(d.events.iter().all(|e| e.service == "web"));
+
+    let frozen = lab(&deployment(
+        "minimum_healthy_percent = 100\nmaximum_percent = 100\n",
+    ));
+    let (wb, _) = run(&frozen);
+    let Some(CellOutput::Deployment(d)) = wb.output("deploy") else {
+        panic!("a deployment output")
+    };
+    assert!(!d.completed);
+    assert!(
+        d.message.contains("was unable to stop or start tasks during a deployment because of the service deployment configuration"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+fn deployment_goals_pass_and_fail_with_what_they_saw() {
+    let done = "\"deployment-completed\"\ncell = \"deploy\"";
+    passes(
+        &goal(&deployment(""), done),
+        "The deployment completed: (service web) has reached a steady state.",
+    );
+    fails(
+        &goal(
+            &deployment("minimum_healthy_percent = 100\nmaximum_percent = 100\n"),
+            done,
+        ),
+        "The deployment did not complete:",
+    );
+    let floor = "\"min-running\"\ncell = \"deploy\"\nvalue = 3";
+    passes(
+        &goal(&deployment(""), floor),
+        "During the deployment, 3 to 6 tasks were RUNNING.",
+    );
+    fails(
+        &goal(
+            &deployment("minimum_healthy_percent = 0\nmaximum_percent = 100\n"),
+            floor,
+        ),
+        "During the deployment, 0 to",
+    );
+    let ceiling = "\"max-running\"\ncell = \"deploy\"\nvalue = 3";
+    fails(&goal(&deployment(""), ceiling), "3 to 6 tasks");
+    passes(
+        &goal(
+            &deployment("minimum_healthy_percent = 0\nmaximum_percent = 100\n"),
+            ceiling,
+        ),
+        "tasks were RUNNING.",
+    );
+    passes(
+        &goal(&deployment(""), "\"all-placed\"\ncell = \"deploy\""),
+        "Every service runs its desired count",
+    );
+}
+
+const FARGATE: &str = "[[cells]]\nkind = \"fargate\"\n";
+
+#[test]
+fn fargate_goals_judge_validity_price_and_the_cheapest_size() {
+    let cell = |cpu: u32, memory: u32| format!("{FARGATE}cpu = {cpu}\nmemory = {memory}\n");
+    passes(
+        &goal(&cell(1024, 2048), "\"fargate-valid\"\ncell = \"fargate\""),
+        "1024 CPU and 2048 MiB is a valid size: $0.0494 an hour.",
+    );
+    fails(
+        &goal(&cell(1024, 1024), "\"fargate-valid\"\ncell = \"fargate\""),
+        "No Fargate configuration exists for given values: 1024 CPU, 1024 memory.",
+    );
+    let cheapest = "\"fargate-cheapest\"\ncell = \"fargate\"\nmin_memory = 3072";
+    fails(
+        &goal(&cell(1024, 3072), cheapest),
+        "512 CPU and 3072 MiB also fits and costs $",
+    );
+    passes(
+        &goal(&cell(512, 3072), cheapest),
+        "is the cheapest valid size that fits.",
+    );
+    fails(&goal(&cell(256, 2048), cheapest), "below what the task needs");
+    let month = "\"max-monthly-usd\"\ncell = \"fargate\"\nvalue = 30.0";
+    passes(
+        &goal(&cell(512, 1024), month),
+        "A month for this task size costs $",
+    );
+    fails(
+        &goal(&cell(2048, 4096), month),
+        "A month for this task size costs $",
+    );
+}
+
+fn image_cell(mutability: &str, second_tag: &str) -> String {
+    format!(
+        "[[cells]]\nkind = \"image\"\nimages = [ {{ tag = \"web:1\", build = \"FROM node:20-alpine\\nCOPY package.json . 2KB\\nRUN npm ci 40MB\\nCOPY . . 3MB\" }}, {{ tag = \"web:2\", build = \"FROM node:20-alpine\\nCOPY package.json . 2KB\\nRUN npm ci 40MB\\nCOPY . . 4MB\" }} ]\nrepository = {{ name = \"web\", tag_mutability = \"{mutability}\" }}\npush = [ {{ image = \"web:1\", tag = \"v1\" }}, {{ image = \"web:2\", tag = \"{second_tag}\" }} ]\npull = [ \"web:v1\", \"web:v2\" ]\nsave = [ \"web:1\", \"web:2\" ]\n"
+    )
+}
+
+#[test]
+fn the_image_cell_reuses_layers_refuses_an_immutable_tag_and_pulls_what_the_host_lacks() {
+    let (wb, _) = run(&lab(&image_cell("IMMUTABLE", "v1")));
+    let Some(CellOutput::Images(i)) = wb.output("image") else {
+        panic!("an image output")
+    };
+    assert_eq!(i.builds.len(), 2);
+    assert!(i.builds[0].layers.iter().all(|l| !l.cached));
+    let cached: Vec<bool> = i.builds[1].layers.iter().map(|l| l.cached).collect();
+    assert_eq!(
+        cached.iter().filter(|c| **c).count(),
+        cached.len() - 1,
+        "all but the last layer"
+    );
+    assert!(i.pushes[0].ok && !i.pushes[1].ok);
+    assert!(
+        i.pushes[1]
+            .error
+            .as_deref()
+            .unwrap_or_default()
+            .starts_with("ImageTagAlreadyExistsException")
+    );
+    assert_eq!(i.tags, vec![("web:v1".to_string(), i.builds[0].digest.clone())]);
+    // web:v2 was never pushed: the registry says so in Docker's words.
+    assert!(
+        i.pulls[1]
+            .error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("manifest unknown")
+    );
+    let archive = i.archive.as_ref().expect("saved");
+    assert_eq!(archive.loaded, vec!["web:1".to_string(), "web:2".to_string()]);
+    // The archive holds the shared layers once: less than the two images' sizes added up.
+    let total: u64 = i.builds.iter().flat_map(|b| &b.layers).map(|l| l.bytes).sum();
+    assert!(archive.bytes < total);
+
+    let (wb, _) = run(&lab(&image_cell("MUTABLE", "v2")));
+    let Some(CellOutput::Images(i)) = wb.output("image") else {
+        panic!("an image output")
+    };
+    assert!(i.pushes.iter().chain(&i.pulls).all(|t| t.ok), "{i:#?}");
+    // The second pull finds all but one layer on the host already.
+    assert_eq!((i.pulls[1].layers_sent, i.pulls[1].bytes), (1, 4_000_000));
+}
+
+#[test]
+fn image_goals_pass_and_fail_with_what_they_saw() {
+    let good = image_cell("MUTABLE", "v2");
+    let bad = image_cell("IMMUTABLE", "v1");
+    passes(
+        &goal(&good, "\"image-ok\"\ncell = \"image\""),
+        "2 builds, 2 pushes and 2 pulls succeeded.",
+    );
+    fails(
+        &goal(&bad, "\"image-ok\"\ncell = \"image\""),
+        "ImageTagAlreadyExistsException",
+    );
+    passes(
+        &goal(&good, "\"min-cached-layers\"\ncell = \"image\"\nvalue = 3"),
+        "reused",
+    );
+    fails(
+        &goal(&good, "\"min-cached-layers\"\ncell = \"image\"\nvalue = 50"),
+        "The builds reused",
+    );
+    passes(
+        &goal(&good, "\"max-pull-bytes\"\ncell = \"image\"\nvalue = 100000000"),
+        "in 2 pulls.",
+    );
+    fails(
+        &goal(&good, "\"max-pull-bytes\"\ncell = \"image\"\nvalue = 1000"),
+        "The pulls moved",
+    );
+    passes(
+        &goal(&bad, "\"push-rejected\"\ncell = \"image\""),
+        "was refused: ImageTagAlreadyExistsException",
+    );
+    fails(
+        &goal(&good, "\"push-rejected\"\ncell = \"image\""),
+        "All 2 pushes were accepted.",
+    );
+}
+
+fn storage_cell(mount: &str) -> String {
+    format!(
+        "[[cells]]\nkind = \"storage\"\nhost = '''\n[[image]]\ntag = \"app:1\"\nbuild = \"FROM alpine:3.19\\nCOPY app /app 1MB\"\n[[step]]\ncreate = \"one\"\nimage = \"app:1\"\n{mount}[[step]]\nstart = \"one\"\n[[step]]\nwrite = \"one\"\npath = \"/data/x\"\ncontent = \"kept\"\n[[step]]\nstop = \"one\"\n[[step]]\nrm = \"one\"\n[[step]]\ncreate = \"two\"\nimage = \"app:1\"\n{mount}[[step]]\nstart = \"two\"\n[[step]]\nread = \"two\"\npath = \"/data/x\"\n'''\n"
+    )
+}
+
+#[test]
+fn storage_keeps_a_file_in_a_volume_and_loses_it_in_the_writable_layer() {
+    let volume = storage_cell("mounts = [\"db:/data\"]\n");
+    let (wb, _) = run(&lab(&volume));
+    let Some(CellOutput::Storage(s)) = wb.output("storage") else {
+        panic!("a storage output")
+    };
+    assert_eq!(s.reads.len(), 1);
+    assert_eq!(s.reads[0].content.as_deref(), Some("kept"));
+    // Paths inside the volume, which is mounted at /data.
+    assert_eq!(s.volumes, vec![("db".to_string(), vec!["/x".to_string()])]);
+    assert!(s.steps.iter().any(|st| st.step == "write one /data/x" && st.ok));
+    let check = "\"read-returns\"\ncell = \"storage\"\npath = \"/data/x\"\ntext = \"kept\"";
+    passes(&goal(&volume, check), "two read /data/x and got “kept”.");
+    fails(
+        &goal(&storage_cell(""), check),
+        "two read /data/x: No such file or directory.",
+    );
+}
+
+#[test]
+fn startup_lanes_lay_phases_end_to_end() {
+    let cell = "[[cells]]\nkind = \"startup\"\nworkloads = [\"container\", \"fargate\", \"vm\"]\n";
+    let (wb, _) = run(&lab(cell));
+    let Some(CellOutput::Startup(s)) = wb.output("startup") else {
+        panic!("a startup output")
+    };
+    let totals: Vec<(&str, u64)> = s
+        .lanes
+        .iter()
+        .map(|l| (l.workload.as_str(), l.total_ms))
+        .collect();
+    assert_eq!(totals, [("container", 570), ("fargate", 18_070), ("vm", 41_500)]);
+    for l in &s.lanes {
+        let end = l.phases.last().map(|p| p.start_ms + p.ms);
+        assert_eq!(end, Some(l.total_ms));
+    }
+    passes(
+        &goal(
+            cell,
+            "\"max-startup-ms\"\ncell = \"startup\"\nworkload = \"container\"\nvalue = 1000",
+        ),
+        "The container lane is ready after 570 ms.",
+    );
+    fails(
+        &goal(
+            cell,
+            "\"max-startup-ms\"\ncell = \"startup\"\nworkload = \"vm\"\nvalue = 1000",
+        ),
+        "The vm lane is ready after 41,500 ms.",
+    );
+}
+
+fn batch_cell(depends: &str) -> String {
+    format!(
+        "[[cells]]\nkind = \"batch\"\nfile = '''\n[[compute_environment]]\nname = \"ce\"\ntype = \"EC2\"\nmax_vcpus = 4\n[[job_queue]]\nname = \"q\"\npriority = 1\ncompute_environments = [\"ce\"]\n[[job_definition]]\nname = \"step\"\nvcpus = 1\nmemory = 1024\nduration = \"1m\"\n[[job]]\nat = 0\nname = \"render\"\nqueue = \"q\"\ndefinition = \"step\"\narray_size = 3\n[[job]]\nat = 0\nname = \"report\"\nqueue = \"q\"\ndefinition = \"step\"\n{depends}'''\n"
+    )
+}
+
+#[test]
+fn batch_jobs_carry_their_history_and_the_goals_read_it() {
+    let chained = batch_cell("depends_on = [ { job = \"render\" } ]\n");
+    let (wb, _) = run(&lab(&chained));
+    let Some(CellOutput::Batch(b)) = wb.output("batch") else {
+        panic!("a batch output")
+    };
+    let child = b
+        .jobs
+        .iter()
+        .find(|j| j.name == "render:1")
+        .expect("an array child");
+    assert_eq!(
+        (child.parent.as_deref(), child.array_index),
+        (Some("render"), Some(1))
+    );
+    assert_eq!(child.history.first().map(|(_, s)| s.as_str()), Some("SUBMITTED"));
+    assert_eq!(child.history.last().map(|(_, s)| s.as_str()), Some("SUCCEEDED"));
+    let report = b.jobs.iter().find(|j| j.name == "report").expect("report");
+    assert_eq!(report.depends_on, vec!["render".to_string()]);
+    assert!(report.started.is_some() && report.stopped.is_some());
+    let before = "\"job-before\"\ncell = \"batch\"\njob = \"render\"\nbefore = \"report\"";
+    passes(
+        &goal(&chained, before),
+        "render succeeded at 00:01:10.000; report started RUNNING at",
+    );
+    fails(
+        &goal(&batch_cell(""), before),
+        "report started RUNNING at 00:00:10.000.",
+    );
+    passes(
+        &goal(
+            &chained,
+            "\"job-status\"\ncell = \"batch\"\njob = \"report\"\nstatus = \"SUCCEEDED\"",
+        ),
+        "Job report ended SUCCEEDED",
+    );
+    fails(
+        &goal(
+            &chained,
+            "\"job-status\"\ncell = \"batch\"\njob = \"report\"\nstatus = \"FAILED\"",
+        ),
+        "Job report ended SUCCEEDED",
+    );
+}
+
+fn beanstalk(policy: &str, extra: &str) -> String {
+    format!("[[cells]]\nkind = \"beanstalk\"\npolicy = \"{policy}\"\n{extra}")
+}
+
+#[test]
+fn beanstalk_goals_read_versions_capacity_and_the_outcome() {
+    let mixed = "\"no-mixed-versions\"\ncell = \"beanstalk\"";
+    passes(
+        &goal(&beanstalk("all-at-once", ""), mixed),
+        "Only one version served at any moment.",
+    );
+    fails(&goal(&beanstalk("rolling", ""), mixed), "old and");
+    let capacity = "\"min-capacity-pct\"\ncell = \"beanstalk\"\nvalue = 100";
+    passes(
+        &goal(&beanstalk("rolling-with-additional-batch", ""), capacity),
+        "Capacity went down to 100%.",
+    );
+    fails(
+        &goal(&beanstalk("rolling", ""), capacity),
+        "Capacity went down to 75%.",
+    );
+    let deployed = "\"deployed\"\ncell = \"beanstalk\"";
+    passes(&goal(&beanstalk("rolling", ""), deployed), "Rolling: deployed in");
+    fails(
+        &goal(&beanstalk("rolling", "healthy = false\n"), deployed),
+        "not deployed",
+    );
+    fails(
+        &goal(&beanstalk("rolling", "batch_size = \"0%\"\n"), deployed),
+        "Elastic Beanstalk refused the options: InvalidParameterValue: BatchSize 0% is out of range",
+    );
+}
+
+#[test]
+fn app_runner_lightsail_and_outposts_goals() {
+    let ar = |peak: u32| {
+        format!(
+            "[[cells]]\nkind = \"apprunner\"\nload = [ {{ at = \"1h\", concurrency = {peak} }}, {{ at = \"2h\", concurrency = 0 }} ]\n"
+        )
+    };
+    passes(
+        &goal(&ar(250), "\"max-rejected\"\ncell = \"apprunner\"\nvalue = 0"),
+        "At worst 0 requests got 429",
+    );
+    fails(
+        &goal(&ar(3000), "\"max-rejected\"\ncell = \"apprunner\"\nvalue = 0"),
+        "At worst 500 requests got 429",
+    );
+    fails(
+        &goal(
+            "[[cells]]\nkind = \"apprunner\"\nvcpu = 3.0\n",
+            "\"max-monthly-usd\"\ncell = \"apprunner\"\nvalue = 100.0",
+        ),
+        "App Runner refused the settings: InvalidRequestException:",
+    );
+    let ls =
+        |gb: u32| format!("[[cells]]\nkind = \"lightsail\"\nbundle = \"micro\"\ntransfer_out_gb = {gb}\n");
+    passes(
+        &goal(&ls(100), "\"no-overage\"\ncell = \"lightsail\""),
+        "0 GB over the 2048 GB allowance",
+    );
+    fails(
+        &goal(&ls(2500), "\"no-overage\"\ncell = \"lightsail\""),
+        "452 GB over the 2048 GB allowance, $40.68 of overage.",
+    );
+    passes(
+        &goal(&ls(100), "\"max-monthly-usd\"\ncell = \"lightsail\"\nvalue = 7.0"),
+        "A month on Lightsail costs $7.00.",
+    );
+    let op =
+        |az: &str| format!("[[cells]]\nkind = \"outposts\"\nregion = \"ap-northeast-2\"\naz = \"{az}\"\n");
+    passes(
+        &goal(&op("ap-northeast-2a"), "\"anchored\"\ncell = \"outposts\""),
+        "ap-northeast-2a is in ap-northeast-2",
+    );
+    fails(
+        &goal(&op("us-east-1a"), "\"anchored\"\ncell = \"outposts\""),
+        "us-east-1a is not in ap-northeast-2",
+    );
+}
+
+#[test]
+fn a_goal_is_pending_until_its_cell_runs_and_again_when_the_cell_changes() {
+    let spec = parse(&lab(&format!(
+        "{}[[goals]]\ncheck = \"deployment-completed\"\ncell = \"deploy\"\n",
+        deployment("")
+    )));
+    let mut wb = Workbench::new(&spec);
+    let v = wb.evaluate(&spec, &spec.cells);
+    assert_eq!(
+        (v[0].status, v[0].reason.as_str()),
+        (GoalStatus::Pending, "Run the \"deploy\" cell.")
+    );
+    wb.run_cell(&spec.cells, 0);
+    wb.run_cell(&spec.cells, 1);
+    assert_eq!(wb.evaluate(&spec, &spec.cells)[0].status, GoalStatus::Pass);
+    let mut cells = spec.cells.clone();
+    cells[0].kind = CellKind::Scenario {
+        scenario: CLUSTER.replace("desired_count = 3", "desired_count = 2"),
+    };
+    let v = wb.evaluate(&spec, &cells);
+    assert_eq!(v[0].status, GoalStatus::Pending);
+    assert!(
+        v[0].reason
+            .contains("its scenario cell \"cluster\" changed since it ran"),
+        "{}",
+        v[0].reason
+    );
+}
+
+#[test]
+fn check_lab_replays_container_labs_start_and_solution() {
+    let text = format!(
+        "id = \"t\"\nnot_modelled = \"x\"\n{}\n[[goals]]\ncheck = \"instances-used\"\ncell = \"cluster\"\nmax = 1\n[solution.cluster]\nscenario = '''\n{}'''\n",
+        scenario_cell(CLUSTER),
+        with_strategy("{ type = \"binpack\", field = \"memory\" }")
+    );
+    let check = check_lab(&parse(&text));
+    assert_eq!(check.start[0].status, GoalStatus::Fail);
+    assert_eq!(check.solution[0].status, GoalStatus::Pass);
+    assert!(check.problems().is_empty(), "{:?}", check.problems());
+}
+
+#[test]
+fn a_lambda_cell_on_the_workbench_and_a_container_cell_on_the_notebook_are_errors() {
+    let spec = parse(&lab(&scenario_cell(CLUSTER)));
+    let mut nb = Notebook::new(&spec);
+    assert!(
+        matches!(nb.run_cell(&spec.cells, 0), CellOutput::Error { message, .. } if message.contains("runs on the container workbench"))
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The scenario form.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn the_form_reads_the_common_fields() {
+    let form = scenario_form(&with_strategy("{ type = \"binpack\", field = \"memory\" }"));
+    let get = |k: &str| {
+        form.iter()
+            .find(|f| f.key == k)
+            .unwrap_or_else(|| panic!("{k}: {form:#?}"))
+    };
+    assert_eq!(get("instance.0.count").value, "1");
+    assert_eq!(get("instance.3.type").value, "t3.small");
+    assert!(get("instance.0.type").choices.contains(&"m5.large".to_string()));
+    assert_eq!(get("task_definition.0.cpu").value, "256");
+    assert_eq!(get("task_definition.1.memory").value, "2048");
+    assert_eq!(get("service.0.desired_count").value, "3");
+    assert_eq!(get("service.0.placement_strategy").value, "binpack:memory");
+    assert_eq!(get("service.0.placement_constraints").value, "none");
+    assert_eq!(form.len(), 4 * 2 + 2 * 2 + 3);
+}
+
+#[test]
+fn set_scenario_field_edits_in_place_and_keeps_the_rest() {
+    let text = CLUSTER;
+    let edited = set_scenario_field(text, "service.0.desired_count", "5").expect("edits");
+    assert_eq!(edited, text.replace("desired_count = 3", "desired_count = 5"));
+    let edited = set_scenario_field(text, "instance.3.type", "t3.large").expect("edits");
+    assert_eq!(
+        edited,
+        text.replacen("type = \"t3.small\"", "type = \"t3.large\"", 1)
+    );
+    // A missing key goes on the line after its table's header; nothing else moves.
+    let edited = set_scenario_field(text, "instance.1.count", "2").expect("edits");
+    assert_eq!(
+        edited,
+        text.replacen(
+            "[[instance]]\nname = \"i-b\"",
+            "[[instance]]\ncount = 2\nname = \"i-b\"",
+            1
+        )
+    );
+    let edited = set_scenario_field(text, "task_definition.0.cpu", "512").expect("edits");
+    assert_eq!(
+        edited,
+        text.replacen(
+            "[[task_definition]]\nfamily",
+            "[[task_definition]]\ncpu = 512\nfamily",
+            1
+        )
+    );
+    let edited = set_scenario_field(
+        text,
+        "service.0.placement_strategy",
+        "spread:attribute:ecs.availability-zone, binpack:memory",
+    )
+    .expect("edits");
+    assert_eq!(
+        edited,
+        text.replace(
+            "[[service]]\n",
+            "[[service]]\nplacement_strategy = [{ type = \"spread\", field = \"attribute:ecs.availability-zone\" }, { type = \"binpack\", field = \"memory\" }]\n"
+        )
+    );
+    let edited =
+        set_scenario_field(&edited, "service.0.placement_constraints", "distinctInstance").expect("edits");
+    crate::ecs::scenario::parse("s.toml", &edited)
+        .unwrap_or_else(|d| panic!("{}", crate::diag::render_all(&d)));
+    let form = scenario_form(&edited);
+    let value = |k: &str| form.iter().find(|f| f.key == k).map(|f| f.value.clone());
+    assert_eq!(
+        value("service.0.placement_constraints").as_deref(),
+        Some("distinctInstance")
+    );
+    assert_eq!(
+        value("service.0.placement_strategy").as_deref(),
+        Some("spread:attribute:ecs.availability-zone, binpack:memory")
+    );
+}
+
+#[test]
+fn set_scenario_field_refuses_what_would_not_parse() {
+    let e = set_scenario_field(CLUSTER, "service.0.desired_count", "many").expect_err("refused");
+    assert_eq!(e, "desired_count must be a whole number, not \"many\"");
+    let e = set_scenario_field(CLUSTER, "instance.0.type", "t3.lrge").expect_err("refused");
+    assert!(e.contains("did you mean \"t3.large\""), "{e}");
+    let e =
+        set_scenario_field(CLUSTER, "service.0.placement_strategy", "binpak:memory").expect_err("refused");
+    assert!(e.contains("binpak"), "{e}");
+    let e = set_scenario_field(CLUSTER, "service.4.desired_count", "1").expect_err("refused");
+    assert_eq!(e, "the scenario has 1 [[service]] tables, not 5");
+    let e = set_scenario_field(CLUSTER, "service.0.name", "x").expect_err("refused");
+    assert!(e.starts_with("unknown form field \"service.0.name\""), "{e}");
+    // An edit the scenario parser refuses (a count above ECS's quota) is not written.
+    let e = set_scenario_field(CLUSTER, "instance.0.count", "6000").expect_err("refused");
+    assert!(e.contains("count must be 1–5,000"), "{e}");
+}

@@ -57,6 +57,13 @@ pub const HOURS_PER_MONTH: f64 = 730.0;
 pub const OVERAGE_USD_GB: f64 = 0.09;
 
 /// Finds a bundle by id (`small`, `small_3_0`) or by its monthly price (`12`, `$12`).
+impl Bundle {
+    /// The monthly transfer allowance of `count` instances, in GB (1 TB = 1,024 GB here).
+    pub fn allowance_gb(&self, count: u32) -> f64 {
+        f64::from(self.transfer_tb) * 1024.0 * f64::from(count)
+    }
+}
+
 pub fn find(key: &str) -> Option<&'static Bundle> {
     let k = key.trim().trim_start_matches('$');
     let id = k.split('_').next().unwrap_or(k);
@@ -111,7 +118,7 @@ pub fn bill(bundle: &str, hours: f64, transfer_out_gb: f64, count: u32) -> Resul
     // Hourly up to the monthly cap, per instance.
     let per = (b.usd_month / HOURS_PER_MONTH * hours).min(b.usd_month);
     let instance_usd = per * f64::from(count);
-    let allowance_gb = f64::from(b.transfer_tb) * 1024.0 * f64::from(count);
+    let allowance_gb = b.allowance_gb(count);
     let overage_gb = (transfer_out_gb - allowance_gb).max(0.0);
     let overage_usd = overage_gb * OVERAGE_USD_GB;
     Ok(Bill {
