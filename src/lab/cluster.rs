@@ -65,19 +65,22 @@ fn parse(text: &str, lab_seed: u64) -> Result<Scenario, Vec<crate::diag::Diagnos
 pub(crate) fn run_cluster(s: &Scenario, observe: &mut dyn FnMut(&Ecs, SimTime)) -> ClusterOutput {
     let mut e = scenario::build(s);
     let mut rec = Recorder::default();
-    let mut before = rec.frame(e.model(), SimTime::ZERO);
+    // The cluster's state before each event, kept without strings: a frame is built from it only
+    // when the event places a task (most events only move a task through its lifecycle).
+    let mut before = Raw::default();
+    before.capture(e.model(), SimTime::ZERO);
     while e.next_time().is_some_and(|t| t <= s.end) {
         let from = e.trace().len();
         let Some(now) = e.step() else { break };
         let new = &e.trace().entries()[from..];
         rec.event(new, e.model(), &before);
-        before = rec.frame(e.model(), now);
+        before.capture(e.model(), now);
         observe(e.model(), now);
     }
-    let end = s.end.max(e.now());
+    before.t = s.end.max(e.now());
     let model = e.model();
-    before.t = end.to_string();
-    rec.frames.push(before);
+    let last = rec.frame(model, &before);
+    rec.frames.push(last);
     debug_assert_eq!(rec.frames.len(), rec.steps.len() + 1);
     let snap = model.snapshot();
     let services = snap
@@ -103,6 +106,38 @@ pub(crate) fn run_cluster(s: &Scenario, observe: &mut dyn FnMut(&Ecs, SimTime)) 
     }
 }
 
+/// A task's status, whether it still wants to run, and the CPU and memory it holds.
+type TaskState = (TaskStatus, DesiredStatus, Option<(u32, u32)>);
+
+/// What changes of the cluster between events, per task (its status, whether it still wants to
+/// run, the CPU and memory it holds on an instance) and per service (its desired count). Tasks
+/// and services are only ever appended, so indices stay valid; the rest of a frame (names,
+/// zones, sizes) never changes and is read from the model when the frame is built.
+#[derive(Default)]
+struct Raw {
+    /// When the state was captured.
+    t: SimTime,
+    tasks: Vec<TaskState>,
+    desired: Vec<u32>,
+}
+
+impl Raw {
+    fn capture(&mut self, model: &Ecs, t: SimTime) {
+        self.t = t;
+        self.tasks.clear();
+        self.tasks.extend(model.tasks().iter().map(|k| {
+            (
+                k.last_status,
+                k.desired_status,
+                k.reservation().map(|r| (r.cpu, r.memory)),
+            )
+        }));
+        self.desired.clear();
+        self.desired
+            .extend(model.services().iter().map(|v| v.desired_count));
+    }
+}
+
 /// What the run recorded so far, and what the frames need to know.
 #[derive(Default)]
 struct Recorder {
@@ -114,6 +149,8 @@ struct Recorder {
     azs: BTreeMap<String, String>,
     /// Service → its last event, the reason its unplaced tasks wait.
     last_event: BTreeMap<String, String>,
+    /// Instance → its status, once it changed from ACTIVE.
+    instance_status: BTreeMap<String, String>,
 }
 
 fn is_unable(message: &str) -> bool {
@@ -170,8 +207,19 @@ impl Recorder {
     }
 
     /// Reads one event's trace lines: placement steps, events, refusals; adds a frame per step.
-    fn event(&mut self, entries: &[TraceEntry<Record>], model: &Ecs, before: &ClusterFrame) {
+    fn event(&mut self, entries: &[TraceEntry<Record>], model: &Ecs, raw: &Raw) {
         let first = self.steps.len();
+        // The frame before the event, built while the recorder still knows the cluster as it was.
+        let places = entries.iter().any(|e| {
+            matches!(
+                e.record,
+                Record::Filter { .. }
+                    | Record::Placed { .. }
+                    | Record::FargateTask { .. }
+                    | Record::RunTaskFailure { .. }
+            ) || matches!(&e.record, Record::ServiceEvent { message, .. } if is_unable(message))
+        });
+        let before = places.then(|| self.frame(model, raw));
         let mut open: Option<PlacementStep> = None;
         for entry in entries {
             let at = entry.at;
@@ -179,6 +227,11 @@ impl Recorder {
                 Record::InstanceRegistered { instance, az, .. } => {
                     self.close(&mut open);
                     self.azs.insert(instance.clone(), az.clone());
+                }
+                Record::InstanceStatusChanged { instance, status } => {
+                    self.close(&mut open);
+                    self.instance_status
+                        .insert(instance.clone(), format!("{status:?}").to_uppercase());
                 }
                 Record::Filter {
                     task,
@@ -235,8 +288,8 @@ impl Recorder {
                     instance,
                     ports,
                 } => {
-                    let mut s = self.reopen(&mut open, task.to_string(), at, |_| true).clone();
-                    open = None;
+                    self.reopen(&mut open, task.to_string(), at, |_| true);
+                    let mut s = open.take().expect("reopen leaves a step open");
                     s.chosen = Some(instance.clone());
                     s.ports = ports.clone();
                     self.steps.push(s);
@@ -318,7 +371,10 @@ impl Recorder {
         self.complete(first, model);
         // The frames of this event's steps: the cluster before the event, then each placement
         // applied in turn.
-        let mut frame = before.clone();
+        let Some(mut frame) = before else {
+            debug_assert_eq!(first, self.steps.len(), "steps come only from placement records");
+            return;
+        };
         for k in first..self.steps.len() {
             self.frames.push(frame.clone());
             apply(&mut frame, &self.steps[k]);
@@ -400,58 +456,62 @@ impl Recorder {
         }
     }
 
-    /// The cluster now: instances by zone with their tasks, Fargate tasks, unplaced tasks.
-    fn frame(&self, model: &Ecs, t: SimTime) -> ClusterFrame {
+    /// The cluster as `raw` saw it: instances by zone with their tasks, Fargate tasks, and the
+    /// tasks services want but could not place.
+    fn frame(&self, model: &Ecs, raw: &Raw) -> ClusterFrame {
         let mut on: BTreeMap<&str, Vec<TaskChip>> = BTreeMap::new();
         let mut fargate = Vec::new();
-        for task in model.tasks() {
+        let mut active: BTreeMap<&str, u32> = BTreeMap::new();
+        for (task, (status, desired, held)) in model.tasks().iter().zip(&raw.tasks) {
+            if *desired == DesiredStatus::Running {
+                *active.entry(task.group.as_str()).or_default() += 1;
+            }
             let chip = |cpu: u32, memory: u32| TaskChip {
                 task: task.id.to_string(),
                 group: group_key(&task.group),
                 cpu,
                 memory,
-                status: task.last_status.to_string(),
+                status: status.to_string(),
             };
-            match (task.launch_type, task.reservation(), &task.instance, task.fargate) {
-                (LaunchType::Ec2, Some(r), Some(i), _) => {
-                    on.entry(i).or_default().push(chip(r.cpu, r.memory))
+            match (task.launch_type, held, &task.instance, task.fargate) {
+                (LaunchType::Ec2, Some((cpu, memory)), Some(i), _) => {
+                    on.entry(i).or_default().push(chip(*cpu, *memory))
                 }
-                (LaunchType::Fargate, _, _, Some(size)) if task.last_status != TaskStatus::Stopped => {
+                (LaunchType::Fargate, _, _, Some(size)) if *status != TaskStatus::Stopped => {
                     fargate.push(chip(size.cpu, size.memory))
                 }
                 _ => {}
             }
         }
-        let mut zones: BTreeMap<String, Vec<InstanceBox>> = BTreeMap::new();
-        for pool in model.pools().values() {
-            for n in pool.nodes() {
-                let attr = |k: &str| n.attributes.get(k).cloned().unwrap_or_default();
-                zones
-                    .entry(attr("ecs.availability-zone"))
-                    .or_default()
-                    .push(InstanceBox {
-                        name: n.name.clone(),
-                        instance_type: attr("ecs.instance-type"),
-                        status: format!("{:?}", n.status).to_uppercase(),
-                        cpu_used: n.cpu_total - n.cpu_free,
-                        cpu_total: n.cpu_total,
-                        memory_used: n.memory_total - n.memory_free,
-                        memory_total: n.memory_total,
-                        tasks: on.remove(n.name.as_str()).unwrap_or_default(),
-                    });
-            }
+        let mut zones: BTreeMap<&str, Vec<InstanceBox>> = BTreeMap::new();
+        for n in model.pools().values().flat_map(|p| p.nodes()) {
+            // Registered later than the frame's moment.
+            let Some(az) = self.azs.get(&n.name) else { continue };
+            let tasks = on.remove(n.name.as_str()).unwrap_or_default();
+            zones.entry(az).or_default().push(InstanceBox {
+                name: n.name.clone(),
+                instance_type: n.attributes.get("ecs.instance-type").cloned().unwrap_or_default(),
+                status: self
+                    .instance_status
+                    .get(&n.name)
+                    .cloned()
+                    .unwrap_or_else(|| "ACTIVE".into()),
+                cpu_used: tasks.iter().map(|t| t.cpu).sum(),
+                cpu_total: n.cpu_total,
+                memory_used: tasks.iter().map(|t| t.memory).sum(),
+                memory_total: n.memory_total,
+                tasks,
+            });
         }
         let mut pending = Vec::new();
-        for svc in model.services() {
+        for (svc, desired) in model.services().iter().zip(&raw.desired) {
             if svc.scheduling != SchedulingStrategy::Replica {
                 continue;
             }
-            let group = format!("service:{}", svc.name);
-            let active = model
-                .tasks()
-                .iter()
-                .filter(|t| t.group == group && t.desired_status == DesiredStatus::Running)
-                .count() as u32;
+            let running = active
+                .get(format!("service:{}", svc.name).as_str())
+                .copied()
+                .unwrap_or(0);
             let reason = match self.last_event.get(&svc.name) {
                 Some(m) if is_unable(m) => m.clone(),
                 _ => format!(
@@ -459,7 +519,7 @@ impl Recorder {
                     svc.name
                 ),
             };
-            for _ in active..svc.desired_count {
+            for _ in running..*desired {
                 pending.push(PendingTask {
                     task: NO_TASK.into(),
                     task_definition: svc.task_definition.clone(),
@@ -469,10 +529,13 @@ impl Recorder {
             }
         }
         ClusterFrame {
-            t: t.to_string(),
+            t: raw.t.to_string(),
             zones: zones
                 .into_iter()
-                .map(|(az, instances)| ZoneBox { az, instances })
+                .map(|(az, instances)| ZoneBox {
+                    az: az.to_string(),
+                    instances,
+                })
                 .collect(),
             fargate,
             pending,

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use super::container_outputs::{ClusterOutput, FargateOutput};
 use super::format::{Cell, CostSide, Goal};
+use super::goals::plural;
 use super::outputs::{CellOutput, GoalStatus, GoalVerdict};
 use super::workbench::Workbench;
 
@@ -197,14 +198,6 @@ fn spread(c: &ClusterOutput, service: Option<&str>) -> (BTreeSet<String>, BTreeS
 
 fn in_range(n: u32, min: Option<u32>, max: Option<u32>) -> bool {
     min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m)
-}
-
-fn plural(n: u64, one: &str, many: &str) -> String {
-    format!(
-        "{} {}",
-        super::goals::thousands(n),
-        if n == 1 { one } else { many }
-    )
 }
 
 fn list(items: &BTreeSet<String>) -> String {

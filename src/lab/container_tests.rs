@@ -1071,6 +1071,15 @@ fn set_scenario_field_edits_in_place_and_keeps_the_rest() {
 }
 
 #[test]
+fn the_editor_gets_the_scenarios_diagnostics_at_its_own_line() {
+    assert!(scenario_diagnostics(CLUSTER).is_empty());
+    let d = scenario_diagnostics(&CLUSTER.replacen("az = \"us-east-1b\"", "zone = \"us-east-1b\"", 1));
+    let at: Vec<(u32, u32)> = d.iter().map(|d| (d.line, d.col)).collect();
+    assert_eq!(at, [(5, 1), (8, 1)], "{d:?}");
+    assert!(d[1].message.contains("unknown key \"zone\""), "{d:?}");
+}
+
+#[test]
 fn set_scenario_field_refuses_what_would_not_parse() {
     let e = set_scenario_field(CLUSTER, "service.0.desired_count", "many").expect_err("refused");
     assert_eq!(e, "desired_count must be a whole number, not \"many\"");
@@ -1086,4 +1095,36 @@ fn set_scenario_field_refuses_what_would_not_parse() {
     // An edit the scenario parser refuses (a count above ECS's quota) is not written.
     let e = set_scenario_field(CLUSTER, "instance.0.count", "6000").expect_err("refused");
     assert!(e.contains("count must be 1–5,000"), "{e}");
+}
+
+#[test]
+fn run_task_failures_and_drained_instances_show_in_steps_and_frames() {
+    let text = format!(
+        "{}\n[[timeline]]\nat = \"30s\"\naction = \"drain_instance\"\ninstance = \"i-a\"\n[[timeline]]\nat = \"1m\"\naction = \"run_task\"\ntask_definition = \"big\"\n\n[[task_definition]]\nfamily = \"big\"\n[[task_definition.container]]\nname = \"app\"\nimage = \"big:1\"\ncpu = 256\nmemory = 9000\n",
+        CLUSTER
+    );
+    let (wb, _) = run(&lab(&scenario_cell(&text)));
+    let c = cluster(&wb, "cluster");
+    let last = c.steps.last().expect("steps");
+    assert_eq!(last.task_definition, "big:1");
+    assert_eq!(last.service, None);
+    assert!(last.chosen.is_none());
+    assert_eq!(
+        last.failure.as_deref(),
+        Some("RunTask failure: reason=RESOURCE:MEMORY arn=i-b"),
+        "{last:#?}"
+    );
+    assert_eq!((last.cpu, last.memory), (256, 9000));
+    assert_eq!(c.frames.len(), c.steps.len() + 1);
+    let end = c.frames.last().expect("frames");
+    let a = end
+        .zones
+        .iter()
+        .flat_map(|z| &z.instances)
+        .find(|i| i.name == "i-a")
+        .expect("i-a");
+    assert_eq!(a.status, "DRAINING");
+    // The drained instance's task moved elsewhere: the service still runs 3.
+    assert!(a.tasks.iter().all(|t| t.status != "RUNNING"), "{a:#?}");
+    assert_eq!(c.services[0].running, 3);
 }

@@ -43,7 +43,7 @@ pub use outputs::{
     CellOutput, GoalStatus, GoalVerdict, LoadOutput, LoadPoint, LoadTotals, ProbeResult, RunOutput, SdkCall,
     StartBadge, StartKind, TuningOutput, TuningPoint,
 };
-pub use scenario_form::{FormField, scenario_form, set_scenario_field};
+pub use scenario_form::{FormField, scenario_diagnostics, scenario_form, set_scenario_field};
 pub use workbench::{Kernel, Workbench};
 
 use serde::Serialize;

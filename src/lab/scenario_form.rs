@@ -37,6 +37,14 @@ const CONSTRAINTS: &[&str] = &[
     "memberOf:attribute:ecs.instance-type =~ t3.*",
 ];
 
+/// The scenario editor's diagnostics: every problem of the text at the scenario's own line and
+/// column, as `cloudbook sim ecs` reports them (empty when it parses).
+pub fn scenario_diagnostics(text: &str) -> Vec<diag::Diagnostic> {
+    crate::ecs::scenario::parse("scenario", text)
+        .err()
+        .unwrap_or_default()
+}
+
 /// The form's fields for a scenario text; empty when the text is not TOML.
 pub fn scenario_form(text: &str) -> Vec<FormField> {
     let Ok(root) = diag::read_toml("scenario", text) else {

@@ -38,7 +38,7 @@ pub(crate) fn replay<K: Kernel>(spec: &LabSpec, cells: &[Cell]) -> (K, Vec<GoalV
 }
 
 /// The container cells' kernel: the last output of each cell and what it ran with.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Workbench {
     seed: u64,
     outputs: BTreeMap<String, Ran>,

@@ -206,7 +206,7 @@ fn a_lab_with_three_mistakes_shows_three_diagnostics_in_the_chapter() {
             ---
             book/ch.md:7:4: error: unknown key "titel" in the lab: did you mean "title"? (expected one of: id, title, instructions, not_modelled, hints, seed, cells, goals, solution)
             book/ch.md:13:4: error: ValidationException: 1 validation error detected: Value '64' at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to 128
-            book/ch.md:15:12: error: unknown goal check "response-contain" (did you mean "response-contains"? expected one of: no-error, response-contains, log-contains, status-code, max-billed-ms, start, invocations, max-throttles, max-timeouts, max-errors, max-cold-starts, max-p99-ms, max-monthly-usd, iam, memory-is)
+            book/ch.md:15:12: error: unknown goal check "response-contain" (did you mean "response-contains"? expected one of: no-error, response-contains, log-contains, status-code, max-billed-ms, start, invocations, max-throttles, max-timeouts, max-errors, max-cold-starts, max-p99-ms, max-monthly-usd, iam, memory-is, all-placed, instances-used, zones-used, running, event-contains, no-event-contains, cheaper, deployment-completed, min-running, max-running, fargate-valid, fargate-cheapest, image-ok, min-cached-layers, max-pull-bytes, push-rejected, read-returns, max-startup-ms, job-status, job-before, no-mixed-versions, min-capacity-pct, deployed, max-rejected, no-overage, anchored)
         "##]],
     );
 }
