@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use super::container_outputs::{ClusterOutput, FargateOutput};
 use super::format::{Cell, CostSide, Goal};
-use super::goals::plural;
+use super::goals::{plural, thousands};
 use super::outputs::{CellOutput, GoalStatus, GoalVerdict};
 use super::workbench::Workbench;
 
@@ -92,7 +92,9 @@ pub(crate) fn describe(goal: &Goal) -> String {
         Goal::MinCachedLayers { cell, value } => {
             format!("The builds of \"{cell}\" reuse at least {value} cached layers")
         }
-        Goal::MaxPullBytes { cell, value } => format!("The pulls of \"{cell}\" move at most {value} bytes"),
+        Goal::MaxPullBytes { cell, value } => {
+            format!("The pulls of \"{cell}\" move at most {} bytes", thousands(*value))
+        }
         Goal::PushRejected { cell } => format!("The registry refuses a push in \"{cell}\""),
         Goal::ReadReturns {
             cell,
@@ -108,7 +110,10 @@ pub(crate) fn describe(goal: &Goal) -> String {
             workload,
             value,
         } => {
-            format!("In \"{cell}\", the {workload} lane is ready within {value} ms")
+            format!(
+                "In \"{cell}\", the {workload} lane is ready within {} ms",
+                thousands(*value)
+            )
         }
         Goal::JobStatus { cell, job, status } => format!("In \"{cell}\", job {job} ends {status}"),
         Goal::JobBefore { cell, job, before } => {
@@ -117,7 +122,9 @@ pub(crate) fn describe(goal: &Goal) -> String {
         Goal::NoMixedVersions { cell } => format!("\"{cell}\" never serves two versions at once"),
         Goal::MinCapacityPct { cell, value } => format!("\"{cell}\" keeps at least {value}% capacity"),
         Goal::Deployed { cell } => format!("\"{cell}\" deploys the new version"),
-        Goal::MaxRejected { cell, value } => format!("\"{cell}\" rejects at most {value} requests"),
+        Goal::MaxRejected { cell, value } => {
+            format!("\"{cell}\" rejects at most {} requests", thousands(*value))
+        }
         Goal::NoOverage { cell } => format!("\"{cell}\" stays within its transfer allowance"),
         Goal::Anchored { cell } => format!("The Outpost of \"{cell}\" is anchored to an AZ of its Region"),
         other => format!(
