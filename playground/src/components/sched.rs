@@ -378,12 +378,12 @@ fn view_stepper(state: &State, dispatch: &Dispatch, i: usize, s: &Stepper) -> Ht
     };
     html! {
         <div class="cb-toolbar cb-steps" role="group" aria-label="Placement step-through">
-            <button type="button" data-cloudbook-action="first" disabled={s.k == 0} onclick={op(StepOp::First)}>{ "⏮ First" }</button>
+            <button type="button" data-cloudbook-action="first" disabled={s.k == 0} onclick={op(StepOp::First)}>{ "|◀ First" }</button>
             <button type="button" data-cloudbook-action="back" disabled={s.k == 0} onclick={op(StepOp::Back)}>{ "◀ Back" }</button>
             <button type="button" data-cloudbook-action="step" disabled={s.k >= s.len} onclick={op(StepOp::Step)}>{ "Step ▶" }</button>
             <button type="button" data-cloudbook-action="play" disabled={s.playing || s.len == 0} onclick={op(StepOp::Play)}>{ "Play" }</button>
             <button type="button" data-cloudbook-action="pause" disabled={!s.playing} onclick={op(StepOp::Pause)}>{ "Pause" }</button>
-            <button type="button" data-cloudbook-action="last" disabled={s.k >= s.len} onclick={op(StepOp::Last)}>{ "Last ⏭" }</button>
+            <button type="button" data-cloudbook-action="last" disabled={s.k >= s.len} onclick={op(StepOp::Last)}>{ "Last ▶|" }</button>
             <label for={format!("{base}-speed")}>{ "Speed" }</label>
             <select id={format!("{base}-speed")} data-cloudbook-field="speed" onchange={onspeed}>
                 { for STEP_SPEEDS.iter().map(|v| html! {
