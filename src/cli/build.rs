@@ -133,6 +133,7 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildReport> {
         sizes = measure(&dest)?;
         version = Some(hash.clone());
     }
+    super::i18n::site::report(&out, &super::i18n::site::build_editions(&root, &out, opts)?)?;
     eprintln!(
         "built {} in {:.1} s",
         out.display(),
