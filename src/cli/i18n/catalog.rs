@@ -155,8 +155,8 @@ struct Messages {
 impl Messages {
     fn add(&mut self, ctx: Option<&str>, text: &str, refs: Vec<String>, comment: &str) {
         let text = text.trim();
-        if text.is_empty() {
-            return;
+        if !has_prose(text) {
+            return; // nothing to translate: `START RequestId: …`, a number
         }
         let key = (ctx.map(str::to_string), text.to_string());
         if let Some(&i) = self.index.get(&key) {
