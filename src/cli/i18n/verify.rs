@@ -44,6 +44,8 @@ struct Kept {
     links: BTreeMap<String, u32>,
     code: BTreeMap<String, u32>,
     placeholders: BTreeMap<String, u32>,
+    /// Emphasis and strong emphasis that render as such.
+    emphasis: u32,
 }
 
 fn kept(text: &str) -> Kept {
@@ -57,6 +59,7 @@ fn kept(text: &str) -> Kept {
                 add(&mut k.links, &dest_url)
             }
             Event::Text(t) => prose.push_str(&t),
+            Event::Start(Tag::Emphasis | Tag::Strong) => k.emphasis += 1,
             _ => {}
         }
         prose.push('\u{1}');
@@ -109,6 +112,17 @@ fn check_entry(path: &str, e: &Entry) -> Vec<Diagnostic> {
                 ),
             ));
         }
+    }
+    if tr.emphasis < en.emphasis {
+        diags.push(Diagnostic::error(
+            path,
+            e.msgstr_line,
+            1,
+            format!(
+                "the translation has {} emphasis (*…* or **…**) that renders, its msgid {} (fix: CommonMark does not close `_…_` before a letter, nor `*…*` after punctuation before a letter: write *핸들러*를, and put a space after `**Hello!**`)",
+                tr.emphasis, en.emphasis
+            ),
+        ));
     }
     let mut report = |what: &str, fix: &str, a: &BTreeMap<String, u32>, b: &BTreeMap<String, u32>| {
         for (item, n) in a {
@@ -216,6 +230,9 @@ msgstr \"무시됨\"
 
 msgid \"Hello, {name}!\"
 msgstr \"안녕하세요!\"
+
+msgid \"You write the _handler_ and say **Hello!** twice.\"
+msgstr \"_핸들러_를 작성하고 **Hello!**를 두 번 말합니다.\"
 ";
         let p = problems(bad);
         assert!(
@@ -249,7 +266,12 @@ msgstr \"안녕하세요!\"
             !p.iter().any(|d| d.contains(":15:")),
             "fuzzy entries are not used, so not checked: {p:#?}"
         );
-        assert_eq!(p.len(), 5, "{p:#?}");
+        assert!(
+            p.iter()
+                .any(|d| d.starts_with("po/ko.po:21:1: error: the translation has 0 emphasis")),
+            "{p:#?}"
+        );
+        assert_eq!(p.len(), 6, "{p:#?}");
     }
 
     #[test]
