@@ -239,7 +239,10 @@ pub enum Lang {
 }
 
 pub fn t(msg: Msg) -> &'static str {
-    text(page_is_korean(), msg)
+    COLUMN
+        .with(|c| c.get())
+        .and_then(|column| column(msg))
+        .unwrap_or_else(|| tr(Lang::En, msg))
 }
 
 /// `msg` in Korean when `korean` and the Korean column has it, else in English.
@@ -250,18 +253,33 @@ pub fn text(korean: bool, msg: Msg) -> &'static str {
         .unwrap_or_else(|| tr(Lang::En, msg))
 }
 
-/// Whether the page is the Korean edition (`<html lang="ko">`), read from the page once.
+/// A table of strings for some messages.
+type Column = fn(Msg) -> Option<&'static str>;
+
+thread_local! {
+    /// The page's language column, when it is not English (set by [`use_page_language`]).
+    static COLUMN: std::cell::Cell<Option<Column>> = const { std::cell::Cell::new(None) };
+}
+
+/// Reads the page's `<html lang>` once and shows the widgets in that language. Called by the
+/// entry points of the `lab` module and of the editions' quiz module (`bin/widgets_ko.rs`); the
+/// English `widgets` module never calls it, so the Korean table stays out of the quiz-only page's
+/// size budget (ARCHITECTURE.md).
+pub fn use_page_language() {
+    if page_is_korean() {
+        COLUMN.with(|c| c.set(Some(ko)));
+    }
+}
+
+/// Whether the page is the Korean edition (`<html lang="ko">`).
 fn page_is_korean() -> bool {
     #[cfg(target_arch = "wasm32")]
     {
-        thread_local! {
-            static KOREAN: bool = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.document_element())
-                .and_then(|e| e.get_attribute("lang"))
-                .is_some_and(|l| l == "ko" || l.starts_with("ko-"));
-        }
-        KOREAN.with(|k| *k)
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.get_attribute("lang"))
+            .is_some_and(|l| l == "ko" || l.starts_with("ko-"))
     }
     #[cfg(not(target_arch = "wasm32"))]
     false
@@ -545,6 +563,11 @@ pub fn question_of(n: usize, total: usize) -> String {
 /// message added later shows in English until it is translated here. Terms follow
 /// po/TERMINOLOGY.md; AWS names, log fields and API values stay in English.
 pub fn ko(msg: Msg) -> Option<&'static str> {
+    ko_quiz(msg).or_else(|| ko_lab(msg))
+}
+
+/// Korean strings of the quizzes and the progress page.
+fn ko_quiz(msg: Msg) -> Option<&'static str> {
     Some(match msg {
         Msg::Submit => "정답 확인",
         Msg::SubmitAll => "모두 확인",
@@ -561,18 +584,6 @@ pub fn ko(msg: Msg) -> Option<&'static str> {
         Msg::Hint => "힌트",
         Msg::Points => "점수",
         Msg::QuestionOf => "{total}문제 중 {n}번",
-        Msg::Run => "실행",
-        Msg::Running => "실행 중…",
-        Msg::ResetCode => "코드 초기화",
-        Msg::Response => "응답",
-        Msg::Error => "오류",
-        Msg::Logs => "CloudWatch Logs",
-        Msg::Trace => "시뮬레이터가 한 일",
-        Msg::Goals => "목표",
-        Msg::LabPassed => "모든 목표를 달성했습니다. 잘하셨습니다!",
-        Msg::LabNotYet => "아직 달성하지 못한 목표가 있습니다.",
-        Msg::Editor => "핸들러 코드",
-        Msg::TestEvent => "테스트 이벤트",
         Msg::Reset => "초기화",
         Msg::Export => "진행 상황 내보내기",
         Msg::Import => "진행 상황 가져오기",
@@ -587,8 +598,6 @@ pub fn ko(msg: Msg) -> Option<&'static str> {
         Msg::ChooseMatch => "선택…",
         Msg::LabGradedPending => "이 문제를 통과하려면 이 페이지에 있는 실습의 목표를 달성하세요.",
         Msg::LabGradedDone => "이 페이지에 있는 실습의 목표를 달성했습니다.",
-        Msg::Cost => "비용",
-        Msg::Billed => "청구",
         Msg::NotAnswered => "답하지 않음",
         Msg::QuizTitle => "퀴즈",
         Msg::QuestionN => "{n}번. ",
@@ -603,18 +612,6 @@ pub fn ko(msg: Msg) -> Option<&'static str> {
         }
         Msg::NoticeOtherQuiz => "저장된 답이 다른 퀴즈의 것이어서 이 퀴즈를 처음부터 다시 시작합니다.",
         Msg::NoticeEdited => "답한 뒤에 퀴즈가 바뀌어서 처음부터 다시 시작합니다.",
-        Msg::LabTitle => "실습: {title}",
-        Msg::CtrlEnterRuns => " (Ctrl+Enter로 실행)",
-        Msg::WidgetStopped => {
-            "버그 때문에 이 위젯이 멈췄습니다({message}). 페이지의 나머지 부분은 계속 작동하며, \
-             저장된 답과 코드는 그대로 남아 있습니다. 페이지를 새로 고쳐 다시 시도하세요."
-        }
-        Msg::WidgetCouldNotStart => "이 위젯을 시작할 수 없습니다: {why}.",
-        Msg::UnknownError => "알 수 없는 오류",
-        Msg::DataInvalid => "데이터가 올바르지 않습니다. 책을 다시 빌드하세요",
-        Msg::DataInvalidBecause => "데이터가 올바르지 않습니다({error}). 책을 다시 빌드하세요",
-        Msg::HashMissing => "콘텐츠 해시가 없습니다. 책을 다시 빌드하세요",
-        Msg::AttributeMissing => "이 위치에 {attr} 속성이 없습니다",
         Msg::ResetAllConfirm => "이 브라우저에 저장된 모든 퀴즈 답과 실습 코드를 초기화할까요?",
         Msg::ResetAllDone => "모든 진행 상황을 초기화했습니다.",
         Msg::Exported => "진행 상황을 cloudbook-progress.json 파일로 내보냈습니다.",
@@ -628,6 +625,39 @@ pub fn ko(msg: Msg) -> Option<&'static str> {
         Msg::QuizChanged => "답한 뒤에 퀴즈가 바뀌었습니다",
         Msg::GoalsReached => "목표 달성",
         Msg::NotYet => "아직 달성하지 못함",
+        _ => return None,
+    })
+}
+
+/// Korean strings of the lab notebook.
+fn ko_lab(msg: Msg) -> Option<&'static str> {
+    Some(match msg {
+        Msg::WidgetStopped => {
+            "버그 때문에 이 위젯이 멈췄습니다({message}). 페이지의 나머지 부분은 계속 작동하며, \
+             저장된 답과 코드는 그대로 남아 있습니다. 페이지를 새로 고쳐 다시 시도하세요."
+        }
+        Msg::WidgetCouldNotStart => "이 위젯을 시작할 수 없습니다: {why}.",
+        Msg::UnknownError => "알 수 없는 오류",
+        Msg::DataInvalid => "데이터가 올바르지 않습니다. 책을 다시 빌드하세요",
+        Msg::DataInvalidBecause => "데이터가 올바르지 않습니다({error}). 책을 다시 빌드하세요",
+        Msg::HashMissing => "콘텐츠 해시가 없습니다. 책을 다시 빌드하세요",
+        Msg::AttributeMissing => "이 위치에 {attr} 속성이 없습니다",
+        Msg::Run => "실행",
+        Msg::Running => "실행 중…",
+        Msg::ResetCode => "코드 초기화",
+        Msg::Response => "응답",
+        Msg::Error => "오류",
+        Msg::Logs => "CloudWatch Logs",
+        Msg::Trace => "시뮬레이터가 한 일",
+        Msg::Goals => "목표",
+        Msg::LabPassed => "모든 목표를 달성했습니다. 잘하셨습니다!",
+        Msg::LabNotYet => "아직 달성하지 못한 목표가 있습니다.",
+        Msg::Editor => "핸들러 코드",
+        Msg::TestEvent => "테스트 이벤트",
+        Msg::Cost => "비용",
+        Msg::Billed => "청구",
+        Msg::LabTitle => "실습: {title}",
+        Msg::CtrlEnterRuns => " (Ctrl+Enter로 실행)",
         Msg::EditorKeys => {
             "Tab은 들여쓰기, Shift+Tab은 내어쓰기입니다. 편집기에서 나가려면 Esc를 누른 뒤 Tab을 누르세요. Ctrl+Enter로 실행합니다."
         }
@@ -812,6 +842,11 @@ mod tests {
 
     #[test]
     fn the_korean_column_keeps_placeholders_and_falls_back_to_english() {
+        assert_eq!(
+            text(true, Msg::Submit),
+            "정답 확인",
+            "quiz strings are always there"
+        );
         assert_eq!(text(true, Msg::Run), "실행");
         assert_eq!(text(false, Msg::Run), "Run");
         assert_eq!(

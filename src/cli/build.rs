@@ -24,8 +24,10 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const WASM_PROFILE: &str = "wasm-release";
 /// The playground's entry points: (cargo bin name, file stem in the site).
 /// `selftest` is loaded only by the `?cloudbook-selftest` and `?cloudbook-bench` switches.
-pub const ENTRY_POINTS: [(&str, &str); 3] = [
+pub const ENTRY_POINTS: [(&str, &str); 4] = [
     ("cloudbook-widgets", "widgets"),
+    // The quiz module of the Korean edition (`/ko/`), with the Korean UI strings.
+    ("cloudbook-widgets-ko", "ko-widgets"),
     ("cloudbook-lab", "lab"),
     ("cloudbook-selftest", "selftest"),
 ];

@@ -108,12 +108,23 @@ fn share_playground(out: &Path, dir: &Path) -> anyhow::Result<()> {
     };
     let mut manifest: serde_json::Value =
         serde_json::from_str(&text).with_context(|| format!("reading {}", english.display()))?;
+    let lang = dir.file_name().unwrap_or_default().to_string_lossy().into_owned();
     if let Some(map) = manifest.as_object_mut() {
         for (key, value) in map.iter_mut() {
             if key != "version"
                 && let Some(s) = value.as_str()
             {
-                *value = serde_json::Value::String(format!("../../playground/{s}"));
+                // A module built for this language (`<hash>/ko-widgets.js`) replaces the English one.
+                let own = match s.rsplit_once('/') {
+                    Some((hash, file)) => format!("{hash}/{lang}-{file}"),
+                    None => format!("{lang}-{s}"),
+                };
+                let file = if out.join("playground").join(&own).is_file() {
+                    own
+                } else {
+                    s.to_string()
+                };
+                *value = serde_json::Value::String(format!("../../playground/{file}"));
             }
         }
     }
