@@ -23,10 +23,13 @@ use crate::sim::fnv1a64;
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const WASM_PROFILE: &str = "wasm-release";
 /// The playground's entry points: (cargo bin name, file stem in the site and manifest key).
-/// `lab` (Lambda labs) and `sched` (container labs) load only where their placeholder is;
-/// `selftest` only by the `?cloudbook-selftest` and `?cloudbook-bench` switches.
-pub const ENTRY_POINTS: [(&str, &str); 4] = [
+/// `widgets` (quizzes, progress) loads on every page with a quiz, `ko-widgets` instead of it in the
+/// Korean edition; `lab` (Lambda labs) and `sched` (container labs) load only where their
+/// placeholder is; `selftest` only by the `?cloudbook-selftest` and `?cloudbook-bench` switches.
+pub const ENTRY_POINTS: [(&str, &str); 5] = [
     ("cloudbook-widgets", "widgets"),
+    // The quiz module of the Korean edition (`/ko/`), with the Korean UI strings.
+    ("cloudbook-widgets-ko", "ko-widgets"),
     ("cloudbook-lab", "lab"),
     ("cloudbook-sched", "sched"),
     ("cloudbook-selftest", "selftest"),
@@ -141,6 +144,7 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildReport> {
         sizes = measure(&dest)?;
         version = Some(hash.clone());
     }
+    super::i18n::site::report(&out, &super::i18n::site::build_editions(&root, &out, opts)?)?;
     eprintln!(
         "built {} in {:.1} s",
         out.display(),

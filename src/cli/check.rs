@@ -65,6 +65,7 @@ pub fn check(root: &Path) -> anyhow::Result<ExitCode> {
         .filter(|d| !lines.contains(&(d.path.as_str(), d.line)))
         .collect();
     diagnostics.extend(generic);
+    diagnostics.extend(super::i18n::verify::check(&root)?);
     diagnostics.extend(specific);
     diagnostics.sort();
     if diagnostics.is_empty() {

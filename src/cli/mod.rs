@@ -14,6 +14,7 @@ pub mod build;
 pub mod check;
 pub mod check_book;
 pub mod glossary;
+pub mod i18n;
 pub mod lab;
 pub mod links;
 pub mod preprocess;
@@ -79,6 +80,9 @@ enum Command {
         #[command(subcommand)]
         supports: Option<Supports>,
     },
+    /// Translations: extract messages, merge them into a language, print coverage.
+    #[command(subcommand)]
+    I18n(i18n::I18nCmd),
     /// Run a chapter's labs headless: each cell's output and each goal's verdict.
     #[command(subcommand)]
     Lab(lab::LabCmd),
@@ -137,6 +141,7 @@ pub fn main() -> ExitCode {
         Command::Preprocess { supports } => {
             preprocess::run_protocol(supports.map(|Supports::Supports { renderer }| renderer))
         }
+        Command::I18n(cmd) => i18n::run(cmd),
         Command::Lab(cmd) => lab::run(cmd),
         Command::Quiz(cmd) => quiz::run(cmd),
         Command::Sim(cmd) => sim::run(cmd),

@@ -20,6 +20,7 @@ use mdbook_preprocessor::book::{Book, BookItem};
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
 use super::glossary;
+use super::i18n::Localizer;
 use crate::course::{Catalog, ChapterEntry, LabEntry, QuizEntry, relative_href};
 use crate::diag::{Diagnostic, line_col, render_all};
 use crate::lab::{self, LabSpec};
@@ -61,6 +62,18 @@ pub fn transform_chapter(
     content: &str,
     read_quiz: &mut dyn FnMut(&str) -> Result<String, String>,
 ) -> Transformed {
+    transform_chapter_in(chapter, content, read_quiz, None)
+}
+
+/// [`transform_chapter`] for an edition in another language: the placeholders carry the quizzes
+/// and labs translated by `loc`, while `embeds` (and the quiz's content hash) stay English, so
+/// progress is the same in every edition.
+pub fn transform_chapter_in(
+    chapter: &str,
+    content: &str,
+    read_quiz: &mut dyn FnMut(&str) -> Result<String, String>,
+    loc: Option<&Localizer>,
+) -> Transformed {
     let mut out = Transformed::default();
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     let mut protected: Vec<Range<usize>> = Vec::new();
@@ -83,7 +96,9 @@ pub fn transform_chapter(
                     let indent = indent_before(content, range.start);
                     match lab::parse_lab(chapter, &body) {
                         Ok(mut spec) => {
+                            let shown = loc.map(|l| rendered(l.lab(&spec), LabSpec::render_markdown));
                             spec.render_markdown(&mut render_markdown);
+                            let shown = shown.as_ref().unwrap_or(&spec);
                             edits.push((
                                 range.clone(),
                                 placeholder(
@@ -92,10 +107,10 @@ pub fn transform_chapter(
                                         lab::LabEngine::Containers => SCHED_CLASS,
                                     },
                                     "data-lab",
-                                    &spec,
+                                    shown,
                                     "",
                                     "lab",
-                                    &lab_text(&spec),
+                                    &lab_text(shown),
                                     newline(content),
                                 ),
                             ));
@@ -156,7 +171,9 @@ pub fn transform_chapter(
         };
         match quiz::parse_quiz(path, &text) {
             Ok(mut q) => {
+                let shown = loc.map(|l| rendered(l.quiz(&q), Quiz::render_markdown));
                 q.render_markdown(&mut render_markdown);
+                let shown = shown.as_ref().unwrap_or(&q);
                 // The hash as a decimal string: JavaScript numbers cannot hold every u64.
                 let hash = format!(" data-quiz-hash=\"{}\"", quiz::content_hash(&q));
                 edits.push((
@@ -164,10 +181,10 @@ pub fn transform_chapter(
                     placeholder(
                         QUIZ_CLASS,
                         "data-quiz",
-                        &q,
+                        shown,
                         &hash,
                         "quiz",
-                        &quiz_text(&q),
+                        &quiz_text(shown),
                         newline(content),
                     ),
                 ));
@@ -191,6 +208,15 @@ pub fn transform_chapter(
     result.push_str(&content[last..]);
     out.content = result;
     out
+}
+
+/// A type's "render every Markdown field" method.
+type RenderFields<T> = fn(&mut T, &mut dyn FnMut(&str) -> String);
+
+/// `t` with its Markdown rendered by `render` (`Quiz::render_markdown`, `LabSpec::render_markdown`).
+fn rendered<T>(mut t: T, render: RenderFields<T>) -> T {
+    render(&mut t, &mut render_markdown);
+    t
 }
 
 /// Renders author Markdown to HTML with the same options mdBook uses for chapters.
@@ -370,6 +396,11 @@ impl Preprocessor for CloudbookPreprocessor {
 
     fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> mdbook_preprocessor::errors::Result<Book> {
         let src_dir = ctx.config.book.src.clone();
+        // Another edition (book.language with a po/<lang>.po): chapters translated first.
+        let loc = Localizer::load(&ctx.root, ctx.config.book.language.as_deref())?;
+        if let Some(l) = &loc {
+            l.translate_book(&mut book)?;
+        }
         let mut diagnostics = Vec::new();
         let mut pages = Vec::new();
         let mut chapters = Vec::new();
@@ -387,7 +418,12 @@ impl Preprocessor for CloudbookPreprocessor {
                 return;
             };
             let label = display_path(&src_dir.join(&source));
-            let t = transform_chapter(&label, &ch.content, &mut |p| read_quiz_file(&ctx.root, p));
+            let t = transform_chapter_in(
+                &label,
+                &ch.content,
+                &mut |p| read_quiz_file(&ctx.root, p),
+                loc.as_ref(),
+            );
             // After the placeholders are in: they are HTML blocks, which linking leaves alone.
             ch.content = glossary::link_terms(&display_path(&source), &t.content, &terms).0;
             diagnostics.extend(t.diagnostics);
@@ -400,7 +436,9 @@ impl Preprocessor for CloudbookPreprocessor {
         book.for_each_mut(|item| {
             let BookItem::Chapter(ch) = item else { return };
             let here = ch.path.as_deref().map(display_path).unwrap_or_default();
-            ch.content = expand_progress(&ch.content, &catalog(&here, &chapters, &pages));
+            let mut cat = catalog(&here, &chapters, &pages);
+            loc.iter().for_each(|l| l.course(&mut cat));
+            ch.content = expand_progress(&ch.content, &cat);
         });
         if !diagnostics.is_empty() {
             diagnostics.sort();

@@ -167,7 +167,15 @@ fn rebuild(opts: &BuildOptions, site: &Site) -> anyhow::Result<()> {
 /// Paths, sizes and modification times of everything that can change the site.
 fn snapshot(root: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
     let mut files = Vec::new();
-    for dir in ["book", "quizzes", "playground/src", "playground/assets", "src"] {
+    for dir in [
+        "book",
+        "quizzes",
+        "playground/src",
+        "playground/assets",
+        "src",
+        "po",
+        "theme",
+    ] {
         let _ = collect_files(&root.join(dir), &mut files);
     }
     files.push(root.join("book.toml"));

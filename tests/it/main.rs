@@ -2,11 +2,13 @@
 
 mod book_build;
 mod browser;
+mod browser_i18n;
 mod browser_lab;
 mod browser_sched;
 mod check_book;
 mod deploy;
 mod ecs;
+mod i18n;
 mod lab;
 mod lambda;
 mod preprocess;

@@ -5,6 +5,7 @@ use cloudbook_playground::mount::{data, install_yew_panic_hook, mount_all};
 
 fn main() {
     install_yew_panic_hook("lab");
+    cloudbook_playground::i18n::use_page_language();
     cloudbook_playground::mount::panic_if_asked("lab");
     mount_all::<LabCell<cloudbook::lab::Notebook>>("lab", ".cloudbook-lab", |el| {
         Ok(LabProps {
