@@ -1,11 +1,14 @@
 //! Lab page timings in headless Chromium: the time from navigation to `data-cloudbook-ready`
 //! on a lab page, and the longest main-thread task (PerformanceObserver `longtask`, tasks over
-//! 50 ms) while the page runs a 10-minute load at 1,000 requests per second and draws it.
+//! 50 ms) while the page runs a 10-minute load at 1,000 requests per second and draws it; then,
+//! on a container lab page, the longest task while a 100-task scenario on 30 instances runs and
+//! draws, and while its placement step-through steps, plays and jumps.
 //! It measures and prints; it asserts nothing.
 //!
 //! Usage: `cargo run --release --example lab_timing -- <built site dir>` after `cloudbook build
 //! --out <built site dir>`. It writes `lambda/lab-timing.html` into the site: a course page whose
-//! `<main>` is the lab below, turned into its placeholder by the real preprocessor.
+//! `<main>` is the lab below, turned into its placeholder by the real preprocessor (and
+//! `containers/sched-timing.html` for the container lab).
 // A program, not the core: reading its environment, files and starting processes is its job.
 #![allow(clippy::disallowed_methods)]
 
@@ -47,29 +50,113 @@ rps = 1000.0
 ```
 "#;
 
+/// A container lab with one scenario cell: 100 tasks of one service on 30 instances in 3 zones.
+const SCHED_MD: &str = r#"# Timing
+
+```lab
+id = "cb-sched-timing"
+title = "A hundred tasks on thirty instances"
+not_modelled = "Timing only."
+
+[[cells]]
+kind = "scenario"
+id = "cluster"
+scenario = '''
+[[instance]]
+name = "i"
+type = "m5.xlarge"
+az = "us-east-1a"
+count = 10
+[[instance]]
+name = "j"
+type = "m5.xlarge"
+az = "us-east-1b"
+count = 10
+[[instance]]
+name = "k"
+type = "m5.xlarge"
+az = "us-east-1c"
+count = 10
+[[task_definition]]
+family = "web"
+[[task_definition.container]]
+name = "app"
+image = "web:1"
+cpu = 256
+memory = 512
+[[service]]
+name = "web"
+task_definition = "web"
+desired_count = 100
+'''
+
+[[goals]]
+check = "all-placed"
+cell = "cluster"
+
+[solution]
+```
+"#;
+
+/// Turns `md` into a course page at `site/<name>`: the built `template` page with its `<main>`
+/// replaced by the lab's placeholder (`class`), as the real preprocessor writes it.
+fn write_page(site: &str, template: &str, name: &str, md: &str, class: &str) {
+    let t = cloudbook::cli::preprocess::transform_chapter(name, md, &mut |_| Err("no quizzes".into()));
+    assert!(t.diagnostics.is_empty(), "{:?}", t.diagnostics);
+    let marker = format!("class=\"{class}\"");
+    let placeholder = t
+        .content
+        .lines()
+        .find(|l| l.contains(&marker))
+        .expect("placeholder");
+    let page = std::fs::read_to_string(Path::new(site).join(template)).expect("a built course page");
+    let (head, rest) = page.split_once("<main>").expect("<main>");
+    let (_, tail) = rest.split_once("</main>").expect("</main>");
+    std::fs::write(
+        Path::new(site).join(name),
+        format!("{head}<main>{placeholder}</main>{tail}"),
+    )
+    .expect("write the page");
+}
+
+/// Starts collecting long tasks (over 50 ms) in `window.__long`, from now on.
+const OBSERVE_LONG_TASKS: &str = "window.__long = []; new PerformanceObserver(l => { for (const e of l.getEntries()) window.__long.push(e.duration); }).observe({ type: 'longtask' });";
+
+/// The long tasks collected since [`OBSERVE_LONG_TASKS`] (or the last reset), and resets them.
+async fn take_long_tasks(client: &fantoccini::Client) -> Vec<f64> {
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let v = client
+        .execute("const l = window.__long; window.__long = []; return l", vec![])
+        .await
+        .expect("script");
+    v.as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
+        .unwrap_or_default()
+}
+
+fn longest(tasks: &[f64]) -> f64 {
+    tasks.iter().copied().fold(0.0, f64::max)
+}
+
 #[tokio::main]
 async fn main() {
     let site = std::env::args()
         .nth(1)
         .expect("usage: lab_timing <built site dir>");
-    let t = cloudbook::cli::preprocess::transform_chapter("lab-timing.md", LAB_MD, &mut |_| {
-        Err("no quizzes".into())
-    });
-    assert!(t.diagnostics.is_empty(), "{:?}", t.diagnostics);
-    let placeholder = t
-        .content
-        .lines()
-        .find(|l| l.contains("class=\"cloudbook-lab\""))
-        .expect("placeholder");
-    let page = std::fs::read_to_string(Path::new(&site).join("lambda/first-function.html"))
-        .expect("a built course page");
-    let (head, rest) = page.split_once("<main>").expect("<main>");
-    let (_, tail) = rest.split_once("</main>").expect("</main>");
-    std::fs::write(
-        Path::new(&site).join("lambda/lab-timing.html"),
-        format!("{head}<main>{placeholder}</main>{tail}"),
-    )
-    .expect("write the page");
+    write_page(
+        &site,
+        "lambda/first-function.html",
+        "lambda/lab-timing.html",
+        LAB_MD,
+        "cloudbook-lab",
+    );
+    write_page(
+        &site,
+        "containers/orchestration.html",
+        "containers/sched-timing.html",
+        SCHED_MD,
+        "cloudbook-sched",
+    );
 
     let h = headless::Headless::start(&site, &["--window-size=1200,900"]).await;
     let (client, base) = (h.client.clone(), h.base.clone());
@@ -129,7 +216,7 @@ async fn main() {
         .as_array()
         .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
         .unwrap_or_default();
-    let longest = durations.iter().copied().fold(0.0, f64::max);
+    let load_longest = longest(&durations);
     println!(
         "time to data-cloudbook-ready: {} ms after navigation start",
         ready
@@ -140,9 +227,79 @@ async fn main() {
         wall.as_secs_f64()
     );
     println!(
-        "long tasks (> 50 ms) during the run: {}; longest: {longest:.0} ms",
+        "long tasks (> 50 ms) during the run: {}; longest: {load_longest:.0} ms",
         durations.len()
     );
     println!("totals: {}", totals.as_str().unwrap_or(""));
+
+    client
+        .goto(&format!("{base}containers/sched-timing.html"))
+        .await
+        .expect("page");
+    client
+        .wait()
+        .at_most(Duration::from_secs(120))
+        .for_element(Locator::Css(".cloudbook-sched[data-cloudbook-ready=\"true\"]"))
+        .await
+        .expect("the container lab gets ready");
+    client
+        .execute(OBSERVE_LONG_TASKS, vec![])
+        .await
+        .expect("observer");
+    let started = Instant::now();
+    client
+        .execute("document.querySelector('[data-cloudbook-cell=\"scenario\"] [data-cloudbook-action=\"run\"]').click()", vec![])
+        .await
+        .expect("run the scenario");
+    client
+        .wait()
+        .at_most(Duration::from_secs(120))
+        .for_element(Locator::Css("[data-cloudbook-step]"))
+        .await
+        .expect("the step-through appears");
+    let run_wall = started.elapsed();
+    let run_long = take_long_tasks(&client).await;
+    let started = Instant::now();
+    client
+        .execute("const b = document.querySelector('[data-cloudbook-action=\"first\"]'); if (!b.disabled) b.click();", vec![])
+        .await
+        .expect("first");
+    for _ in 0..30 {
+        client
+            .execute(
+                "document.querySelector('[data-cloudbook-action=\"step\"]').click()",
+                vec![],
+            )
+            .await
+            .expect("step");
+    }
+    let step_wall = started.elapsed();
+    let step_long = take_long_tasks(&client).await;
+    client
+        .execute(
+            "const r = document.querySelector('[data-cloudbook-field=\"timeline\"]'); r.value = '70'; r.dispatchEvent(new Event('input', { bubbles: true })); r.dispatchEvent(new Event('change', { bubbles: true }));
+             document.querySelector('[data-cloudbook-action=\"play\"]').click();",
+            vec![],
+        )
+        .await
+        .expect("jump and play");
+    client
+        .wait()
+        .at_most(Duration::from_secs(120))
+        .for_element(Locator::Css("[data-cloudbook-action=\"play\"]:not([disabled])"))
+        .await
+        .expect("play reaches the end");
+    let play_long = take_long_tasks(&client).await;
+    println!(
+        "container lab, 100 tasks on 30 instances: run and first draw {:.0} ms of wall time, long tasks {run_long:?} (longest {:.0} ms)",
+        run_wall.as_secs_f64() * 1e3,
+        longest(&run_long)
+    );
+    println!(
+        "30 steps: {:.0} ms of wall time in all, long tasks {step_long:?} (longest {:.0} ms); jump and play to the end: long tasks {play_long:?} (longest {:.0} ms)",
+        step_wall.as_secs_f64() * 1e3,
+        longest(&step_long),
+        longest(&play_long)
+    );
     h.close().await;
 }
