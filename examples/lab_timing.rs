@@ -19,6 +19,8 @@ use fantoccini::Locator;
 
 #[path = "support/headless.rs"]
 mod headless;
+#[path = "support/sched_lab.rs"]
+mod sched_lab;
 
 const LAB_MD: &str = r#"# Timing
 
@@ -47,54 +49,6 @@ value = 0
 
 [solution.load]
 rps = 1000.0
-```
-"#;
-
-/// A container lab with one scenario cell: 100 tasks of one service on 30 instances in 3 zones.
-const SCHED_MD: &str = r#"# Timing
-
-```lab
-id = "cb-sched-timing"
-title = "A hundred tasks on thirty instances"
-not_modelled = "Timing only."
-
-[[cells]]
-kind = "scenario"
-id = "cluster"
-scenario = '''
-[[instance]]
-name = "i"
-type = "m5.xlarge"
-az = "us-east-1a"
-count = 10
-[[instance]]
-name = "j"
-type = "m5.xlarge"
-az = "us-east-1b"
-count = 10
-[[instance]]
-name = "k"
-type = "m5.xlarge"
-az = "us-east-1c"
-count = 10
-[[task_definition]]
-family = "web"
-[[task_definition.container]]
-name = "app"
-image = "web:1"
-cpu = 256
-memory = 512
-[[service]]
-name = "web"
-task_definition = "web"
-desired_count = 100
-'''
-
-[[goals]]
-check = "all-placed"
-cell = "cluster"
-
-[solution]
 ```
 "#;
 
@@ -154,7 +108,7 @@ async fn main() {
         &site,
         "containers/orchestration.html",
         "containers/sched-timing.html",
-        SCHED_MD,
+        &format!("# Timing\n\n```lab\n{}```\n", sched_lab::block(100)),
         "cloudbook-sched",
     );
 

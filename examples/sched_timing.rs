@@ -10,50 +10,15 @@ use std::time::Instant;
 
 use cloudbook::lab::{CellOutput, Workbench, parse_lab};
 
+#[path = "support/sched_lab.rs"]
+mod sched_lab;
+
 fn main() {
     let tasks: u32 = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(100);
-    let block = format!(
-        r#"id = "timing"
-not_modelled = "Timing only."
-
-[[cells]]
-kind = "scenario"
-id = "cluster"
-scenario = '''
-[[instance]]
-name = "i"
-type = "m5.xlarge"
-az = "us-east-1a"
-count = 10
-[[instance]]
-name = "j"
-type = "m5.xlarge"
-az = "us-east-1b"
-count = 10
-[[instance]]
-name = "k"
-type = "m5.xlarge"
-az = "us-east-1c"
-count = 10
-[[task_definition]]
-family = "web"
-[[task_definition.container]]
-name = "app"
-image = "web:1"
-cpu = 256
-memory = 512
-[[service]]
-name = "web"
-task_definition = "web"
-desired_count = {tasks}
-'''
-
-[solution]
-"#
-    );
+    let block = sched_lab::block(tasks);
     let spec = parse_lab("timing.md", &block).expect("the timing lab parses");
     let runs = 20;
     let mut best = f64::MAX;
