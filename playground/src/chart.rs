@@ -4,6 +4,8 @@
 //! It decides no colours (CSS does, from mdBook's theme variables) and draws nothing itself:
 //! `components::chart` turns a [`Plot`] into SVG and a table.
 
+use crate::i18n::inline::{tx, txf};
+
 /// The drawing box of every chart, in SVG user units (the SVG scales to its container).
 pub const WIDTH: f64 = 640.0;
 pub const HEIGHT: f64 = 240.0;
@@ -160,12 +162,14 @@ pub fn summary(plot: &Plot) -> String {
                 .and_then(|i| plot.xs.get(i))
                 .copied()
                 .unwrap_or(0.0);
-            parts.push(format!(
+            parts.push(txf(
                 "{} peaks at {} ({} {})",
-                s.label,
-                tick_label(round3(peak)),
-                plot.x_label,
-                tick_label(at)
+                &[
+                    &s.label,
+                    &tick_label(round3(peak)),
+                    &plot.x_label,
+                    &tick_label(at),
+                ],
             ));
         }
     }
@@ -182,10 +186,10 @@ pub fn round3(v: f64) -> f64 {
 pub fn load_plots(out: &cloudbook::lab::LoadOutput) -> Vec<Plot> {
     let xs: Vec<f64> = out.points.iter().map(|p| p.t_s).collect();
     let col = |f: &dyn Fn(&cloudbook::lab::LoadPoint) -> f64| out.points.iter().map(f).collect::<Vec<f64>>();
-    let per = format!("per {} s", tick_label(out.period_s));
+    let per = txf("per {} s", &[&tick_label(out.period_s)]);
     let plot = |title: &str, y_label: &str, series: Vec<Series>| Plot {
         title: title.to_string(),
-        x_label: "simulated seconds".to_string(),
+        x_label: tx("simulated seconds").to_string(),
         y_label: y_label.to_string(),
         xs: xs.clone(),
         series,
@@ -199,16 +203,16 @@ pub fn load_plots(out: &cloudbook::lab::LoadOutput) -> Vec<Plot> {
     };
     vec![
         plot(
-            "Invocations, errors and throttles",
+            tx("Invocations, errors and throttles"),
             &per,
             vec![
-                s("invocations", col(&|p| p.invocations as f64)),
-                s("errors", col(&|p| p.errors as f64)),
-                s("throttles", col(&|p| p.throttles as f64)),
+                s(tx("invocations"), col(&|p| p.invocations as f64)),
+                s(tx("errors"), col(&|p| p.errors as f64)),
+                s(tx("throttles"), col(&|p| p.throttles as f64)),
             ],
         ),
         plot(
-            "Duration",
+            tx("Duration"),
             "ms",
             vec![
                 s("p50", col(&|p| nan_if_idle(p.invocations, p.p50_ms))),
@@ -216,14 +220,14 @@ pub fn load_plots(out: &cloudbook::lab::LoadOutput) -> Vec<Plot> {
             ],
         ),
         plot(
-            "Concurrent executions",
-            "most at once",
-            vec![s("concurrency", col(&|p| f64::from(p.concurrency)))],
+            tx("Concurrent executions"),
+            tx("most at once"),
+            vec![s(tx("concurrency"), col(&|p| f64::from(p.concurrency)))],
         ),
         plot(
-            "Cold starts",
+            tx("Cold starts"),
             &per,
-            vec![s("cold starts", col(&|p| p.cold_starts as f64))],
+            vec![s(tx("cold starts"), col(&|p| p.cold_starts as f64))],
         ),
     ]
 }
@@ -238,12 +242,12 @@ fn nan_if_idle(invocations: u64, ms: f64) -> f64 {
 pub fn tuning_plots(out: &cloudbook::lab::TuningOutput) -> Vec<Plot> {
     let xs: Vec<f64> = out.points.iter().map(|p| f64::from(p.memory_mb)).collect();
     let marks = vec![
-        (f64::from(out.cheapest), format!("cheapest {} MB", out.cheapest)),
-        (f64::from(out.fastest), format!("fastest {} MB", out.fastest)),
+        (f64::from(out.cheapest), txf("cheapest {} MB", &[&out.cheapest])),
+        (f64::from(out.fastest), txf("fastest {} MB", &[&out.fastest])),
     ];
     let plot = |title: &str, y_label: &str, label: &str, values: Vec<f64>| Plot {
         title: title.to_string(),
-        x_label: "memory (MB)".to_string(),
+        x_label: tx("memory (MB)").to_string(),
         y_label: y_label.to_string(),
         xs: xs.clone(),
         series: vec![Series {
@@ -256,15 +260,15 @@ pub fn tuning_plots(out: &cloudbook::lab::TuningOutput) -> Vec<Plot> {
     };
     vec![
         plot(
-            "Duration against memory",
+            tx("Duration against memory"),
             "ms",
-            "average duration",
+            tx("average duration"),
             out.points.iter().map(|p| p.avg_ms).collect(),
         ),
         plot(
-            "Cost against memory",
-            "USD per million",
-            "cost per million invocations",
+            tx("Cost against memory"),
+            tx("USD per million"),
+            tx("cost per million invocations"),
             out.points.iter().map(|p| p.cost_per_million_usd).collect(),
         ),
     ]
@@ -274,7 +278,7 @@ pub fn tuning_plots(out: &cloudbook::lab::TuningOutput) -> Vec<Plot> {
 fn over_time(title: &str, y_label: &str, xs: Vec<f64>, series: Vec<(String, Vec<f64>)>) -> Plot {
     Plot {
         title: title.to_string(),
-        x_label: "simulated seconds".to_string(),
+        x_label: tx("simulated seconds").to_string(),
         y_label: y_label.to_string(),
         xs,
         series: series
@@ -310,29 +314,29 @@ pub fn deployment_plot(out: &cloudbook::lab::DeploymentOutput) -> Plot {
                         .map_or(0.0, |(_, n)| f64::from(*n))
                 })
                 .collect();
-            (format!("{rev} running"), values)
+            (txf("{} running", &[rev]), values)
         })
         .collect();
     let desired = |p: &cloudbook::lab::DeployPoint, pct: u32| f64::from(p.desired) * f64::from(pct) / 100.0;
     series.push((
-        "all revisions".to_string(),
+        tx("all revisions").to_string(),
         out.points.iter().map(|p| f64::from(p.total)).collect(),
     ));
     series.push((
-        format!("minimum healthy ({}%)", out.minimum_healthy_percent),
+        txf("minimum healthy ({}%)", &[&out.minimum_healthy_percent]),
         out.points
             .iter()
             .map(|p| desired(p, out.minimum_healthy_percent).ceil())
             .collect(),
     ));
     series.push((
-        format!("maximum ({}%)", out.maximum_percent),
+        txf("maximum ({}%)", &[&out.maximum_percent]),
         out.points
             .iter()
             .map(|p| desired(p, out.maximum_percent).floor())
             .collect(),
     ));
-    over_time("Tasks running during the deployment", "tasks", xs, series)
+    over_time(tx("Tasks running during the deployment"), tx("tasks"), xs, series)
 }
 
 /// A Beanstalk cell's charts: instances by version, and capacity, errors and new traffic in %.
@@ -343,23 +347,26 @@ pub fn beanstalk_plots(out: &cloudbook::lab::BeanstalkOutput) -> Vec<Plot> {
     };
     vec![
         over_time(
-            "Instances by version",
-            "instances",
+            tx("Instances by version"),
+            tx("instances"),
             xs.clone(),
             vec![
-                ("old version".into(), col(&|p| p.old)),
-                ("new version".into(), col(&|p| p.new)),
-                ("out of service".into(), col(&|p| p.out)),
+                (tx("old version").into(), col(&|p| p.old)),
+                (tx("new version").into(), col(&|p| p.new)),
+                (tx("out of service").into(), col(&|p| p.out)),
             ],
         ),
         over_time(
-            "Capacity, errors and new-version traffic",
+            tx("Capacity, errors and new-version traffic"),
             "%",
             xs,
             vec![
-                ("capacity".into(), col(&|p| p.capacity_pct)),
-                ("errors".into(), col(&|p| p.error_pct)),
-                ("traffic to the new version".into(), col(&|p| p.new_traffic_pct)),
+                (tx("capacity").into(), col(&|p| p.capacity_pct)),
+                (tx("errors").into(), col(&|p| p.error_pct)),
+                (
+                    tx("traffic to the new version").into(),
+                    col(&|p| p.new_traffic_pct),
+                ),
             ],
         ),
     ]
@@ -373,22 +380,22 @@ pub fn apprunner_plots(out: &cloudbook::lab::AppRunnerOutput) -> Vec<Plot> {
     };
     vec![
         over_time(
-            "Requests in",
-            "requests in flight",
+            tx("Requests in"),
+            tx("requests in flight"),
             xs.clone(),
             vec![
-                ("concurrency".into(), col(&|p| p.concurrency)),
-                ("rejected".into(), col(&|p| p.rejected)),
+                (tx("concurrency").into(), col(&|p| p.concurrency)),
+                (tx("rejected").into(), col(&|p| p.rejected)),
             ],
         ),
         over_time(
-            "Instances out",
-            "instances",
+            tx("Instances out"),
+            tx("instances"),
             xs,
             vec![
-                ("instances".into(), col(&|p| p.instances)),
-                ("active".into(), col(&|p| p.active)),
-                ("provisioned".into(), col(&|p| p.provisioned)),
+                (tx("instances").into(), col(&|p| p.instances)),
+                (tx("active").into(), col(&|p| p.active)),
+                (tx("provisioned").into(), col(&|p| p.provisioned)),
             ],
         ),
     ]

@@ -1,6 +1,8 @@
 //! Every string the widgets show, in one table, ready for translation (English now; a Korean
 //! column can be added without touching a component).
 
+pub mod inline;
+
 /// A message the UI shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Msg {
@@ -271,6 +273,11 @@ pub fn use_page_language() {
     if page_is_korean() {
         COLUMN.with(|c| c.set(Some(ko)));
     }
+}
+
+/// Whether [`use_page_language`] chose Korean for this page.
+pub fn korean() -> bool {
+    COLUMN.with(|c| c.get()).is_some()
 }
 
 /// Whether the page is the Korean edition (`<html lang="ko">`).

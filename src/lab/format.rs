@@ -42,6 +42,11 @@ pub struct LabSpec {
     pub cells: Vec<Cell>,
     #[serde(default)]
     pub goals: Vec<Goal>,
+    /// The goals as the page lists them in another language, in `goals` order (the Korean
+    /// edition fills it from the catalog); empty: each goal's English [`Goal::describe`].
+    /// Never written in a lab block.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub goal_texts: Vec<String>,
     /// The cells with the reference solution applied. Never shipped to the page.
     #[serde(skip_serializing, default)]
     pub solution: Vec<Cell>,
@@ -242,6 +247,18 @@ pub enum LabEngine {
 }
 
 impl LabSpec {
+    /// `verdicts` (one per goal, in order) with each description in the page's language, where
+    /// [`LabSpec::goal_texts`] has one.
+    pub fn in_page_language(
+        &self,
+        mut verdicts: Vec<super::outputs::GoalVerdict>,
+    ) -> Vec<super::outputs::GoalVerdict> {
+        for (v, text) in verdicts.iter_mut().zip(&self.goal_texts) {
+            v.description.clone_from(text);
+        }
+        verdicts
+    }
+
     /// The engine of the lab's first cell (the parser refuses a lab that mixes the two).
     pub fn engine(&self) -> LabEngine {
         self.cells.first().map_or(LabEngine::Lambda, |c| c.kind.engine())
@@ -1561,6 +1578,7 @@ fn decode_lab(
         seed: int_of(top.get("seed")).and_then(|n| u64::try_from(n).ok()),
         cells: decoded,
         goals,
+        goal_texts: Vec::new(),
         solution: solved,
     })
 }

@@ -85,7 +85,8 @@ impl Notebook {
     /// Each goal's verdict against the outputs so far: Pending when its cell has not run, or ran
     /// before its function cell changed.
     pub fn evaluate(&self, spec: &LabSpec, cells: &[Cell]) -> Vec<GoalVerdict> {
-        spec.goals.iter().map(|g| self.verdict(g, cells)).collect()
+        let verdicts = spec.goals.iter().map(|g| self.verdict(g, cells)).collect();
+        spec.in_page_language(verdicts)
     }
 
     fn verdict(&self, goal: &Goal, cells: &[Cell]) -> GoalVerdict {

@@ -136,10 +136,12 @@ impl Workbench {
 
     /// Each goal's verdict: Pending when its cell has not run or changed since it ran.
     pub fn evaluate(&self, spec: &LabSpec, cells: &[Cell]) -> Vec<GoalVerdict> {
-        spec.goals
+        let verdicts = spec
+            .goals
             .iter()
             .map(|g| super::container_goals::verdict(self, g, cells))
-            .collect()
+            .collect();
+        spec.in_page_language(verdicts)
     }
 }
 

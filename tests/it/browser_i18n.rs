@@ -2,7 +2,8 @@
 //! the Korean "Your first function" page mounts its quiz and lab with Korean UI text, the
 //! language picker opens the same page in English with the learner's progress, and the Korean
 //! edition's search finds pages by bare Korean nouns (the text has particles attached) and by an
-//! English term.
+//! English term. A Korean page with a container lab draws its cells, step-through and cost panel
+//! with Korean UI text while ECS's own words stay in English.
 // A test drives real files, processes and sockets; the core's no-I/O rule is not for it.
 #![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 
@@ -69,6 +70,38 @@ async fn the_korean_page_mounts_in_korean_and_the_picker_keeps_page_and_progress
 }
 
 /// The result links of the page's own search for `term`, typed into mdBook's search bar.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_korean_container_lab_speaks_korean_and_keeps_ecs_words() {
+    let b = Browser::start().await;
+    b.open("ko/ecs/ec2-vs-fargate.html").await;
+    b.wait_ready(".cloudbook-sched").await;
+    let scenario = ".cloudbook-sched [data-cloudbook-cell=\"scenario\"]";
+    let run = format!("{scenario} [data-cloudbook-action=\"run\"]");
+    assert_eq!(b.text(&run).await, "시나리오 실행");
+    b.click(&run).await;
+    assert_eq!(
+        b.text(&format!("{scenario} [data-cloudbook-action=\"step\"]"))
+            .await,
+        "다음 ▶",
+        "the step-through's controls are Korean"
+    );
+    let cost = b.text(&format!("{scenario} [data-cloudbook-cost]")).await;
+    assert!(
+        cost.contains("같은 작업을 한 달에") && cost.contains("vCPU-시간"),
+        "{cost}"
+    );
+    let frame = b.text(&format!("{scenario} .cb-cluster")).await;
+    assert!(frame.contains("시점의 클러스터"), "{frame}");
+    // The fargate cell: its form labels in Korean, its price line too.
+    let fargate = ".cloudbook-sched [data-cloudbook-cell=\"fargate\"]";
+    assert!(b.text(fargate).await.contains("운영 체제"));
+    b.click(&format!("{fargate} [data-cloudbook-action=\"run\"]"))
+        .await;
+    let price = b.text(&format!("{fargate} .cb-fargate")).await;
+    assert!(price.contains("시간당"), "{price}");
+    b.close().await;
+}
+
 async fn search(b: &Browser, term: &str) -> Vec<String> {
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {

@@ -11,6 +11,7 @@ use cloudbook_playground::components::lab::{LabCell, LabProps};
 use cloudbook_playground::mount::{data, install_yew_panic_hook, mount_all, panic_if_asked};
 
 fn main() {
+    cloudbook_playground::i18n::use_page_language();
     install_yew_panic_hook("sched");
     panic_if_asked("sched");
     mount_all::<LabCell<Workbench>>("sched", ".cloudbook-sched", |el| {

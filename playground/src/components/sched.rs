@@ -8,6 +8,7 @@
 //! scenario again. Colours come from CSS classes bound to mdBook's theme variables; task groups
 //! also differ by border style and carry their name as text.
 
+use crate::i18n::inline::{tx, txf};
 use std::cell::RefCell;
 
 use cloudbook::lab::{
@@ -64,18 +65,18 @@ const MUTABILITY: &[&str] = &["MUTABLE", "IMMUTABLE"];
 /// The kind's label and its Run button's words.
 fn labels(kind: &CellKind) -> (&'static str, &'static str) {
     match kind {
-        CellKind::Scenario { .. } => ("ECS scenario", "Run scenario"),
-        CellKind::Deployment { .. } => ("Rolling deployment", "Deploy"),
-        CellKind::Image { .. } => ("Images", "Build, push and pull"),
-        CellKind::Storage { .. } => ("Container storage", "Run the steps"),
-        CellKind::Startup { .. } => ("Start-up", "Start them"),
-        CellKind::Fargate { .. } => ("Fargate task size", "Price it"),
-        CellKind::Batch { .. } => ("AWS Batch", "Submit the jobs"),
-        CellKind::Beanstalk { .. } => ("Elastic Beanstalk", "Deploy"),
-        CellKind::Apprunner { .. } => ("App Runner", "Send the load"),
-        CellKind::Lightsail { .. } => ("Lightsail", "Price it"),
-        CellKind::Outposts { .. } => ("Outposts", "Draw it"),
-        _ => ("Cell", "Run"),
+        CellKind::Scenario { .. } => (tx("ECS scenario"), tx("Run scenario")),
+        CellKind::Deployment { .. } => (tx("Rolling deployment"), tx("Deploy")),
+        CellKind::Image { .. } => (tx("Images"), tx("Build, push and pull")),
+        CellKind::Storage { .. } => (tx("Container storage"), tx("Run the steps")),
+        CellKind::Startup { .. } => (tx("Start-up"), tx("Start them")),
+        CellKind::Fargate { .. } => (tx("Fargate task size"), tx("Price it")),
+        CellKind::Batch { .. } => (tx("AWS Batch"), tx("Submit the jobs")),
+        CellKind::Beanstalk { .. } => (tx("Elastic Beanstalk"), tx("Deploy")),
+        CellKind::Apprunner { .. } => (tx("App Runner"), tx("Send the load")),
+        CellKind::Lightsail { .. } => (tx("Lightsail"), tx("Price it")),
+        CellKind::Outposts { .. } => (tx("Outposts"), tx("Draw it")),
+        _ => (tx("Cell"), tx("Run")),
     }
 }
 
@@ -96,82 +97,82 @@ pub fn view_cell(state: &State, dispatch: &Dispatch, i: usize) -> Html {
             scenario, service, ..
         } => html! {
             <>
-                <p class="cb-cell-note">{ format!("Service {service} of the scenario cell \"{scenario}\".") }</p>
+                <p class="cb-cell-note">{ txf("Service {} of the scenario cell \"{}\".", &[service, scenario]) }</p>
                 <div class="cb-form">
-                    { f("task_definition", "Task definition to deploy", Input::Line) }
-                    { f("minimum_healthy_percent", "Minimum healthy percent (empty: the service's)", Input::Number) }
-                    { f("maximum_percent", "Maximum percent (empty: the service's)", Input::Number) }
-                    { f("at", "Update at", Input::Line) }
-                    { f("run_for", "Watch for", Input::Line) }
+                    { f("task_definition", tx("Task definition to deploy"), Input::Line) }
+                    { f("minimum_healthy_percent", tx("Minimum healthy percent (empty: the service's)"), Input::Number) }
+                    { f("maximum_percent", tx("Maximum percent (empty: the service's)"), Input::Number) }
+                    { f("at", tx("Update at"), Input::Line) }
+                    { f("run_for", tx("Watch for"), Input::Line) }
                 </div>
             </>
         },
         CellKind::Image { images, .. } => html! {
             <>
                 { for images.iter().enumerate().map(|(n, img)| {
-                    let label = format!("Build of {}", img.tag);
+                    let label = txf("Build of {}", &[&img.tag]);
                     field(state, dispatch, i, Field::Build(n as u8), &label, Input::Lines)
                 }) }
-                <div class="cb-form">{ f("tag_mutability", "Repository tag mutability", Input::Choices(MUTABILITY)) }</div>
+                <div class="cb-form">{ f("tag_mutability", tx("Repository tag mutability"), Input::Choices(MUTABILITY)) }</div>
             </>
         },
         CellKind::Startup { .. } => html! {
             <div class="cb-form">
-                { f("workloads", "Workloads (container, container-pull, fargate, vm)", Input::Line) }
-                { f("image_mb", "Image size (MB)", Input::Number) }
-                { f("mb_per_sec", "Pull rate (MB/s)", Input::Number) }
-                { f("middleware", "VM: middleware start", Input::Line) }
-                { f("app", "VM: application start", Input::Line) }
+                { f("workloads", tx("Workloads (container, container-pull, fargate, vm)"), Input::Line) }
+                { f("image_mb", tx("Image size (MB)"), Input::Number) }
+                { f("mb_per_sec", tx("Pull rate (MB/s)"), Input::Number) }
+                { f("middleware", tx("VM: middleware start"), Input::Line) }
+                { f("app", tx("VM: application start"), Input::Line) }
             </div>
         },
         CellKind::Fargate { .. } => html! {
             <div class="cb-form">
-                { f("cpu", "CPU units", Input::Number) }
-                { f("memory", "Memory (MiB)", Input::Number) }
-                { f("os", "Operating system", Input::Choices(OS)) }
-                { f("arch", "Architecture", Input::Choices(ARCH)) }
-                { f("platform_version", "Platform version", Input::Line) }
-                { f("ephemeral_storage_gib", "Ephemeral storage (GiB)", Input::Number) }
-                { f("hours", "Hours a month", Input::Number) }
+                { f("cpu", tx("CPU units"), Input::Number) }
+                { f("memory", tx("Memory (MiB)"), Input::Number) }
+                { f("os", tx("Operating system"), Input::Choices(OS)) }
+                { f("arch", tx("Architecture"), Input::Choices(ARCH)) }
+                { f("platform_version", tx("Platform version"), Input::Line) }
+                { f("ephemeral_storage_gib", tx("Ephemeral storage (GiB)"), Input::Number) }
+                { f("hours", tx("Hours a month"), Input::Number) }
             </div>
         },
         CellKind::Beanstalk { .. } => html! {
             <div class="cb-form">
-                { f("policy", "Deployment policy", Input::Choices(POLICIES)) }
-                { f("instances", "Instances", Input::Number) }
-                { f("batch_size", "Batch size (a number or a percentage)", Input::Line) }
-                { f("healthy", "The new version passes its health checks", Input::Choices(BOOLS)) }
-                { f("deploy", "Deploy time", Input::Line) }
-                { f("launch", "Instance launch time", Input::Line) }
-                { f("health_check", "Health check time", Input::Line) }
-                { f("new_version_percent", "Traffic to the new version (%)", Input::Number) }
-                { f("evaluation", "Evaluation time", Input::Line) }
+                { f("policy", tx("Deployment policy"), Input::Choices(POLICIES)) }
+                { f("instances", tx("Instances"), Input::Number) }
+                { f("batch_size", tx("Batch size (a number or a percentage)"), Input::Line) }
+                { f("healthy", tx("The new version passes its health checks"), Input::Choices(BOOLS)) }
+                { f("deploy", tx("Deploy time"), Input::Line) }
+                { f("launch", tx("Instance launch time"), Input::Line) }
+                { f("health_check", tx("Health check time"), Input::Line) }
+                { f("new_version_percent", tx("Traffic to the new version (%)"), Input::Number) }
+                { f("evaluation", tx("Evaluation time"), Input::Line) }
             </div>
         },
         CellKind::Apprunner { .. } => html! {
             <div class="cb-form">
-                { f("vcpu", "vCPU", Input::Number) }
-                { f("memory_gb", "Memory (GB)", Input::Number) }
-                { f("max_concurrency", "Max concurrency per instance", Input::Number) }
-                { f("min_size", "Minimum instances", Input::Number) }
-                { f("max_size", "Maximum instances", Input::Number) }
-                { f("load", "Load: one line per change, time and requests in flight (1h 250)", Input::Lines) }
-                { f("run_for", "Run for", Input::Line) }
+                { f("vcpu", tx("vCPU"), Input::Number) }
+                { f("memory_gb", tx("Memory (GB)"), Input::Number) }
+                { f("max_concurrency", tx("Max concurrency per instance"), Input::Number) }
+                { f("min_size", tx("Minimum instances"), Input::Number) }
+                { f("max_size", tx("Maximum instances"), Input::Number) }
+                { f("load", tx("Load: one line per change, time and requests in flight (1h 250)"), Input::Lines) }
+                { f("run_for", tx("Run for"), Input::Line) }
             </div>
         },
         CellKind::Lightsail { .. } => html! {
             <div class="cb-form">
-                { f("bundle", "Bundle", Input::Choices(BUNDLES)) }
-                { f("count", "Instances", Input::Number) }
-                { f("hours", "Hours a month", Input::Number) }
-                { f("transfer_out_gb", "Data out (GB a month)", Input::Number) }
+                { f("bundle", tx("Bundle"), Input::Choices(BUNDLES)) }
+                { f("count", tx("Instances"), Input::Number) }
+                { f("hours", tx("Hours a month"), Input::Number) }
+                { f("transfer_out_gb", tx("Data out (GB a month)"), Input::Number) }
             </div>
         },
         CellKind::Outposts { .. } => html! {
             <div class="cb-form">
-                { f("region", "Region", Input::Line) }
-                { f("az", "Availability zone", Input::Line) }
-                { f("racks", "Racks", Input::Number) }
+                { f("region", tx("Region"), Input::Line) }
+                { f("az", tx("Availability zone"), Input::Line) }
+                { f("racks", tx("Racks"), Input::Number) }
             </div>
         },
         _ => html! {},
@@ -211,9 +212,9 @@ fn view_file_editor(state: &State, dispatch: &Dispatch, i: usize, output: Option
     let text = state.field_text(i, Field::Key(key));
     let diags = file_diagnostics(&cell.kind, &text, output);
     let label = match key {
-        "scenario" => "Scenario file (TOML)",
-        "host" => "Container host file (TOML)",
-        _ => "Batch file (TOML)",
+        "scenario" => tx("Scenario file (TOML)"),
+        "host" => tx("Container host file (TOML)"),
+        _ => tx("Batch file (TOML)"),
     };
     let id = format!("cb-{}-{}-{key}", state.spec.id, cell.id);
     html! {
@@ -240,7 +241,7 @@ fn view_form(state: &State, dispatch: &Dispatch, i: usize, text: &str) -> Html {
     let open = state.form_errors.keys().any(|(c, _)| *c == i);
     html! {
         <details class="cb-config" open={open}>
-            <summary>{ "Common edits" }</summary>
+            <summary>{ tx("Common edits") }</summary>
             <div class="cb-form">
                 { for fields.into_iter().map(|ff| {
                     let id = format!("cb-{}-{}-form-{}", state.spec.id, state.cells[i].id, ff.key.replace('.', "-"));
@@ -293,8 +294,8 @@ fn view_output(state: &State, dispatch: &Dispatch, i: usize, out: &CellOutput) -
             <>
                 <p class={if d.completed { "cb-status-ok" } else { "cb-status-bad" }} data-cloudbook-deployment={if d.completed { "completed" } else { "stuck" }}>
                     { d.message.clone() }</p>
-                <p>{ format!("Tasks RUNNING during the deployment: between {} and {} (minimum healthy {}%, maximum {}%).",
-                    d.min_running, d.max_running, d.minimum_healthy_percent, d.maximum_percent) }</p>
+                <p>{ txf("Tasks RUNNING during the deployment: between {} and {} (minimum healthy {}%, maximum {}%).",
+                    &[&d.min_running, &d.max_running, &d.minimum_healthy_percent, &d.maximum_percent]) }</p>
                 <div class="cb-charts">
                     <crate::components::chart::LineChart plot={std::rc::Rc::new(crate::chart::deployment_plot(d))} />
                 </div>
@@ -306,7 +307,7 @@ fn view_output(state: &State, dispatch: &Dispatch, i: usize, out: &CellOutput) -
         {
             html! {
                 // The editor above lists the diagnostics at their lines.
-                <p class="cb-cell-error" role="alert">{ "The file has errors; nothing ran." }</p>
+                <p class="cb-cell-error" role="alert">{ tx("The file has errors; nothing ran.") }</p>
             }
         }
         other => view_other(other),
@@ -329,7 +330,7 @@ fn view_cluster_run(state: &State, dispatch: &Dispatch, i: usize, c: &ClusterOut
             if let Some(frame) = frame { { view_frame(frame, &groups) } }
             { view_services(c) }
             <details class="cb-events-box" open=true>
-                <summary>{ format!("Service events ({})", c.events.len()) }</summary>
+                <summary>{ txf("Service events ({})", &[&c.events.len()]) }</summary>
                 <ol class="cb-events" data-cloudbook-events="true">
                     { for c.events.iter().map(|e| html! {
                         <li><code>{ e.t.clone() }</code>{ " " }<strong>{ e.service.clone() }</strong>{ " " }{ e.message.clone() }</li>
@@ -338,7 +339,7 @@ fn view_cluster_run(state: &State, dispatch: &Dispatch, i: usize, c: &ClusterOut
             </details>
             { view_cost(c) }
             <details class="cb-trace">
-                <summary>{ "Trace (as cloudbook sim ecs prints it)" }</summary>
+                <summary>{ tx("Trace (as cloudbook sim ecs prints it)") }</summary>
                 <pre class="cb-output">{ c.trace.join("\n") }</pre>
             </details>
         </div>
@@ -373,24 +374,24 @@ fn view_stepper(state: &State, dispatch: &Dispatch, i: usize, s: &Stepper) -> Ht
     });
     let base = format!("cb-{}-{}", state.spec.id, state.cells[i].id);
     let position = match s.step_shown() {
-        Some(k) => format!("Decision {} of {}", k + 1, s.len),
-        None => format!("After all {} decisions", s.len),
+        Some(k) => txf("Decision {} of {}", &[&(k + 1), &s.len]),
+        None => txf("After all {} decisions", &[&s.len]),
     };
     html! {
-        <div class="cb-toolbar cb-steps" role="group" aria-label="Placement step-through">
-            <button type="button" data-cloudbook-action="first" disabled={s.k == 0} onclick={op(StepOp::First)}>{ "|◀ First" }</button>
-            <button type="button" data-cloudbook-action="back" disabled={s.k == 0} onclick={op(StepOp::Back)}>{ "◀ Back" }</button>
-            <button type="button" data-cloudbook-action="step" disabled={s.k >= s.len} onclick={op(StepOp::Step)}>{ "Step ▶" }</button>
-            <button type="button" data-cloudbook-action="play" disabled={s.playing || s.len == 0} onclick={op(StepOp::Play)}>{ "Play" }</button>
-            <button type="button" data-cloudbook-action="pause" disabled={!s.playing} onclick={op(StepOp::Pause)}>{ "Pause" }</button>
-            <button type="button" data-cloudbook-action="last" disabled={s.k >= s.len} onclick={op(StepOp::Last)}>{ "Last ▶|" }</button>
-            <label for={format!("{base}-speed")}>{ "Speed" }</label>
+        <div class="cb-toolbar cb-steps" role="group" aria-label={tx("Placement step-through")}>
+            <button type="button" data-cloudbook-action="first" disabled={s.k == 0} onclick={op(StepOp::First)}>{ tx("|◀ First") }</button>
+            <button type="button" data-cloudbook-action="back" disabled={s.k == 0} onclick={op(StepOp::Back)}>{ tx("◀ Back") }</button>
+            <button type="button" data-cloudbook-action="step" disabled={s.k >= s.len} onclick={op(StepOp::Step)}>{ tx("Step ▶") }</button>
+            <button type="button" data-cloudbook-action="play" disabled={s.playing || s.len == 0} onclick={op(StepOp::Play)}>{ tx("Play") }</button>
+            <button type="button" data-cloudbook-action="pause" disabled={!s.playing} onclick={op(StepOp::Pause)}>{ tx("Pause") }</button>
+            <button type="button" data-cloudbook-action="last" disabled={s.k >= s.len} onclick={op(StepOp::Last)}>{ tx("Last ▶|") }</button>
+            <label for={format!("{base}-speed")}>{ tx("Speed") }</label>
             <select id={format!("{base}-speed")} data-cloudbook-field="speed" onchange={onspeed}>
                 { for STEP_SPEEDS.iter().map(|v| html! {
-                    <option value={v.to_string()} selected={s.speed == *v}>{ format!("{v} a second") }</option>
+                    <option value={v.to_string()} selected={s.speed == *v}>{ txf("{} a second", &[v]) }</option>
                 }) }
             </select>
-            <label for={format!("{base}-timeline")}>{ "Timeline" }</label>
+            <label for={format!("{base}-timeline")}>{ tx("Timeline") }</label>
             <input id={format!("{base}-timeline")} class="cb-timeline" type="range" min="0" max={s.len.to_string()}
                 value={s.k.to_string()} step="1" data-cloudbook-field="timeline" oninput={onjump}
                 aria-valuetext={position.clone()} />
@@ -405,30 +406,30 @@ fn view_decision(step: Option<(u32, &PlacementStep)>, len: usize) -> Html {
     let Some((k, st)) = step else {
         return html! {
             <div class="cb-decision" data-cloudbook-step={len.to_string()}>
-                <p>{ format!("The cluster after all {len} placement decisions.") }</p>
+                <p>{ txf("The cluster after all {} placement decisions.", &[&len]) }</p>
             </div>
         };
     };
     let who = match &st.service {
-        Some(svc) => format!("service {svc}, "),
+        Some(svc) => txf("service {}, ", &[svc]),
         None => String::new(),
     };
     let ports = if st.ports.is_empty() {
         String::new()
     } else {
-        format!(
+        txf(
             ", ports {}",
-            st.ports.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
+            &[&st.ports.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")],
         )
     };
     html! {
         <div class="cb-decision" data-cloudbook-step={k.to_string()}>
-            <h5>{ format!("Decision {} at {}: task {} ({}{}), {}, {} CPU units, {} MiB{}",
-                k + 1, st.t, st.task, who, st.task_definition, st.launch_type, st.cpu, st.memory, ports) }</h5>
+            <h5>{ txf("Decision {} at {}: task {} ({}{}), {}, {} CPU units, {} MiB{}",
+                &[&(k + 1), &st.t, &st.task, &who, &st.task_definition, &st.launch_type, &st.cpu, &st.memory, &ports]) }</h5>
             if !st.filter.is_empty() {
                 <table class="cb-calls">
-                    <caption>{ "Filter: which instances can hold the task" }</caption>
-                    <thead><tr><th scope="col">{ "Instance" }</th><th scope="col">{ "Zone" }</th><th scope="col">{ "Verdict" }</th></tr></thead>
+                    <caption>{ tx("Filter: which instances can hold the task") }</caption>
+                    <thead><tr><th scope="col">{ tx("Instance") }</th><th scope="col">{ tx("Zone") }</th><th scope="col">{ tx("Verdict") }</th></tr></thead>
                     <tbody>
                         { for st.filter.iter().map(|r| html! {
                             <tr data-cloudbook-filter={if r.passed { "pass" } else { "fail" }}
@@ -443,24 +444,24 @@ fn view_decision(step: Option<(u32, &PlacementStep)>, len: usize) -> Html {
             if !st.constraints.is_empty() {
                 <ul class="cb-constraints">
                     { for st.constraints.iter().map(|c| html! {
-                        <li data-cloudbook-constraint={c.constraint.clone()}>{ format!("Constraint {}: {}", c.constraint,
-                            if c.removed.is_empty() { "removes none".to_string() } else { format!("removes {}", c.removed.join(", ")) }) }</li>
+                        <li data-cloudbook-constraint={c.constraint.clone()}>{ txf("Constraint {}: {}", &[&c.constraint,
+                            &if c.removed.is_empty() { tx("removes none").to_string() } else { txf("removes {}", &[&c.removed.join(", ")]) }]) }</li>
                     }) }
                 </ul>
             }
             if !st.strategies.is_empty() {
                 <ol class="cb-strategies">
                     { for st.strategies.iter().map(|s| html! {
-                        <li data-cloudbook-strategy={s.strategy.clone()}>{ format!("Strategy {}: ", s.strategy) }
+                        <li data-cloudbook-strategy={s.strategy.clone()}>{ txf("Strategy {}: ", &[&s.strategy]) }
                             { s.ranking.iter().map(|(inst, why)| format!("{inst} ({why})")).collect::<Vec<_>>().join(", ") }
-                            { format!("; keeps {}", s.kept.join(", ")) }</li>
+                            { txf("; keeps {}", &[&s.kept.join(", ")]) }</li>
                     }) }
                 </ol>
             }
             if let Some(chosen) = &st.chosen {
-                <p class="cb-chosen" data-cloudbook-chosen={chosen.clone()}>{ format!("Placed on {chosen}.") }</p>
+                <p class="cb-chosen" data-cloudbook-chosen={chosen.clone()}>{ txf("Placed on {}.", &[chosen]) }</p>
             } else if st.launch_type == "FARGATE" && st.failure.is_none() {
-                <p class="cb-chosen" data-cloudbook-chosen="FARGATE">{ "Placed on Fargate capacity (no instance to choose)." }</p>
+                <p class="cb-chosen" data-cloudbook-chosen="FARGATE">{ tx("Placed on Fargate capacity (no instance to choose).") }</p>
             }
             if let Some(failure) = &st.failure {
                 <p class="cb-status-bad" data-cloudbook-failure="true">{ failure.clone() }</p>
@@ -487,14 +488,14 @@ fn view_frame(frame: &ClusterFrame, groups: &[String]) -> Html {
     let chip = |t: &cloudbook::lab::TaskChip| {
         let class = format!("cb-chip cb-g{}", group_index(groups, &t.group));
         html! {
-            <li class={class} data-cloudbook-task={t.task.clone()} title={format!("{} CPU units, {} MiB, {}", t.cpu, t.memory, t.status)}>
+            <li class={class} data-cloudbook-task={t.task.clone()} title={txf("{} CPU units, {} MiB, {}", &[&t.cpu, &t.memory, &t.status])}>
                 { format!("{} {}", t.task, t.group) }
             </li>
         }
     };
     html! {
         <div class="cb-cluster" data-cloudbook-frame={frame.t.clone()}>
-            <p class="cb-cell-note">{ format!("The cluster at {}", frame.t) }</p>
+            <p class="cb-cell-note">{ txf("The cluster at {}", &[&frame.t]) }</p>
             <div class="cb-zones" aria-hidden="true">
                 { for frame.zones.iter().map(|z| html! {
                     <section class="cb-zone" data-cloudbook-zone={z.az.clone()}>
@@ -503,8 +504,8 @@ fn view_frame(frame: &ClusterFrame, groups: &[String]) -> Html {
                             <div class="cb-inst" data-cloudbook-instance={inst.name.clone()}>
                                 <div class="cb-inst-head"><strong>{ inst.name.clone() }</strong>
                                     <span>{ format!("{} · {}", inst.instance_type, inst.status) }</span></div>
-                                { bar("CPU", inst.cpu_used, inst.cpu_total, "units") }
-                                { bar("Memory", inst.memory_used, inst.memory_total, "MiB") }
+                                { bar("CPU", inst.cpu_used, inst.cpu_total, tx("units")) }
+                                { bar(tx("Memory"), inst.memory_used, inst.memory_total, "MiB") }
                                 <ul class="cb-chips">{ for inst.tasks.iter().map(chip) }</ul>
                             </div>
                         }) }
@@ -512,40 +513,40 @@ fn view_frame(frame: &ClusterFrame, groups: &[String]) -> Html {
                 }) }
                 if !frame.fargate.is_empty() {
                     <section class="cb-zone">
-                        <h5>{ "Fargate" }</h5>
+                        <h5>{ tx("Fargate") }</h5>
                         { for frame.fargate.iter().map(|t| html! {
                             <div class={format!("cb-fg cb-chip cb-g{}", group_index(groups, &t.group))} data-cloudbook-fargate={t.task.clone()}>
-                                { format!("{} {} · {} CPU units, {} MiB · {}", t.task, t.group, t.cpu, t.memory, t.status) }
+                                { txf("{} {} · {} CPU units, {} MiB · {}", &[&t.task, &t.group, &t.cpu, &t.memory, &t.status]) }
                             </div>
                         }) }
                     </section>
                 }
             </div>
             if !frame.pending.is_empty() {
-                <h5>{ format!("Pending ({})", frame.pending.len()) }</h5>
+                <h5>{ txf("Pending ({})", &[&frame.pending.len()]) }</h5>
                 <ul class="cb-pending">
                     { for frame.pending.iter().map(|p| html! {
                         <li data-cloudbook-pending={p.task.clone()}>{ format!("{} ({}{}): {}", p.task, p.task_definition,
-                            p.service.as_ref().map(|s| format!(", service {s}")).unwrap_or_default(), p.reason) }</li>
+                            p.service.as_ref().map(|s| txf(", service {}", &[s])).unwrap_or_default(), p.reason) }</li>
                     }) }
                 </ul>
             }
             <details class="cb-cluster-table">
-                <summary>{ "The cluster as a table" }</summary>
+                <summary>{ tx("The cluster as a table") }</summary>
                 <table class="cb-calls">
-                    <thead><tr><th scope="col">{ "Zone" }</th><th scope="col">{ "Instance" }</th><th scope="col">{ "Type" }</th>
-                        <th scope="col">{ "CPU used" }</th><th scope="col">{ "Memory used" }</th><th scope="col">{ "Tasks" }</th></tr></thead>
+                    <thead><tr><th scope="col">{ tx("Zone") }</th><th scope="col">{ tx("Instance") }</th><th scope="col">{ tx("Type") }</th>
+                        <th scope="col">{ tx("CPU used") }</th><th scope="col">{ tx("Memory used") }</th><th scope="col">{ tx("Tasks") }</th></tr></thead>
                     <tbody>
                         { for frame.zones.iter().flat_map(|z| z.instances.iter().map(move |inst| (z, inst))).map(|(z, inst)| html! {
                             <tr>
                                 <td>{ z.az.clone() }</td><th scope="row">{ inst.name.clone() }</th><td>{ inst.instance_type.clone() }</td>
-                                <td>{ format!("{} of {}", inst.cpu_used, inst.cpu_total) }</td>
-                                <td>{ format!("{} of {} MiB", inst.memory_used, inst.memory_total) }</td>
+                                <td>{ txf("{} of {}", &[&inst.cpu_used, &inst.cpu_total]) }</td>
+                                <td>{ txf("{} of {} MiB", &[&inst.memory_used, &inst.memory_total]) }</td>
                                 <td>{ inst.tasks.iter().map(|t| format!("{} ({})", t.task, t.group)).collect::<Vec<_>>().join(", ") }</td>
                             </tr>
                         }) }
                         { for frame.fargate.iter().map(|t| html! {
-                            <tr><td>{ "Fargate" }</td><th scope="row">{ "-" }</th><td>{ "-" }</td>
+                            <tr><td>{ tx("Fargate") }</td><th scope="row">{ "-" }</th><td>{ "-" }</td>
                                 <td>{ t.cpu }</td><td>{ format!("{} MiB", t.memory) }</td><td>{ format!("{} ({})", t.task, t.group) }</td></tr>
                         }) }
                     </tbody>
@@ -561,9 +562,9 @@ fn view_services(c: &ClusterOutput) -> Html {
     }
     html! {
         <table class="cb-calls cb-services">
-            <caption>{ "Services at the end" }</caption>
-            <thead><tr><th scope="col">{ "Service" }</th><th scope="col">{ "Task definition" }</th><th scope="col">{ "Desired" }</th>
-                <th scope="col">{ "Running" }</th><th scope="col">{ "Pending" }</th></tr></thead>
+            <caption>{ tx("Services at the end") }</caption>
+            <thead><tr><th scope="col">{ tx("Service") }</th><th scope="col">{ tx("Task definition") }</th><th scope="col">{ tx("Desired") }</th>
+                <th scope="col">{ tx("Running") }</th><th scope="col">{ tx("Pending") }</th></tr></thead>
             <tbody>
                 { for c.services.iter().map(|s| html! {
                     <tr data-cloudbook-service={s.service.clone()}><th scope="row">{ s.service.clone() }</th><td>{ s.task_definition.clone() }</td>
@@ -588,25 +589,25 @@ fn view_cost(c: &ClusterOutput) -> Html {
     let p = &c.cost;
     let ec2_cheaper = p.ec2.total_usd <= p.fargate.total_usd;
     let class = |cheaper: bool| if cheaper { "cb-cheaper" } else { "" };
-    let mark = |cheaper: bool| if cheaper { " (cheaper)" } else { "" };
+    let mark = |cheaper: bool| if cheaper { tx(" (cheaper)") } else { "" };
     html! {
-        <div class="cb-cost" data-cloudbook-cost="true" role="group" aria-label={format!("Cost for {} hours", p.hours)}>
+        <div class="cb-cost" data-cloudbook-cost="true" role="group" aria-label={txf("Cost for {} hours", &[&p.hours])}>
             <section class={class(ec2_cheaper)} data-cloudbook-cost-side="ec2">
                 <h5>{ format!("EC2: {}{}", usd(p.ec2.total_usd), mark(ec2_cheaper)) }</h5>
                 <ul>
                     { for p.ec2.lines.iter().map(|(what, v)| html! { <li>{ format!("{what}: {}", usd(*v)) }</li> }) }
-                    <li>{ format!("EBS {} GB: {}", p.ec2.ebs_gb, usd(p.ec2.ebs_usd)) }</li>
+                    <li>{ txf("EBS {} GB: {}", &[&p.ec2.ebs_gb, &usd(p.ec2.ebs_usd)]) }</li>
                 </ul>
             </section>
             <section class={class(!ec2_cheaper)} data-cloudbook-cost-side="fargate">
                 <h5>{ format!("Fargate: {}{}", usd(p.fargate.total_usd), mark(!ec2_cheaper)) }</h5>
                 <ul>
-                    <li>{ format!("{:.1} vCPU-hours: {}", p.fargate.vcpu_hours, usd(p.fargate.vcpu_usd)) }</li>
-                    <li>{ format!("{:.1} GB-hours: {}", p.fargate.gb_hours, usd(p.fargate.gb_usd)) }</li>
-                    <li>{ format!("{:.1} GB-hours of storage over 20 GB: {}", p.fargate.storage_gb_hours_over_20, usd(p.fargate.storage_usd)) }</li>
+                    <li>{ txf("{} vCPU-hours: {}", &[&format!("{:.1}", p.fargate.vcpu_hours), &usd(p.fargate.vcpu_usd)]) }</li>
+                    <li>{ txf("{} GB-hours: {}", &[&format!("{:.1}", p.fargate.gb_hours), &usd(p.fargate.gb_usd)]) }</li>
+                    <li>{ txf("{} GB-hours of storage over 20 GB: {}", &[&format!("{:.1}", p.fargate.storage_gb_hours_over_20), &usd(p.fargate.storage_usd)]) }</li>
                 </ul>
             </section>
-            <p class="cb-cell-note">{ format!("The same tasks for {} hours a month.", p.hours) }</p>
+            <p class="cb-cell-note">{ txf("The same tasks for {} hours a month.", &[&p.hours]) }</p>
         </div>
     }
 }

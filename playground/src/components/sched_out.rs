@@ -6,6 +6,7 @@
 //! Marks are words and symbols as well as colours; every chart and diagram has a text table or
 //! list of the same facts. Text from the learner's files is shown as text nodes only.
 
+use crate::i18n::inline::{tx, txf};
 use std::rc::Rc;
 
 use cloudbook::lab::{
@@ -60,14 +61,14 @@ fn view_images(out: &ImageOutput) -> Html {
         html! {
             <table class="cb-calls">
                 <caption>{ title.to_string() }</caption>
-                <thead><tr><th scope="col">{ "Reference" }</th><th scope="col">{ "Result" }</th><th scope="col">{ "Bytes moved" }</th>
-                    <th scope="col">{ "Layers sent" }</th><th scope="col">{ "Layers skipped (already there)" }</th><th scope="col">{ "Digest" }</th></tr></thead>
+                <thead><tr><th scope="col">{ tx("Reference") }</th><th scope="col">{ tx("Result") }</th><th scope="col">{ tx("Bytes moved") }</th>
+                    <th scope="col">{ tx("Layers sent") }</th><th scope="col">{ tx("Layers skipped (already there)") }</th><th scope="col">{ tx("Digest") }</th></tr></thead>
                 <tbody>
                     { for rows.iter().map(|r| html! {
                         <tr data-cloudbook-transfer={kind} data-cloudbook-ok={r.ok.to_string()}>
                             <th scope="row"><code>{ r.reference.clone() }</code></th>
                             <td class={if r.ok { "cb-status-ok" } else { "cb-status-bad" }}>
-                                { r.error.clone().unwrap_or_else(|| "✔ done".to_string()) }</td>
+                                { r.error.clone().unwrap_or_else(|| tx("✔ done").to_string()) }</td>
                             <td>{ bytes(r.bytes) }</td>
                             <td><span class="cb-mark-sent">{ format!("↑ {}", r.layers_sent) }</span></td>
                             <td><span class="cb-mark-cached">{ format!("= {}", r.layers_skipped) }</span></td>
@@ -82,35 +83,35 @@ fn view_images(out: &ImageOutput) -> Html {
         <div class="cb-images">
             { for out.builds.iter().map(|b| html! {
                 <section class="cb-build" data-cloudbook-build={b.tag.clone()}>
-                    <h5>{ format!("Build {} → {}", b.tag, b.digest) }</h5>
+                    <h5>{ txf("Build {} → {}", &[&b.tag, &b.digest]) }</h5>
                     if let Some(e) = &b.error { <p class="cb-status-bad" role="alert">{ e.clone() }</p> }
                     <table class="cb-calls cb-layers">
-                        <caption>{ "Layers, bottom first" }</caption>
-                        <thead><tr><th scope="col">{ "Instruction" }</th><th scope="col">{ "Layer" }</th><th scope="col">{ "Size" }</th><th scope="col">{ "Cache" }</th></tr></thead>
+                        <caption>{ tx("Layers, bottom first") }</caption>
+                        <thead><tr><th scope="col">{ tx("Instruction") }</th><th scope="col">{ tx("Layer") }</th><th scope="col">{ tx("Size") }</th><th scope="col">{ tx("Cache") }</th></tr></thead>
                         <tbody>
                             { for b.layers.iter().map(|l| html! {
                                 <tr data-cloudbook-layer={if l.cached { "cached" } else { "built" }}>
                                     <th scope="row"><code>{ l.instruction.clone() }</code></th><td><code>{ l.digest.clone() }</code></td>
                                     <td>{ bytes(l.bytes) }</td>
-                                    <td>if l.cached { <span class="cb-mark-cached">{ "= cached" }</span> } else { <span class="cb-mark-sent">{ "+ built" }</span> }</td>
+                                    <td>if l.cached { <span class="cb-mark-cached">{ tx("= cached") }</span> } else { <span class="cb-mark-sent">{ tx("+ built") }</span> }</td>
                                 </tr>
                             }) }
                         </tbody>
                     </table>
                 </section>
             }) }
-            { transfers("Pushes to the registry", &out.pushes, "push") }
-            { transfers("Pulls onto a fresh host", &out.pulls, "pull") }
+            { transfers(tx("Pushes to the registry"), &out.pushes, "push") }
+            { transfers(tx("Pulls onto a fresh host"), &out.pulls, "pull") }
             if !out.tags.is_empty() {
                 <table class="cb-calls">
-                    <caption>{ "Registry tags" }</caption>
-                    <thead><tr><th scope="col">{ "Tag" }</th><th scope="col">{ "Digest" }</th></tr></thead>
+                    <caption>{ tx("Registry tags") }</caption>
+                    <thead><tr><th scope="col">{ tx("Tag") }</th><th scope="col">{ tx("Digest") }</th></tr></thead>
                     <tbody>{ for out.tags.iter().map(|(t, d)| html! { <tr><th scope="row">{ t.clone() }</th><td><code>{ d.clone() }</code></td></tr> }) }</tbody>
                 </table>
             }
             if let Some(a) = &out.archive {
-                <p data-cloudbook-archive="true">{ format!("docker save {}: {} archive; loaded on a fresh host: {}",
-                    a.references.join(" "), bytes(a.bytes), a.loaded.join(", ")) }</p>
+                <p data-cloudbook-archive="true">{ txf("docker save {}: {} archive; loaded on a fresh host: {}",
+                    &[&a.references.join(" "), &bytes(a.bytes), &a.loaded.join(", ")]) }</p>
             }
         </div>
     }
@@ -122,7 +123,7 @@ fn view_storage(out: &StorageOutput) -> Html {
             <>
                 { for rows.iter().map(|(owner, files)| html! {
                     <li>{ format!("{title} {owner}: ") }
-                        { if files.is_empty() { "nothing".to_string() } else { files.join(", ") } }</li>
+                        { if files.is_empty() { tx("nothing").to_string() } else { files.join(", ") } }</li>
                 }) }
             </>
         }
@@ -137,21 +138,21 @@ fn view_storage(out: &StorageOutput) -> Html {
             </ol>
             if !out.reads.is_empty() {
                 <table class="cb-calls">
-                    <caption>{ "Reads" }</caption>
-                    <thead><tr><th scope="col">{ "Container" }</th><th scope="col">{ "Path" }</th><th scope="col">{ "Content" }</th></tr></thead>
+                    <caption>{ tx("Reads") }</caption>
+                    <thead><tr><th scope="col">{ tx("Container") }</th><th scope="col">{ tx("Path") }</th><th scope="col">{ tx("Content") }</th></tr></thead>
                     <tbody>
                         { for out.reads.iter().map(|r| html! {
                             <tr data-cloudbook-read={r.path.clone()}><td>{ r.container.clone() }</td><th scope="row"><code>{ r.path.clone() }</code></th>
-                                <td>{ r.content.clone().unwrap_or_else(|| "(no such file)".to_string()) }</td></tr>
+                                <td>{ r.content.clone().unwrap_or_else(|| tx("(no such file)").to_string()) }</td></tr>
                         }) }
                     </tbody>
                 </table>
             }
-            <h5>{ "Where each file lives at the end" }</h5>
+            <h5>{ tx("Where each file lives at the end") }</h5>
             <ul class="cb-places">
-                { places("Writable layer of container", &out.writable) }
-                { places("Volume", &out.volumes) }
-                <li>{ "Host (bind mounts): " }{ if out.host_files.is_empty() { "nothing".to_string() } else { out.host_files.join(", ") } }</li>
+                { places(tx("Writable layer of container"), &out.writable) }
+                { places(tx("Volume"), &out.volumes) }
+                <li>{ tx("Host (bind mounts): ") }{ if out.host_files.is_empty() { tx("nothing").to_string() } else { out.host_files.join(", ") } }</li>
             </ul>
         </div>
     }
@@ -164,7 +165,7 @@ fn view_startup(out: &StartupOutput) -> Html {
             <div class="cb-lanes" role="img" aria-label={out.lanes.iter().map(|l| format!("{}: {} ms", l.label, l.total_ms)).collect::<Vec<_>>().join("; ")}>
                 { for out.lanes.iter().map(|l| html! {
                     <div class="cb-lane" data-cloudbook-lane={l.workload.clone()}>
-                        <span>{ format!("{} ({} ms)", l.label, l.total_ms) }</span>
+                        <span>{ txf("{} ({} ms)", &[&l.label, &l.total_ms]) }</span>
                         <div class="cb-segs" style={format!("width:{:.1}%", 100.0 * l.total_ms as f64 / longest as f64)}>
                             { for l.phases.iter().map(|p| html! {
                                 <span class="cb-seg" title={format!("{}: {} ms", p.name, p.ms)}
@@ -175,9 +176,9 @@ fn view_startup(out: &StartupOutput) -> Html {
                 }) }
             </div>
             <details class="cb-chart-table">
-                <summary>{ "The phases as a table" }</summary>
+                <summary>{ tx("The phases as a table") }</summary>
                 <table class="cb-calls">
-                    <thead><tr><th scope="col">{ "Workload" }</th><th scope="col">{ "Phase" }</th><th scope="col">{ "Starts at (ms)" }</th><th scope="col">{ "Takes (ms)" }</th></tr></thead>
+                    <thead><tr><th scope="col">{ tx("Workload") }</th><th scope="col">{ tx("Phase") }</th><th scope="col">{ tx("Starts at (ms)") }</th><th scope="col">{ tx("Takes (ms)") }</th></tr></thead>
                     <tbody>
                         { for out.lanes.iter().flat_map(|l| l.phases.iter().map(move |p| (l, p))).map(|(l, p)| html! {
                             <tr><th scope="row">{ l.label.clone() }</th><td>{ p.name.clone() }</td><td>{ p.start_ms }</td><td>{ p.ms }</td></tr>
@@ -195,17 +196,17 @@ fn view_fargate(f: &FargateOutput) -> Html {
             if let Some(e) = &f.error {
                 <p class="cb-status-bad" role="alert">{ e.clone() }</p>
             } else {
-                <p class="cb-status-ok">{ format!("{} CPU units, {} MiB, {} {}, platform {}: {} an hour, {} a month",
-                    f.cpu, f.memory, f.os, f.arch, f.platform_version, usd(f.usd_hour), usd(f.usd_month)) }</p>
+                <p class="cb-status-ok">{ txf("{} CPU units, {} MiB, {} {}, platform {}: {} an hour, {} a month",
+                    &[&f.cpu, &f.memory, &f.os, &f.arch, &f.platform_version, &usd(f.usd_hour), &usd(f.usd_month)]) }</p>
                 <ul class="cb-totals">
-                    <li>{ format!("vCPU: {} an hour", usd(f.vcpu_usd_hour)) }</li>
-                    <li>{ format!("memory: {} an hour", usd(f.gb_usd_hour)) }</li>
-                    <li>{ format!("storage over 20 GiB: {} an hour", usd(f.storage_usd_hour)) }</li>
+                    <li>{ txf("vCPU: {} an hour", &[&usd(f.vcpu_usd_hour)]) }</li>
+                    <li>{ txf("memory: {} an hour", &[&usd(f.gb_usd_hour)]) }</li>
+                    <li>{ txf("storage over 20 GiB: {} an hour", &[&usd(f.storage_usd_hour)]) }</li>
                 </ul>
             }
             if !f.valid_memory.is_empty() {
-                <p class="cb-cell-note">{ format!("Memory sizes valid with {} CPU units on {}: {} MiB", f.cpu, f.os,
-                    f.valid_memory.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")) }</p>
+                <p class="cb-cell-note">{ txf("Memory sizes valid with {} CPU units on {}: {} MiB", &[&f.cpu, &f.os,
+                    &f.valid_memory.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")]) }</p>
             }
         </div>
     }
@@ -270,7 +271,10 @@ fn view_batch(out: &BatchOutput) -> Html {
             if j.depends_on.is_empty() {
                 format!("{} ({})", j.name, j.status)
             } else {
-                format!("{} ({}) after {}", j.name, j.status, j.depends_on.join(", "))
+                txf(
+                    "{} ({}) after {}",
+                    &[&j.name, &j.status, &j.depends_on.join(", ")],
+                )
             }
         })
         .collect::<Vec<_>>()
@@ -278,7 +282,7 @@ fn view_batch(out: &BatchOutput) -> Html {
     html! {
         <div class="cb-batch">
             <figure class="cb-graph">
-                <figcaption>{ "Jobs and what they wait for" }</figcaption>
+                <figcaption>{ tx("Jobs and what they wait for") }</figcaption>
                 <svg viewBox={format!("0 0 {width:.0} {height:.0}")} role="img" aria-label={label}>
                     { for edges.iter().map(|(from, to)| html! {
                         <line x1={format!("{:.0}", pos[*from].0 + 60.0)} y1={format!("{:.0}", pos[*from].1)}
@@ -294,9 +298,9 @@ fn view_batch(out: &BatchOutput) -> Html {
                 </svg>
             </figure>
             <table class="cb-calls">
-                <caption>{ "Jobs" }</caption>
-                <thead><tr><th scope="col">{ "Job" }</th><th scope="col">{ "Status" }</th><th scope="col">{ "Attempts" }</th>
-                    <th scope="col">{ "Waits for" }</th><th scope="col">{ "Started" }</th><th scope="col">{ "Stopped" }</th><th scope="col">{ "Reason" }</th></tr></thead>
+                <caption>{ tx("Jobs") }</caption>
+                <thead><tr><th scope="col">{ tx("Job") }</th><th scope="col">{ tx("Status") }</th><th scope="col">{ tx("Attempts") }</th>
+                    <th scope="col">{ tx("Waits for") }</th><th scope="col">{ tx("Started") }</th><th scope="col">{ tx("Stopped") }</th><th scope="col">{ tx("Reason") }</th></tr></thead>
                 <tbody>
                     { for out.jobs.iter().map(|j| html! {
                         <tr data-cloudbook-job={j.name.clone()} data-cloudbook-status={j.status.clone()}>
@@ -309,7 +313,7 @@ fn view_batch(out: &BatchOutput) -> Html {
                     }) }
                 </tbody>
             </table>
-            <details class="cb-trace"><summary>{ "Trace" }</summary><pre class="cb-output">{ out.trace.join("\n") }</pre></details>
+            <details class="cb-trace"><summary>{ tx("Trace") }</summary><pre class="cb-output">{ out.trace.join("\n") }</pre></details>
         </div>
     }
 }
@@ -320,10 +324,10 @@ fn view_beanstalk(b: &BeanstalkOutput) -> Html {
             if let Some(e) = &b.error { <p class="cb-status-bad" role="alert">{ e.clone() }</p> }
             <p>{ b.summary.clone() }</p>
             <ul class="cb-totals">
-                <li>{ format!("took {}", b.took) }</li>
-                <li>{ format!("capacity {}% to {}%", b.min_capacity_pct, b.max_capacity_pct) }</li>
-                <li>{ format!("worst errors {}%", b.worst_error_pct) }</li>
-                <li>{ if b.mixed_versions { "served two versions at once" } else { "never served two versions at once" } }</li>
+                <li>{ txf("took {}", &[&b.took]) }</li>
+                <li>{ txf("capacity {}% to {}%", &[&b.min_capacity_pct, &b.max_capacity_pct]) }</li>
+                <li>{ txf("worst errors {}%", &[&b.worst_error_pct]) }</li>
+                <li>{ if b.mixed_versions { tx("served two versions at once") } else { tx("never served two versions at once") } }</li>
             </ul>
             if !b.phases.is_empty() { { charts(chart::beanstalk_plots(b)) } }
         </div>
@@ -334,14 +338,14 @@ fn view_apprunner(a: &AppRunnerOutput) -> Html {
     let rejected: u32 = a.points.iter().map(|p| p.rejected).sum();
     html! {
         <div class="cb-apprunner">
-            <p class="cb-note" data-cloudbook-note="closed">{ "AWS App Runner has been closed to new customers since 30 April 2026; existing customers keep using it, and AWS points new ones to Amazon ECS." }</p>
+            <p class="cb-note" data-cloudbook-note="closed">{ tx("AWS App Runner has been closed to new customers since 30 April 2026; existing customers keep using it, and AWS points new ones to Amazon ECS.") }</p>
             if let Some(e) = &a.error { <p class="cb-status-bad" role="alert">{ e.clone() }</p> }
             <ul class="cb-totals" data-cloudbook-bill="true">
-                <li>{ format!("active instance-hours: {:.2}", a.active_hours) }</li>
-                <li>{ format!("provisioned instance-hours: {:.2}", a.provisioned_hours) }</li>
-                <li>{ format!("bill for {:.1} h: {}", a.hours, usd(a.usd)) }</li>
-                <li>{ format!("a 730-hour month: {}", usd(a.usd_month)) }</li>
-                <li>{ format!("requests rejected: {rejected}") }</li>
+                <li>{ txf("active instance-hours: {}", &[&format!("{:.2}", a.active_hours)]) }</li>
+                <li>{ txf("provisioned instance-hours: {}", &[&format!("{:.2}", a.provisioned_hours)]) }</li>
+                <li>{ txf("bill for {} h: {}", &[&format!("{:.1}", a.hours), &usd(a.usd)]) }</li>
+                <li>{ txf("a 730-hour month: {}", &[&usd(a.usd_month)]) }</li>
+                <li>{ txf("requests rejected: {}", &[&rejected]) }</li>
             </ul>
             if !a.points.is_empty() { { charts(chart::apprunner_plots(a)) } }
         </div>
@@ -352,13 +356,13 @@ fn view_lightsail(l: &LightsailOutput) -> Html {
     html! {
         <div class="cb-lightsail">
             <table class="cb-calls">
-                <caption>{ "Bundles" }</caption>
-                <thead><tr><th scope="col">{ "Bundle" }</th><th scope="col">{ "A month" }</th><th scope="col">{ "vCPUs" }</th>
-                    <th scope="col">{ "RAM (GB)" }</th><th scope="col">{ "SSD (GB)" }</th><th scope="col">{ "Transfer (TB)" }</th></tr></thead>
+                <caption>{ tx("Bundles") }</caption>
+                <thead><tr><th scope="col">{ tx("Bundle") }</th><th scope="col">{ tx("A month") }</th><th scope="col">{ tx("vCPUs") }</th>
+                    <th scope="col">{ tx("RAM (GB)") }</th><th scope="col">{ tx("SSD (GB)") }</th><th scope="col">{ tx("Transfer (TB)") }</th></tr></thead>
                 <tbody>
                     { for l.bundles.iter().map(|b| html! {
                         <tr data-cloudbook-bundle={b.id.clone()} class={if b.id == l.chosen { "cb-cheaper" } else { "" }}>
-                            <th scope="row">{ b.id.clone() }{ if b.id == l.chosen { " ◀ chosen" } else { "" } }</th>
+                            <th scope="row">{ b.id.clone() }{ if b.id == l.chosen { tx(" ◀ chosen") } else { "" } }</th>
                             <td>{ usd(b.usd_month) }</td><td>{ b.vcpus }</td><td>{ b.ram_gb }</td><td>{ b.ssd_gb }</td><td>{ b.transfer_tb }</td>
                         </tr>
                     }) }
@@ -366,8 +370,8 @@ fn view_lightsail(l: &LightsailOutput) -> Html {
             </table>
             <ul class="cb-totals" data-cloudbook-bill="true">
                 <li>{ format!("{} × {}: {}", l.count, l.chosen, usd(l.base_usd)) }</li>
-                <li>{ format!("transfer allowance {} GB, over it {} GB: {}", l.allowance_gb, l.overage_gb, usd(l.overage_usd)) }</li>
-                <li><strong>{ format!("total {}", usd(l.total_usd)) }</strong></li>
+                <li>{ txf("transfer allowance {} GB, over it {} GB: {}", &[&l.allowance_gb, &l.overage_gb, &usd(l.overage_usd)]) }</li>
+                <li><strong>{ txf("total {}", &[&usd(l.total_usd)]) }</strong></li>
             </ul>
         </div>
     }
@@ -377,14 +381,14 @@ fn view_outposts(o: &OutpostsOutput) -> Html {
     html! {
         <div class="cb-outposts" data-cloudbook-anchored={o.az_in_region.to_string()}>
             if !o.az_in_region { <p class="cb-status-bad" role="alert">{ o.note.clone() }</p> }
-            <figure class="cb-zones" role="img" aria-label={format!("Region {} with zones {}; {} rack(s) anchored to {}", o.region, o.azs.join(", "), o.racks, o.az)}>
+            <figure class="cb-zones" role="img" aria-label={txf("Region {} with zones {}; {} rack(s) anchored to {}", &[&o.region, &o.azs.join(", "), &o.racks, &o.az])}>
                 <section class="cb-zone">
-                    <h5>{ format!("Region {}", o.region) }</h5>
+                    <h5>{ txf("Region {}", &[&o.region]) }</h5>
                     <div class="cb-zones">
                         { for o.azs.iter().map(|az| html! {
                             <div class={if *az == o.az { "cb-inst cb-az-anchor" } else { "cb-inst" }} data-cloudbook-zone={az.clone()}>
                                 { az.clone() }
-                                if *az == o.az { <div>{ format!("⚓ {} Outposts rack(s) on premises, linked here", o.racks) }</div> }
+                                if *az == o.az { <div>{ txf("⚓ {} Outposts rack(s) on premises, linked here", &[&o.racks]) }</div> }
                             </div>
                         }) }
                     </div>

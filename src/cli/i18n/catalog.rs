@@ -56,13 +56,20 @@ pub fn visit_quiz(q: &mut Quiz, f: &mut dyn FnMut(&str, u32, &str) -> String) {
 }
 
 /// Calls `f(context, line, text)` on every learner-facing string of a lab: its title,
-/// instructions, hints and what it does not model. `line` is the lab's fence line.
+/// instructions, hints, what it does not model, and each goal as the page lists it. `line` is
+/// the lab's fence line. The goals' texts land in [`LabSpec::goal_texts`] only when one differs
+/// from its English, so the English page carries none.
 pub fn visit_lab(l: &mut LabSpec, line: u32, f: &mut dyn FnMut(&str, u32, &str) -> String) {
     let ctx = format!("lab:{}", l.id);
     if let Some(t) = &mut l.title {
         *t = f(&ctx, line, t);
     }
     l.render_markdown(&mut |s| f(&ctx, line, s));
+    let english: Vec<String> = l.goals.iter().map(|g| g.describe()).collect();
+    let texts: Vec<String> = english.iter().map(|e| f(&ctx, line, e)).collect();
+    if texts != english {
+        l.goal_texts = texts;
+    }
 }
 
 /// `quiz:<quiz>` for the quiz's title, `quiz:<quiz>/<question>` for a question's strings.
