@@ -66,6 +66,7 @@ pub fn check(root: &Path) -> anyhow::Result<ExitCode> {
         .collect();
     diagnostics.extend(generic);
     diagnostics.extend(super::i18n::verify::check(&root)?);
+    diagnostics.extend(super::i18n::verify::linked_editions(&root, &md)?);
     diagnostics.extend(specific);
     diagnostics.sort();
     if diagnostics.is_empty() {

@@ -277,7 +277,9 @@ fn glossary_links_resolve(book: &[Page<'_>], diags: &mut Vec<Diagnostic>) {
     let terms = super::glossary::terms(glossary.content);
     let mut used: BTreeSet<String> = BTreeSet::new();
     for page in book {
-        used.extend(super::glossary::link_terms(&page.rel, page.content, &terms).1);
+        let (linked, ids) = super::glossary::link_terms(&page.rel, page.content, &terms);
+        used.extend(ids);
+        diags.extend(super::glossary::lost_emphasis(&page.label, page.content, &linked));
         for (event, range) in new_cmark_parser(page.content, &MarkdownOptions::default()).into_offset_iter() {
             // A term written as code (`Init Duration`) is used, though never linked there.
             if let Event::Code(code) = &event

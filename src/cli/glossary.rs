@@ -5,9 +5,12 @@
 //! `dt`, to which mdBook gives an id (`Cold start` → `#cold-start`). A term written `ECS (Amazon
 //! Elastic Container Service)` is found in pages under both names. Linking splices Markdown links
 //! into the chapter by pulldown-cmark source ranges, only inside plain text: never in code, HTML
-//! (quiz and lab placeholders), headings, definition terms, links or images. It does not decide
+//! (quiz and lab placeholders), headings, definition terms, links or images; a term that is all
+//! of an emphasis span is linked around it, so `**Amazon ECR**이` still closes its `**`. An
+//! edition in another language links the translated names to the English ids. It does not decide
 //! whether a term is defined; `check_book` reports links to terms that are not.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd};
@@ -15,7 +18,9 @@ use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
 
 pub use super::check_book::GLOSSARY as GLOSSARY_PAGE;
 use super::check_book::GLOSSARY;
+use super::i18n::search::PARTICLES;
 use super::links::heading_id;
+use crate::diag::{Diagnostic, line_col};
 
 /// One defined term.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,8 +95,19 @@ pub fn link_terms(page: &str, content: &str, terms: &[Term]) -> (String, Vec<Str
     let href = href_from(page);
     // Inside any of these the text is not prose a link may go into.
     let mut shelter = 0u32;
+    // The emphasis spans the text is in, innermost last, with the length of their delimiters.
+    let mut spans: Vec<(Range<usize>, usize)> = Vec::new();
     for (event, range) in new_cmark_parser(content, &MarkdownOptions::default()).into_offset_iter() {
         match event {
+            Event::Start(Tag::Emphasis) => spans.push((range, 1)),
+            Event::Start(Tag::Strong) => spans.push((range, 2)),
+            Event::Start(Tag::Strikethrough) => {
+                let tildes = content[range.clone()].chars().take_while(|&c| c == '~').count();
+                spans.push((range, tildes.clamp(1, 2)));
+            }
+            Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough) => {
+                spans.pop();
+            }
             Event::Start(
                 Tag::Heading { .. }
                 | Tag::Link { .. }
@@ -115,9 +131,12 @@ pub fn link_terms(page: &str, content: &str, terms: &[Term]) -> (String, Vec<Str
                 while let Some((at, len, id)) = first_match(&content[from..range.end], terms, &linked) {
                     let start = from + at;
                     let end = start + len;
-                    edits.push((start..end, format!("[{}]({href}#{id})", &content[start..end])));
-                    linked.push(id);
                     from = end;
+                    let Some(r) = link_range(content, start..end, &spans) else {
+                        continue; // a later use may sit better
+                    };
+                    edits.push((r.clone(), format!("[{}]({href}#{id})", &content[r])));
+                    linked.push(id);
                 }
             }
             _ => {}
@@ -132,6 +151,84 @@ pub fn link_terms(page: &str, content: &str, terms: &[Term]) -> (String, Vec<Str
     }
     out.push_str(&content[last..]);
     (out, linked)
+}
+
+/// What to put inside a term's link: the term itself, or the emphasis around it when the term is
+/// all the emphasis holds (`**Amazon ECR**이` becomes `[**Amazon ECR**](…)이`). `None` when the
+/// link would end a span's text right before its closing delimiter and a letter or digit follows
+/// the span (or start it right after the opening delimiter and one precedes it): a `**` between
+/// `)` and a letter neither opens nor closes in CommonMark, so the page would show it literally.
+fn link_range(content: &str, term: Range<usize>, spans: &[(Range<usize>, usize)]) -> Option<Range<usize>> {
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let mut r = term;
+    for (span, delim) in spans.iter().rev() {
+        let inner = span.start + delim..span.end - delim;
+        if r == inner {
+            r = span.clone();
+            continue;
+        }
+        let glued_after = r.end == inner.end && word(content[span.end..].chars().next());
+        let glued_before = r.start == inner.start && word(content[..span.start].chars().next_back());
+        if glued_after || glued_before {
+            return None;
+        }
+        break;
+    }
+    Some(r)
+}
+
+/// The terms one edition links: the translated glossary's names (and the English ones, which
+/// translated pages keep for AWS names) with the English glossary's ids, so a link to
+/// `glossary.md#region` means the same term in every edition. The two lists are the same terms in
+/// the same order, because a translation replaces a term's text and never adds or removes one;
+/// if they differ anyway, the English terms are used, whose links still resolve.
+pub fn edition_terms(english: &[Term], translated: &[Term]) -> Vec<Term> {
+    if english.len() != translated.len() {
+        return english.to_vec();
+    }
+    english
+        .iter()
+        .zip(translated)
+        .map(|(en, tr)| {
+            let mut forms = tr.forms.clone();
+            forms.extend(en.forms.iter().filter(|f| !tr.forms.contains(f)).cloned());
+            forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+            Term {
+                id: en.id.clone(),
+                forms,
+            }
+        })
+        .collect()
+}
+
+/// Emphasis that renders in `before` but no longer in `after`, the same page with its terms
+/// linked: one diagnostic per line of `before` (linking adds no line), naming `path`. The linker
+/// avoids it ([`link_range`]); this catches a case it does not know.
+pub fn lost_emphasis(path: &str, before: &str, after: &str) -> Vec<Diagnostic> {
+    let per_line = |text: &str| {
+        let mut lines: BTreeMap<u32, u32> = BTreeMap::new();
+        for (event, range) in new_cmark_parser(text, &MarkdownOptions::default()).into_offset_iter() {
+            if matches!(event, Event::Start(Tag::Emphasis | Tag::Strong)) {
+                *lines.entry(line_col(text, range.start).0).or_default() += 1;
+            }
+        }
+        lines
+    };
+    let (was, is) = (per_line(before), per_line(after));
+    was.into_iter()
+        .filter(|(line, n)| is.get(line).copied().unwrap_or(0) < *n)
+        .map(|(line, _)| {
+            let text = before.lines().nth(line as usize - 1).unwrap_or("").trim();
+            Diagnostic::error(
+                path,
+                line,
+                1,
+                format!(
+                    "linking a glossary term here leaves literal `*` or `**` on the page: \"{text}\" (fix: emphasise the whole term, `**Amazon ECR**이`, so the link can wrap the emphasis, or keep the term away from the emphasis' first and last character)"
+                ),
+            )
+        })
+        .collect()
 }
 
 /// The earliest use in `text` of a term not yet linked: (offset, length, id). At one offset the
@@ -192,8 +289,8 @@ pub fn mentions(text: &str, terms: &[Term]) -> Vec<String> {
     found
 }
 
-/// The first whole-word occurrence of `word` in `text`, with an optional plural `s`/`es`:
-/// (offset, length including the plural).
+/// The first whole-word occurrence of `word` in `text`, with an optional plural `s`/`es` or a
+/// Korean particle after it: (offset, length including the plural, not the particle).
 fn find_word(text: &str, word: &str) -> Option<(usize, usize)> {
     let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
     let mut from = 0;
@@ -208,7 +305,12 @@ fn find_word(text: &str, word: &str) -> Option<(usize, usize)> {
                 break;
             }
         }
-        let after_ok = !text[end..].chars().next().is_some_and(is_word);
+        // Korean writes a particle straight after a noun (`리전에서`, `Amazon ECR이`): the word
+        // ends there, and the link leaves the particle out.
+        let tail_len = text[end..]
+            .find(|c: char| !is_word(c))
+            .unwrap_or(text.len() - end);
+        let after_ok = tail_len == 0 || PARTICLES.contains(&&text[end..end + tail_len]);
         if before_ok && after_ok {
             return Some((at, end - at));
         }
@@ -303,5 +405,70 @@ mod tests {
         );
         let (same, none) = link_terms(GLOSSARY, page, &terms(GLOSSARY_PAGE));
         assert_eq!((same.as_str(), none.len()), (page, 0));
+    }
+
+    #[test]
+    fn emphasis_survives_linking() {
+        let page = "**ECS**이 컨테이너를 실행합니다.\n\n\
+            이것은 **새 ECS service**를 만들고 *a task* 하나를 *the task list*에 넣습니다.\n\
+            Later an ECS service.\n";
+        let (out, _) = link_terms("ecs/intro.md", page, &terms(GLOSSARY_PAGE));
+        expect![[r##"
+            [**ECS**](../reference/glossary.md#ecs-amazon-elastic-container-service)이 컨테이너를 실행합니다.
+
+            이것은 **새 ECS service**를 만들고 *a [task](../reference/glossary.md#task)* 하나를 *the task list*에 넣습니다.
+            Later an [ECS service](../reference/glossary.md#ecs-service).
+        "##]]
+        .assert_eq(&out);
+        assert!(lost_emphasis("book/ecs/intro.md", page, &out).is_empty());
+    }
+
+    #[test]
+    fn a_link_that_breaks_emphasis_is_reported_at_its_line() {
+        let page = "Intro.\n\n**ECS**이 실행합니다.\n";
+        let naive = page.replace("ECS", "[ECS](glossary.md#ecs)");
+        let d: Vec<String> = lost_emphasis("book/ko/intro.md", page, &naive)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(
+            d[0].starts_with("book/ko/intro.md:3:1: error: linking a glossary term here leaves literal"),
+            "{d:#?}"
+        );
+        assert!(
+            d[0].contains("\"**ECS**이 실행합니다.\"") && d[0].contains("fix:"),
+            "{d:#?}"
+        );
+    }
+
+    #[test]
+    fn an_edition_links_its_own_names_to_the_english_ids() {
+        let english = terms("Region\n: An area.\n\nCold start\n: A new environment.\n");
+        let korean = terms("리전 (Region)\n: 지역.\n\n콜드 스타트\n: 새 환경.\n");
+        assert_eq!(korean[0].id, "리전-region", "mdBook's id from the Korean text");
+        let ko = edition_terms(&english, &korean);
+        let got: Vec<(&str, Vec<&str>)> = ko
+            .iter()
+            .map(|t| (t.id.as_str(), t.forms.iter().map(String::as_str).collect()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("region", vec!["리전", "Region"]),
+                ("cold-start", vec!["콜드 스타트", "Cold start"])
+            ]
+        );
+        let (out, _) = link_terms("ecs/intro.md", "리전에서, 콜드 스타트 없이.\n", &ko);
+        assert_eq!(
+            out,
+            "[리전](../reference/glossary.md#region)에서, [콜드 스타트](../reference/glossary.md#cold-start) 없이.\n"
+        );
+        // A particle ends the word; other syllables do not.
+        let (out, _) = link_terms("ecs/intro.md", "리전별 가격, Region이 아니라 리전을.\n", &ko);
+        assert_eq!(
+            out,
+            "리전별 가격, [Region](../reference/glossary.md#region)이 아니라 리전을.\n"
+        );
     }
 }

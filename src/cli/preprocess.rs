@@ -398,20 +398,18 @@ impl Preprocessor for CloudbookPreprocessor {
         let src_dir = ctx.config.book.src.clone();
         // Another edition (book.language with a po/<lang>.po): chapters translated first.
         let loc = Localizer::load(&ctx.root, ctx.config.book.language.as_deref())?;
-        if let Some(l) = &loc {
-            l.translate_book(&mut book)?;
-        }
+        // Terms keep the English glossary's ids in every edition; only their names are translated.
+        let english_terms = glossary_terms(&book);
+        let terms = match &loc {
+            Some(l) => {
+                l.translate_book(&mut book)?;
+                glossary::edition_terms(&english_terms, &glossary_terms(&book))
+            }
+            None => english_terms,
+        };
         let mut diagnostics = Vec::new();
         let mut pages = Vec::new();
         let mut chapters = Vec::new();
-        let mut terms = Vec::new();
-        book.for_each_mut(|item| {
-            if let BookItem::Chapter(ch) = item
-                && ch.source_path.as_deref() == Some(Path::new(glossary::GLOSSARY_PAGE))
-            {
-                terms = glossary::terms(&ch.content);
-            }
-        });
         book.for_each_mut(|item| {
             let BookItem::Chapter(ch) = item else { return };
             let Some(source) = ch.source_path.clone() else {
@@ -454,6 +452,20 @@ impl Preprocessor for CloudbookPreprocessor {
     fn supports_renderer(&self, renderer: &str) -> mdbook_preprocessor::errors::Result<bool> {
         Ok(renderer == "html")
     }
+}
+
+/// The terms of the book's glossary page as the book stands (none without one).
+fn glossary_terms(book: &Book) -> Vec<glossary::Term> {
+    book.iter()
+        .find_map(|item| match item {
+            BookItem::Chapter(ch)
+                if ch.source_path.as_deref() == Some(Path::new(glossary::GLOSSARY_PAGE)) =>
+            {
+                Some(glossary::terms(&ch.content))
+            }
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 /// Checks that need the whole book: quiz ids unique everywhere, lab ids unique, lab-graded

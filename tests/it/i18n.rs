@@ -157,3 +157,79 @@ fn check_reports_a_broken_translation_at_its_po_line() {
         "{out}"
     );
 }
+
+/// Adds a glossary and a page that uses its terms to the fixture book (issue #13's four faults).
+fn add_glossary_page(root: &Path) {
+    let book = root.join("book");
+    std::fs::create_dir_all(book.join("reference")).expect("a reference folder");
+    std::fs::write(
+        book.join("reference/glossary.md"),
+        "# Glossary\n\nRegion\n: A geographic area.\n\nAmazon ECR (Amazon Elastic Container Registry)\n: A registry of images.\n",
+    )
+    .expect("the glossary is written");
+    std::fs::write(
+        book.join("registries.md"),
+        "# Registries\n\n**Amazon ECR** stores images in one Region.\n\n> [!NOTE]\n> A note.\n\n\
+         | Id | Topic |\n|---|---|\n| S1 | 1. Images in a registry |\n",
+    )
+    .expect("the page is written");
+    let summary = read(&book.join("SUMMARY.md"));
+    std::fs::write(
+        book.join("SUMMARY.md"),
+        format!("{summary}- [Registries](registries.md)\n- [Glossary](reference/glossary.md)\n"),
+    )
+    .expect("SUMMARY.md is writable");
+}
+
+#[test]
+fn the_korean_edition_keeps_term_ids_emphasis_numbers_and_titles() {
+    let dir = fixture("book-min");
+    let root = dir.path();
+    add_glossary_page(root);
+    run(root, &["i18n", "extract"]);
+    run(root, &["i18n", "update", "ko"]);
+    translate(
+        root,
+        &[
+            ("Region", "리전 (Region)"),
+            ("A geographic area.", "지리적 영역."),
+            ("Registries", "레지스트리"),
+            (
+                "**Amazon ECR** stores images in one Region.",
+                "**Amazon ECR**이 이미지를 리전 하나에 저장합니다.",
+            ),
+            ("A note.", "메모."),
+            ("Images in a registry", "레지스트리의 이미지"),
+        ],
+    );
+    run(root, &["build", "--no-wasm", "--out", "site"]);
+    let site = root.join("site");
+    let glossary = read(&site.join("ko/reference/glossary.html"));
+    assert!(
+        glossary.contains("<dt id=\"region\"><a class=\"header\" href=\"#region\">리전 (Region)</a></dt>"),
+        "the Korean term keeps the English id:\n{glossary}"
+    );
+    assert!(!glossary.contains("리전-region"), "{glossary}");
+    let en = read(&site.join("registries.html"));
+    let ko = read(&site.join("ko/registries.html"));
+    for (page, particle, region) in [(&en, " stores", "Region"), (&ko, "이", "리전")] {
+        assert!(
+            page.contains(&format!(
+                "<a href=\"reference/glossary.html#amazon-ecr-amazon-elastic-container-registry\"><strong>Amazon ECR</strong></a>{particle}"
+            )),
+            "the link wraps the bold term:\n{page}"
+        );
+        assert!(
+            page.contains(&format!(
+                "<a href=\"reference/glossary.html#region\">{region}</a>"
+            )),
+            "the term links to the English id:\n{page}"
+        );
+        assert!(!page.contains("**"), "no literal emphasis:\n{page}");
+    }
+    assert!(ko.contains("<td>1. 레지스트리의 이미지</td>"), "{ko}");
+    assert!(en.contains("<td>1. Images in a registry</td>"), "{en}");
+    assert!(ko.contains("</svg>참고</p>"), "{ko}");
+    assert!(!ko.contains("</svg>Note</p>"), "{ko}");
+    assert!(en.contains("</svg>Note</p>"), "{en}");
+}

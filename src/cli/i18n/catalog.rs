@@ -359,8 +359,19 @@ pub fn runs(content: &str) -> Vec<Run> {
     }
     flush(&mut cur);
     let prefix = regex_lite::Regex::new(r"\n[ \t]*(?:>[ \t]?)*").expect("a valid pattern");
+    // What would start a block if the run stood alone, as `extract_messages` reads it.
+    let marker =
+        regex_lite::Regex::new(r"^(?:[0-9]{1,9}[.)]|[-+*]|#{1,6}|>)[ \t]+").expect("a valid pattern");
     let mut out = Vec::new();
-    for range in spans {
+    for mut range in spans {
+        // A table cell `1. AWS Lambda…` is inline text, but its message is normalised on its own,
+        // where `1. ` is a list marker that the message drops. Leaving the marker out of the run
+        // keeps the message as it is and the `1. ` in every edition.
+        if let Some(m) = marker.find(&content[range.clone()])
+            && !starts_message(&content[range.start + m.end()..range.end], m.as_str())
+        {
+            range.start += m.end();
+        }
         let raw = &content[range.clone()];
         let text = prefix.replace_all(raw.trim_end(), "\n").into_owned();
         let bare = text.trim();
@@ -384,6 +395,16 @@ pub fn runs(content: &str) -> Vec<Run> {
         });
     }
     out
+}
+
+/// Whether `extract_messages` keeps `marker` at the start of the message of `marker` + `rest`
+/// (it does not when the marker reads as a list item, a heading or a quote).
+fn starts_message(rest: &str, marker: &str) -> bool {
+    let whole = format!("{marker}{rest}");
+    match mdbook_i18n_helpers::extract_messages(whole.trim()).as_deref() {
+        Ok([(_, m)]) => m.message.starts_with(marker.trim_end()),
+        _ => true,
+    }
 }
 
 fn is_inline(t: &Tag) -> bool {
@@ -510,5 +531,32 @@ mod tests {
                 .replace("> A note\n> on two lines.", "> 두 줄의\n> 메모입니다.")
                 .replace("Cold start\n:", "콜드 스타트\n:")
         );
+    }
+
+    #[test]
+    fn a_numbered_table_cell_keeps_its_number_in_translation() {
+        let md = "| Id | Topic |\n|---|---|\n| S1 | 1. AWS Lambda runs code |\n| S2 | 12) Containers |\n";
+        let msgs: Vec<String> = runs(md).into_iter().map(|r| r.msgid).collect();
+        assert_eq!(
+            msgs,
+            ["Id", "Topic", "S1", "AWS Lambda runs code", "S2", "Containers"]
+        );
+        let file = PoFile {
+            header: String::new(),
+            entries: [
+                ("AWS Lambda runs code", "AWS Lambda는 코드를 실행"),
+                ("Containers", "컨테이너"),
+            ]
+            .into_iter()
+            .map(|(id, tr)| Entry {
+                msgid: id.into(),
+                msgstr: tr.into(),
+                ..Entry::default()
+            })
+            .collect(),
+        };
+        let ko = Localizer::from_file("ko", &file).chapter(md);
+        assert!(ko.contains("| S1 | 1. AWS Lambda는 코드를 실행 |"), "{ko}");
+        assert!(ko.contains("| S2 | 12) 컨테이너 |"), "{ko}");
     }
 }

@@ -70,6 +70,7 @@ pub fn build_editions(root: &Path, out: &Path, opts: &BuildOptions) -> anyhow::R
         md.build()
             .with_context(|| format!("mdBook could not build the \"{lang}\" edition"))?;
         share_playground(out, &dir)?;
+        localize_pages(out, &dir, lang)?;
         let index_bytes = super::search::localize_index(&dir)?;
         editions.push(Edition {
             lang: lang.clone(),
@@ -134,6 +135,82 @@ fn share_playground(out: &Path, dir: &Path) -> anyhow::Result<()> {
         serde_json::to_vec_pretty(&manifest)?,
     )?;
     Ok(())
+}
+
+/// Fixes in every page of the edition in `dir` what mdBook writes from the text rather than from
+/// the book: definition-list terms get the ids of the same page in the English edition at `out`
+/// (a `<dt>` id comes from its text, and a `{#id}` cannot be written on a term), and admonition
+/// titles are put into the edition's language.
+fn localize_pages(out: &Path, dir: &Path, lang: &str) -> anyhow::Result<()> {
+    let mut files = Vec::new();
+    collect_files(dir, &mut files)?;
+    for f in files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|x| x == "html"))
+    {
+        let rel = f.strip_prefix(dir).expect("collected under the edition");
+        let html = std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
+        let mut new = admonition_titles(&html, lang);
+        if let Ok(english) = std::fs::read_to_string(out.join(rel)) {
+            new = with_english_term_ids(&new, &english);
+        }
+        if new != html {
+            std::fs::write(f, new).with_context(|| format!("writing {}", f.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// mdBook's `<dt id="…"><a class="header" href="#…">`, the start of every definition-list term.
+fn term_pattern() -> regex_lite::Regex {
+    regex_lite::Regex::new(r##"<dt id="([^"]*)"><a class="header" href="#([^"]*)">"##)
+        .expect("a valid pattern")
+}
+
+/// `html` with its n-th term's id (and its self-link) replaced by the n-th term id of `english`,
+/// the same page in English. Pages are the same blocks in every edition, so the terms pair up in
+/// order; a page whose terms do not pair up is left as it is.
+pub fn with_english_term_ids(html: &str, english: &str) -> String {
+    let re = term_pattern();
+    let ids: Vec<&str> = re
+        .captures_iter(english)
+        .map(|c| c.get(1).map_or("", |m| m.as_str()))
+        .collect();
+    if ids.is_empty() || re.captures_iter(html).count() != ids.len() {
+        return html.to_string();
+    }
+    let mut n = 0;
+    re.replace_all(html, |_: &regex_lite::Captures<'_>| {
+        let id = ids[n];
+        n += 1;
+        format!(r##"<dt id="{id}"><a class="header" href="#{id}">"##)
+    })
+    .into_owned()
+}
+
+/// The title of an admonition box (`> [!NOTE]`) in `lang`, from the English one mdBook writes.
+pub fn admonition_title(lang: &str, english: &str) -> Option<&'static str> {
+    Some(match (lang, english) {
+        ("ko", "Note") => "참고",
+        ("ko", "Tip") => "팁",
+        ("ko", "Important") => "중요",
+        ("ko", "Warning") => "경고",
+        ("ko", "Caution") => "주의",
+        _ => return None,
+    })
+}
+
+/// `html` with the titles mdBook writes on admonition boxes in `lang`.
+pub fn admonition_titles(html: &str, lang: &str) -> String {
+    let re = regex_lite::Regex::new(
+        r#"(?s)(<p class="blockquote-tag-title"><svg[^>]*>.*?</svg>)(Note|Tip|Important|Warning|Caution)</p>"#,
+    )
+    .expect("a valid pattern");
+    re.replace_all(html, |c: &regex_lite::Captures<'_>| {
+        let title = admonition_title(lang, &c[2]).unwrap_or(&c[2]).to_string();
+        format!("{}{title}</p>", &c[1])
+    })
+    .into_owned()
 }
 
 /// The class of the picker's links (styled by `theme/cloudbook-i18n.css`).
@@ -221,5 +298,41 @@ mod tests {
             with_picker("<nav>toc</nav>", "toc.html", "en", &["en", "ko"]),
             None
         );
+    }
+
+    #[test]
+    fn terms_take_the_english_pages_ids() {
+        let en = "<dl>\n<dt id=\"region\"><a class=\"header\" href=\"#region\">Region</a></dt>\n<dd>An area.</dd>\n\
+                  <dt id=\"cold-start\"><a class=\"header\" href=\"#cold-start\">Cold start</a></dt>\n</dl>";
+        let ko = "<dl>\n<dt id=\"리전-region\"><a class=\"header\" href=\"#리전-region\">리전 (Region)</a></dt>\n<dd>지역.</dd>\n\
+                  <dt id=\"콜드-스타트\"><a class=\"header\" href=\"#콜드-스타트\">콜드 스타트</a></dt>\n</dl>";
+        let fixed = with_english_term_ids(ko, en);
+        assert_eq!(
+            fixed,
+            ko.replace("리전-region", "region")
+                .replace("콜드-스타트", "cold-start")
+        );
+        // Terms that do not pair up are not guessed at.
+        let one = "<dt id=\"리전-region\"><a class=\"header\" href=\"#리전-region\">리전</a></dt>";
+        assert_eq!(with_english_term_ids(one, en), one);
+    }
+
+    #[test]
+    fn admonition_titles_are_in_the_editions_language() {
+        let title = |t: &str| {
+            format!(
+                "<blockquote class=\"blockquote-tag blockquote-tag-note\">\n<p class=\"blockquote-tag-title\"><svg viewbox=\"0 0 16 16\" width=\"18\" height=\"18\"><path d=\"M0 8a8\"></path></svg>{t}</p>\n<p>Note that Note stays.</p>"
+            )
+        };
+        for (en, ko) in [
+            ("Note", "참고"),
+            ("Tip", "팁"),
+            ("Important", "중요"),
+            ("Warning", "경고"),
+            ("Caution", "주의"),
+        ] {
+            assert_eq!(admonition_titles(&title(en), "ko"), title(ko));
+            assert_eq!(admonition_titles(&title(en), "en"), title(en));
+        }
     }
 }

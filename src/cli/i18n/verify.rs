@@ -2,7 +2,8 @@
 //! what the build and the reader rely on: the same `{{#…}}` directives, links (with their
 //! anchors), code spans and placeholders as its English message. Problems are reported at the
 //! line of the `msgstr` in the PO file, with the fix.
-//! It does not judge the translation itself; a reviewer does.
+//! It also links each edition's glossary terms as the build does and reports emphasis the links
+//! would break. It does not judge the translation itself; a reviewer does.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -10,7 +11,12 @@ use std::path::Path;
 use mdbook_markdown::pulldown_cmark::{Event, Tag};
 use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
 
+use mdbook_driver::MDBook;
+use mdbook_preprocessor::book::BookItem;
+
+use super::Localizer;
 use super::po::{self, Entry};
+use crate::cli::glossary;
 use crate::diag::Diagnostic;
 
 /// Every problem of every `po/<lang>.po` under `root`.
@@ -22,6 +28,75 @@ pub fn check(root: &Path) -> anyhow::Result<Vec<Diagnostic>> {
         diags.extend(check_text(&rel, &text));
     }
     Ok(diags)
+}
+
+/// Every translated page keeps its emphasis once the build links its glossary terms: the
+/// chapters of each edition are translated and linked as the build does it, and a line whose
+/// `*…*` or `**…**` no longer renders is reported at the `msgstr` it comes from (or at the
+/// chapter's line, in the edition, when no single translation holds it).
+pub fn linked_editions(root: &Path, md: &MDBook) -> anyhow::Result<Vec<Diagnostic>> {
+    let src = &md.config.book.src;
+    let chapters: Vec<(String, String, &str)> = md
+        .iter()
+        .filter_map(|item| match item {
+            BookItem::Chapter(ch) => ch.source_path.as_ref().map(|s| {
+                let rel = s.to_string_lossy().replace('\\', "/");
+                let label = src.join(s).to_string_lossy().replace('\\', "/");
+                (rel, label, ch.content.as_str())
+            }),
+            _ => None,
+        })
+        .collect();
+    let glossary_terms = |pages: &[(String, String, String)]| {
+        pages
+            .iter()
+            .find(|(rel, _, _)| rel == glossary::GLOSSARY_PAGE)
+            .map(|(_, _, text)| glossary::terms(text))
+            .unwrap_or_default()
+    };
+    let english: Vec<(String, String, String)> = chapters
+        .iter()
+        .map(|(r, l, c)| (r.clone(), l.clone(), c.to_string()))
+        .collect();
+    let english_terms = glossary_terms(&english);
+    let mut diags = Vec::new();
+    for lang in super::languages(root)? {
+        let rel = format!("{}/{lang}.po", super::PO_DIR);
+        // A catalog that does not parse is reported by `check`.
+        let Ok(Some(file)) = super::read_po(root, &rel) else {
+            continue;
+        };
+        let loc = Localizer::from_file(&lang, &file);
+        let pages: Vec<(String, String, String)> = english
+            .iter()
+            .map(|(r, l, c)| (r.clone(), l.clone(), loc.chapter(c)))
+            .collect();
+        let terms = glossary::edition_terms(&english_terms, &glossary_terms(&pages));
+        for (page, label, text) in &pages {
+            let (linked, _) = glossary::link_terms(page, text, &terms);
+            for d in glossary::lost_emphasis(&format!("{label} ({lang} edition)"), text, &linked) {
+                diags.push(at_msgstr(d, text, &rel, &file.entries));
+            }
+        }
+    }
+    Ok(diags)
+}
+
+/// `d`, a problem on a line of a translated chapter `text`, moved to the line of the `msgstr`
+/// that wrote that line, when one did.
+fn at_msgstr(d: Diagnostic, text: &str, po: &str, entries: &[Entry]) -> Diagnostic {
+    let line = text.lines().nth(d.line as usize - 1).unwrap_or("");
+    let from = entries.iter().find(|e| {
+        e.is_used()
+            && e.msgctxt.is_none()
+            && e.msgstr
+                .lines()
+                .any(|l| !l.trim().is_empty() && line.contains(l.trim()))
+    });
+    match from {
+        Some(e) => Diagnostic::error(po, e.msgstr_line, 1, format!("on {}: {}", d.path, d.message)),
+        None => d,
+    }
 }
 
 /// The problems of one catalog's text; `path` names it in diagnostics.
