@@ -343,6 +343,8 @@ impl LoadSim {
 }
 
 #[cfg(test)]
+mod steady_tests;
+#[cfg(test)]
 mod tests;
 
 /// The handler of the benchmark's load model.

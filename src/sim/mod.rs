@@ -10,7 +10,7 @@ mod rng;
 mod time;
 mod trace;
 
-pub use queue::EventQueue;
+pub use queue::{EventKey, EventQueue};
 pub use rng::Rng;
 pub use time::{
     DURATION_FORMS, Dur, MAX_DURATION_SECS, ParseDurationError, SimDuration, SimTime, opt_duration,
@@ -31,6 +31,22 @@ pub trait Model {
     /// Reacts to one event at `cx.now()`. Everything the model learns about time, randomness and
     /// the future goes through `cx`.
     fn handle(&mut self, event: Self::Event, cx: &mut Context<'_, Self::Event, Self::Record>);
+
+    /// The key of the earliest event the model keeps in a queue of its own, if any. A model may
+    /// keep events it schedules by the thousand and nearly in time order (a load's finishes)
+    /// itself, each stamped with [`Context::stamp`] instead of scheduled; the engine merges them
+    /// with its queue by key, so they are handled exactly when they would have been queued. Most
+    /// models keep none.
+    #[inline]
+    fn own_next(&self) -> Option<EventKey> {
+        None
+    }
+    /// Handles the event [`Model::own_next`] named, at its time, and drops it from the model's
+    /// queue.
+    fn handle_own(&mut self, cx: &mut Context<'_, Self::Event, Self::Record>) {
+        let _ = cx;
+        unreachable!("a model that keeps no events of its own is never asked to handle one")
+    }
 }
 
 /// What a model may touch while it handles an event.
@@ -65,6 +81,16 @@ impl<E, R> Context<'_, E, R> {
             self.now
         );
         self.queue.push(at, event);
+    }
+    /// The key of an event at `at` that the model keeps itself (see [`Model::own_next`]): the
+    /// key [`Context::schedule_at`] would have given it. `at` must not lie in the past.
+    pub fn stamp(&mut self, at: SimTime) -> EventKey {
+        assert!(
+            at >= self.now,
+            "a model stamped an event in the past: {at} < {}",
+            self.now
+        );
+        self.queue.stamp(at)
     }
     pub fn rng(&mut self) -> &mut Rng {
         self.rng
@@ -141,6 +167,7 @@ impl<M: Model> Engine<M> {
     pub fn steps(&self) -> u64 {
         self.steps
     }
+    /// Events in the engine's queue (not those the model keeps itself).
     pub fn pending(&self) -> usize {
         self.queue.len()
     }
@@ -168,7 +195,15 @@ impl<M: Model> Engine<M> {
     }
     /// The time of the next event, if any (a caller running in slices stops before it).
     pub fn next_time(&self) -> Option<SimTime> {
-        self.queue.peek_time()
+        self.next_key().map(EventKey::at)
+    }
+    /// The earliest event's key, in the queue or kept by the model.
+    #[inline]
+    fn next_key(&self) -> Option<EventKey> {
+        match (self.queue.peek_key(), self.model.own_next()) {
+            (Some(q), Some(o)) => Some(q.min(o)),
+            (q, o) => q.or(o),
+        }
     }
     /// Handles the next event, if any, and returns its time.
     pub fn step(&mut self) -> Option<SimTime> {
@@ -177,6 +212,24 @@ impl<M: Model> Engine<M> {
     /// Handles the next event if it is due at or before `until`, and returns its time.
     #[inline]
     pub fn step_until(&mut self, until: SimTime) -> Option<SimTime> {
+        if let Some(own) = self.model.own_next()
+            && self.queue.peek_key().is_none_or(|q| own < q)
+        {
+            let at = own.at();
+            if at > until {
+                return None;
+            }
+            self.now = at;
+            self.steps += 1;
+            let mut cx = Context {
+                now: at,
+                queue: &mut self.queue,
+                rng: &mut self.rng,
+                trace: &mut self.trace,
+            };
+            self.model.handle_own(&mut cx);
+            return Some(at);
+        }
         let (at, event) = self.queue.pop_due(until)?;
         debug_assert!(at >= self.now, "the queue returned an event from the past");
         self.now = at;
@@ -205,7 +258,7 @@ impl<M: Model> Engine<M> {
                 return RunEnd::Idle;
             }
         }
-        if self.queue.is_empty() {
+        if self.next_key().is_none() {
             RunEnd::Idle
         } else {
             RunEnd::StepLimit

@@ -15,8 +15,27 @@
 //! One more event may wait beside the wheel: the next one of a recurring source (a load's next
 //! arrival, [`EventQueue::push_next`]), which would otherwise go through a bucket at every step.
 //! It carries its `seq` like any other, so the pop order is the same as if it were queued.
+//!
+//! A model may also keep a kind of event in a queue of its own (a load's finishes, thousands at
+//! once and nearly in time order): [`EventQueue::stamp`] gives such an event the key it would have
+//! had here, and the engine merges the two by key, so again the order is the same.
 
 use super::SimTime;
+
+/// Where an event stands in the pop order: its time, then the order it was scheduled in. Unique
+/// per event, so two queues merged by key pop exactly as one would.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct EventKey(u128);
+
+impl EventKey {
+    fn new(at: SimTime, seq: u64) -> EventKey {
+        EventKey((u128::from(at.as_micros()) << 64) | u128::from(seq))
+    }
+    /// The event's time.
+    pub fn at(self) -> SimTime {
+        SimTime::from_micros((self.0 >> 64) as u64)
+    }
+}
 
 struct Entry<E> {
     /// `time << 64 | seq`: one comparison orders by time, then insertion.
@@ -68,10 +87,15 @@ impl<E> EventQueue<E> {
         }
     }
     fn entry(&mut self, at: SimTime, event: E) -> Entry<E> {
+        let key = self.stamp(at).0;
+        Entry { key, event }
+    }
+    /// The key an event scheduled now for `at` gets, for an event its model keeps itself: it
+    /// takes its place in the order as if it had been pushed.
+    pub fn stamp(&mut self, at: SimTime) -> EventKey {
         let seq = self.next_seq;
         self.next_seq += 1;
-        let key = (u128::from(at.as_micros()) << 64) | u128::from(seq);
-        Entry { key, event }
+        EventKey::new(at, seq)
     }
     pub fn push(&mut self, at: SimTime, event: E) {
         let entry = self.entry(at, event);
@@ -174,12 +198,17 @@ impl<E> EventQueue<E> {
         }
     }
     pub fn peek_time(&self) -> Option<SimTime> {
+        self.peek_key().map(EventKey::at)
+    }
+    /// The key of the earliest event.
+    #[inline]
+    pub fn peek_key(&self) -> Option<EventKey> {
         let key = match (&self.next, self.wheel_top()) {
             (Some(n), Some(w)) => n.key.min(w.key),
             (Some(e), None) | (None, Some(e)) => e.key,
             (None, None) => return None,
         };
-        Some(SimTime::from_micros((key >> 64) as u64))
+        Some(EventKey(key))
     }
     pub fn len(&self) -> usize {
         self.in_wheel + self.far.items.len() + usize::from(self.next.is_some())
