@@ -212,26 +212,21 @@ impl<M: Model> Engine<M> {
     /// Handles the next event if it is due at or before `until`, and returns its time.
     #[inline]
     pub fn step_until(&mut self, until: SimTime) -> Option<SimTime> {
-        if let Some(own) = self.model.own_next()
-            && self.queue.peek_key().is_none_or(|q| own < q)
-        {
-            let at = own.at();
-            if at > until {
-                return None;
+        // The model's own next event goes first when its key is the earlier one, so the merged
+        // order is the order one queue would have given.
+        let own = self
+            .model
+            .own_next()
+            .filter(|own| self.queue.peek_key().is_none_or(|q| *own < q));
+        let (at, event) = match own {
+            Some(own) if own.at() > until => return None,
+            Some(own) => (own.at(), None),
+            None => {
+                let (at, event) = self.queue.pop_due(until)?;
+                (at, Some(event))
             }
-            self.now = at;
-            self.steps += 1;
-            let mut cx = Context {
-                now: at,
-                queue: &mut self.queue,
-                rng: &mut self.rng,
-                trace: &mut self.trace,
-            };
-            self.model.handle_own(&mut cx);
-            return Some(at);
-        }
-        let (at, event) = self.queue.pop_due(until)?;
-        debug_assert!(at >= self.now, "the queue returned an event from the past");
+        };
+        debug_assert!(at >= self.now, "an event from the past");
         self.now = at;
         self.steps += 1;
         let mut cx = Context {
@@ -240,7 +235,10 @@ impl<M: Model> Engine<M> {
             rng: &mut self.rng,
             trace: &mut self.trace,
         };
-        self.model.handle(event, &mut cx);
+        match event {
+            Some(event) => self.model.handle(event, &mut cx),
+            None => self.model.handle_own(&mut cx),
+        }
         Some(at)
     }
     /// Handles every event up to and including `until`, then sets the clock to `until`.

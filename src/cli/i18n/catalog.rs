@@ -506,23 +506,28 @@ mod tests {
         assert_eq!(ids, want);
     }
 
+    /// A catalog translating each `(msgid, msgstr)`.
+    fn catalog(pairs: &[(&str, &str)]) -> PoFile {
+        PoFile {
+            header: String::new(),
+            entries: pairs
+                .iter()
+                .map(|(id, tr)| Entry {
+                    msgid: (*id).into(),
+                    msgstr: (*tr).into(),
+                    ..Entry::default()
+                })
+                .collect(),
+        }
+    }
+
     #[test]
     fn a_translated_chapter_keeps_every_other_byte() {
-        let file = PoFile {
-            header: String::new(),
-            entries: [
-                ("A _small_ page", "작은 페이지"),
-                ("A note on two lines.", "두 줄의\n메모입니다."),
-                ("Cold start", "콜드 스타트"),
-            ]
-            .into_iter()
-            .map(|(id, tr)| Entry {
-                msgid: id.into(),
-                msgstr: tr.into(),
-                ..Entry::default()
-            })
-            .collect(),
-        };
+        let file = catalog(&[
+            ("A _small_ page", "작은 페이지"),
+            ("A note on two lines.", "두 줄의\n메모입니다."),
+            ("Cold start", "콜드 스타트"),
+        ]);
         let ko = Localizer::from_file("ko", &file).chapter(CHAPTER);
         assert_eq!(
             ko,
@@ -541,20 +546,10 @@ mod tests {
             msgs,
             ["Id", "Topic", "S1", "AWS Lambda runs code", "S2", "Containers"]
         );
-        let file = PoFile {
-            header: String::new(),
-            entries: [
-                ("AWS Lambda runs code", "AWS Lambda는 코드를 실행"),
-                ("Containers", "컨테이너"),
-            ]
-            .into_iter()
-            .map(|(id, tr)| Entry {
-                msgid: id.into(),
-                msgstr: tr.into(),
-                ..Entry::default()
-            })
-            .collect(),
-        };
+        let file = catalog(&[
+            ("AWS Lambda runs code", "AWS Lambda는 코드를 실행"),
+            ("Containers", "컨테이너"),
+        ]);
         let ko = Localizer::from_file("ko", &file).chapter(md);
         assert!(ko.contains("| S1 | 1. AWS Lambda는 코드를 실행 |"), "{ko}");
         assert!(ko.contains("| S2 | 12) 컨테이너 |"), "{ko}");
