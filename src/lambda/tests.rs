@@ -1191,7 +1191,7 @@ fn events_and_responses_cross_json_as_rhai_serde_did() {
     });
     assert_eq!(
         response("fn handler(event, context) { event }", event.clone()),
-        r#"{"a":[],"big":1.8446744073709552e19,"f":1.25,"i":9007199254740993,"n":null,"neg":-5,"o":{"b":[1,2.5,"x",true,null]}}"#
+        r#"{"a":[],"big":1.8446744073709552e+19,"f":1.25,"i":9007199254740993,"n":null,"neg":-5,"o":{"b":[1,2.5,"x",true,null]}}"#
     );
     let types = "fn handler(event, context) { [type_of(event.big), type_of(event.neg), type_of(event.f), \
                  type_of(event.n), type_of(event.o), type_of(event.a)] }";
