@@ -2,8 +2,10 @@
 # Measures what mdbook-quiz 0.5.0 (the best mdBook quiz plugin today) ships to a learner for a quiz
 # equivalent to quizzes/lambda-basics.toml: the JS and CSS it loads on every quiz page and the quiz
 # data it embeds in the chapter, raw and gzip -9. Then, in the same run, what cloudbook ships for a
-# quiz-only page (issue #3: at most 0.15 of mdbook-quiz's page) and for a page with a lab (issue #10:
-# at most 0.8), each with its ratio to mdbook-quiz, and the crates that weigh most in the lab module.
+# quiz-only page (issue #3: at most 0.15 of mdbook-quiz's page), for the Korean edition's quiz-only
+# page (the same bound: issue #3's limit is per quiz page, whatever its language) and for a page
+# with a lab (issue #10: at most 0.8), each with its ratio to mdbook-quiz, and the crates that weigh
+# most in the lab module.
 #
 # Usage: scripts/bench-quiz.sh            (installs mdbook-quiz into target/tools on first run, ~2-5 min)
 # Prints `name bytes gzip9-bytes` lines; a script, not a timed test.
@@ -114,6 +116,38 @@ cat "$loader" "$ccss" "$site/playground/manifest.json" "$site/playground/$ver/wi
 size "total first quiz page" "$work/ours"
 ours=$(gzip -9 -c "$work/ours" | wc -c)
 python3 -c "print(f'ratio cloudbook / mdbook-quiz (gzip -9): {$ours / $theirs:.3f}   (target <= 0.15)')"
+
+# The Korean edition's quiz-only page (issue #13): its loader and CSS, its manifest, the
+# `ko-widgets` module (the `widgets` code with the Korean UI strings) and the Korean page's
+# placeholder of the same quiz. Budget: the same as the English page, at most 0.15 of
+# mdbook-quiz's; whatever it weighs above the English page is UI strings and translated quiz text
+# (UTF-8 Hangul compresses less well than English), so that difference is printed too.
+ko_page="$site/ko/lambda/first-function.html"
+if [ -f "$ko_page" ] && [ -f "$site/playground/$ver/ko-widgets_bg.wasm" ]; then
+    python3 - "$ko_page" "$work/ours-quiz-ko.html" <<'PY'
+import re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r'<div class="cloudbook-quiz".*?</div>', page, re.S)
+open(sys.argv[2], "w", encoding="utf-8").write(m.group(0))
+PY
+    echo
+    echo "cloudbook Korean edition (ko/lambda/first-function.html, quiz-only page)"
+    printf '%-34s %9s %9s\n' "file" "bytes" "gzip-9"
+    ko_loader=$(find "$site/ko/playground/assets" -name 'loader*.js' | head -1)
+    ko_css=$(find "$site/ko/playground/assets" -name 'cloudbook*.css' | head -1)
+    ko_parts=("$ko_loader" "$ko_css" "$site/ko/playground/manifest.json" "$site/playground/$ver/ko-widgets.js"
+        "$site/playground/$ver/ko-widgets_bg.wasm" "$work/ours-quiz-ko.html")
+    size "loader.js" "$ko_loader"
+    size "cloudbook.css" "$ko_css"
+    size "ko/playground/manifest.json" "$site/ko/playground/manifest.json"
+    size "ko-widgets.js" "$site/playground/$ver/ko-widgets.js"
+    size "ko-widgets_bg.wasm" "$site/playground/$ver/ko-widgets_bg.wasm"
+    size "quiz placeholder + data (Korean)" "$work/ours-quiz-ko.html"
+    cat "${ko_parts[@]}" > "$work/ours-ko"
+    size "total first quiz page" "$work/ours-ko"
+    ours_ko=$(gzip -9 -c "$work/ours-ko" | wc -c)
+    python3 -c "print(f'ratio Korean / mdbook-quiz (gzip -9): {$ours_ko / $theirs:.3f}   (target <= 0.15); {$ours_ko - $ours:+d} B against the English quiz-only page')"
+fi
 
 # A page with a lab: everything the playground sends (issue #10's definition): the loader, the CSS
 # (the every-page stylesheet and the labs' one), the manifest, and both modules, JS glue and wasm

@@ -34,6 +34,22 @@ pub const ENTRY_POINTS: [(&str, &str); 5] = [
     ("cloudbook-sched", "sched"),
     ("cloudbook-selftest", "selftest"),
 ];
+/// The cargo builds of the playground, each with its bins and the core's `page-*` feature. The
+/// `lab` and `sched` modules decode one engine's labs each, and cargo unifies the features of bins
+/// built together, so `sched` is built apart; the quiz and self-test modules decode no lab, so
+/// they go with `lab` rather than cost a third compile of the core.
+const WASM_BUILDS: [(&[&str], &str); 2] = [
+    (
+        &[
+            "cloudbook-widgets",
+            "cloudbook-widgets-ko",
+            "cloudbook-lab",
+            "cloudbook-selftest",
+        ],
+        "page-lambda",
+    ),
+    (&["cloudbook-sched"], "page-containers"),
+];
 /// Stylesheets the loader adds only on pages with a lab: (file in `playground/assets`, manifest
 /// key). They go into the content-hashed folder with the modules, so a page never gets a stale
 /// one, and they stay off the every-page stylesheet, so a quiz-only page never downloads them.
@@ -219,23 +235,22 @@ fn compile_playground(ws: &Path) -> anyhow::Result<bool> {
     }
     ensure_wasm_target(ws)?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .current_dir(ws)
-        .env("CARGO_TARGET_DIR", &target_dir)
-        .args([
-            "build",
-            "-p",
-            "cloudbook-playground",
-            "--bins",
-            "--target",
-            WASM_TARGET,
-            "--profile",
-            WASM_PROFILE,
-        ])
-        .status()
-        .context("starting cargo to compile the playground")?;
-    if !status.success() {
-        bail!("compiling the playground for {WASM_TARGET} failed (see cargo's messages above)");
+    for (bins, feature) in WASM_BUILDS {
+        let mut command = Command::new(&cargo);
+        command
+            .current_dir(ws)
+            .env("CARGO_TARGET_DIR", &target_dir)
+            .args(["build", "-p", "cloudbook-playground", "--target", WASM_TARGET])
+            .args(["--profile", WASM_PROFILE, "--features", feature]);
+        for bin in bins {
+            command.args(["--bin", bin]);
+        }
+        let status = command
+            .status()
+            .context("starting cargo to compile the playground")?;
+        if !status.success() {
+            bail!("compiling the playground for {WASM_TARGET} failed (see cargo's messages above)");
+        }
     }
     fs::create_dir_all(&target_dir)?;
     fs::write(&stamp, &fingerprint)?;
@@ -376,4 +391,25 @@ pub fn size_table(sizes: &[FileSize]) -> String {
         qg + sg
     );
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ENTRY_POINTS, WASM_BUILDS};
+
+    #[test]
+    fn every_entry_point_is_built_once_and_the_lab_modules_apart() {
+        for (bin, _) in ENTRY_POINTS {
+            let builds = WASM_BUILDS.iter().filter(|(bins, _)| bins.contains(&bin)).count();
+            assert_eq!(builds, 1, "{bin} is compiled by {builds} cargo builds");
+        }
+        let feature_of = |bin: &str| {
+            WASM_BUILDS
+                .iter()
+                .find(|(bins, _)| bins.contains(&bin))
+                .map(|(_, feature)| *feature)
+        };
+        assert_eq!(feature_of("cloudbook-lab"), Some("page-lambda"));
+        assert_eq!(feature_of("cloudbook-sched"), Some("page-containers"));
+    }
 }

@@ -61,18 +61,26 @@ pub struct Cell {
 }
 
 /// What a cell is, with its settings.
+///
+/// A page module decodes and saves the cells of one engine only: built with the `page-lambda`
+/// feature (the `lab` module) serde skips the container variants, with `page-containers` (the
+/// `sched` module) the Lambda ones, so neither carries the other's serde code. [`Goal`] does the
+/// same; the CLI and the tests build with neither.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum CellKind {
     /// An editor and a configuration form; running it deploys the function.
+    #[cfg_attr(feature = "page-containers", serde(skip))]
     Function(FunctionSpec),
     /// Invokes the function with an event.
+    #[cfg_attr(feature = "page-containers", serde(skip))]
     Invoke {
         function: String,
         template: EventTemplate,
         event: Value,
     },
     /// An API Gateway route in front of the function.
+    #[cfg_attr(feature = "page-containers", serde(skip))]
     Api {
         function: String,
         api: ApiKind,
@@ -80,6 +88,7 @@ pub enum CellKind {
         request: HttpRequestSpec,
     },
     /// A bucket whose `ObjectCreated` notifications (filtered) go to the function.
+    #[cfg_attr(feature = "page-containers", serde(skip))]
     S3 {
         bucket: String,
         function: String,
@@ -88,14 +97,17 @@ pub enum CellKind {
         put: S3Put,
     },
     /// An EventBridge schedule rule that invokes the function; simulated time fast-forwards.
+    #[cfg_attr(feature = "page-containers", serde(skip))]
     Schedule {
         function: String,
         expression: String,
         run_for: SimDuration,
     },
     /// The function's role: policies, the SDK calls its invocations made, probes.
+    #[cfg_attr(feature = "page-containers", serde(skip))]
     Iam { function: String, probes: Vec<Probe> },
     /// Requests per second for a duration, on a fresh account.
+    #[cfg_attr(feature = "page-containers", serde(skip))]
     Load {
         function: String,
         rps: f64,
@@ -103,6 +115,7 @@ pub enum CellKind {
         event: Value,
     },
     /// The same handler at several memory sizes.
+    #[cfg_attr(feature = "page-containers", serde(skip))]
     Tuning {
         function: String,
         memory: Vec<u32>,
@@ -111,8 +124,10 @@ pub enum CellKind {
     },
     // Container cells (issue #11): plain data, run by the `Workbench`.
     /// An ECS scenario file: cluster view, placement step-through, service events, cost panel.
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
     Scenario { scenario: String },
     /// A rolling deployment of a service of a scenario cell to another task definition revision.
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
     Deployment {
         scenario: String,
         service: String,
@@ -123,6 +138,7 @@ pub enum CellKind {
         run_for: SimDuration,
     },
     /// Image builds with their layers and cache, pushes and pulls, tags and digests, save/load.
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
     Image {
         images: Vec<ImageBuildSpec>,
         repository: Option<RepositorySpec>,
@@ -131,8 +147,10 @@ pub enum CellKind {
         save: Vec<String>,
     },
     /// One Docker host: writable layer against volumes and bind mounts.
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
     Storage { host: String },
     /// Start-up of a container, a Fargate task and a virtual machine on one timeline.
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
     Startup {
         workloads: Vec<String>,
         image_mb: u32,
@@ -141,6 +159,7 @@ pub enum CellKind {
         app: SimDuration,
     },
     /// A Fargate task size and its price.
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
     Fargate {
         cpu: u32,
         memory: u32,
@@ -151,8 +170,10 @@ pub enum CellKind {
         hours: f64,
     },
     /// AWS Batch jobs from a Batch file.
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
     Batch { file: String },
     /// An Elastic Beanstalk deployment policy over time.
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
     Beanstalk {
         policy: String,
         instances: u32,
@@ -165,6 +186,7 @@ pub enum CellKind {
         evaluation: SimDuration,
     },
     /// App Runner: requests in, instances out, the active and provisioned bill.
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
     Apprunner {
         vcpu: f64,
         memory_gb: f64,
@@ -175,6 +197,7 @@ pub enum CellKind {
         run_for: SimDuration,
     },
     /// A Lightsail bundle and its monthly bill.
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
     Lightsail {
         bundle: String,
         count: u32,
@@ -182,6 +205,7 @@ pub enum CellKind {
         transfer_out_gb: f64,
     },
     /// Outposts racks anchored to an availability zone of their Region (a diagram, no simulator).
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
     Outposts { region: String, az: String, racks: u32 },
 }
 
@@ -314,33 +338,24 @@ pub struct Probe {
     pub resource: String,
 }
 
-/// What the learner must achieve, judged against what the cells produced.
+/// What the learner must achieve, judged against what the cells produced. Each check belongs to
+/// one engine (`max-monthly-usd` to both), for the `page-*` features as for [`CellKind`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "check", rename_all = "kebab-case")]
 pub enum Goal {
-    NoError {
-        cell: String,
-    },
-    ResponseContains {
-        cell: String,
-        text: String,
-    },
-    LogContains {
-        cell: String,
-        text: String,
-    },
-    StatusCode {
-        cell: String,
-        value: u16,
-    },
-    MaxBilledMs {
-        cell: String,
-        value: u64,
-    },
-    Start {
-        cell: String,
-        value: StartWanted,
-    },
+    #[cfg_attr(feature = "page-containers", serde(skip))]
+    NoError { cell: String },
+    #[cfg_attr(feature = "page-containers", serde(skip))]
+    ResponseContains { cell: String, text: String },
+    #[cfg_attr(feature = "page-containers", serde(skip))]
+    LogContains { cell: String, text: String },
+    #[cfg_attr(feature = "page-containers", serde(skip))]
+    StatusCode { cell: String, value: u16 },
+    #[cfg_attr(feature = "page-containers", serde(skip))]
+    MaxBilledMs { cell: String, value: u64 },
+    #[cfg_attr(feature = "page-containers", serde(skip))]
+    Start { cell: String, value: StartWanted },
+    #[cfg_attr(feature = "page-containers", serde(skip))]
     Invocations {
         cell: String,
         #[serde(default)]
@@ -348,26 +363,16 @@ pub enum Goal {
         #[serde(default)]
         max: Option<u64>,
     },
-    MaxThrottles {
-        cell: String,
-        value: u64,
-    },
-    MaxTimeouts {
-        cell: String,
-        value: u64,
-    },
-    MaxErrors {
-        cell: String,
-        value: u64,
-    },
-    MaxColdStarts {
-        cell: String,
-        value: u64,
-    },
-    MaxP99Ms {
-        cell: String,
-        value: f64,
-    },
+    #[cfg_attr(feature = "page-containers", serde(skip))]
+    MaxThrottles { cell: String, value: u64 },
+    #[cfg_attr(feature = "page-containers", serde(skip))]
+    MaxTimeouts { cell: String, value: u64 },
+    #[cfg_attr(feature = "page-containers", serde(skip))]
+    MaxErrors { cell: String, value: u64 },
+    #[cfg_attr(feature = "page-containers", serde(skip))]
+    MaxColdStarts { cell: String, value: u64 },
+    #[cfg_attr(feature = "page-containers", serde(skip))]
+    MaxP99Ms { cell: String, value: f64 },
     MaxMonthlyUsd {
         cell: String,
         value: f64,
@@ -375,21 +380,23 @@ pub enum Goal {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         side: Option<CostSide>,
     },
+    #[cfg_attr(feature = "page-containers", serde(skip))]
     Iam {
         function: String,
         action: String,
         resource: String,
         expect: Expect,
     },
+    #[cfg_attr(feature = "page-containers", serde(skip))]
     MemoryIs {
         function: String,
         cell: String,
         pick: Pick,
     },
     // Container goals (issue #11).
-    AllPlaced {
-        cell: String,
-    },
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
+    AllPlaced { cell: String },
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
     InstancesUsed {
         cell: String,
         #[serde(default)]
@@ -399,12 +406,14 @@ pub enum Goal {
         #[serde(default)]
         max: Option<u32>,
     },
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
     ZonesUsed {
         cell: String,
         #[serde(default)]
         service: Option<String>,
         min: u32,
     },
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
     Running {
         cell: String,
         service: String,
@@ -413,32 +422,21 @@ pub enum Goal {
         #[serde(default)]
         max: Option<u32>,
     },
-    EventContains {
-        cell: String,
-        text: String,
-    },
-    NoEventContains {
-        cell: String,
-        text: String,
-    },
-    Cheaper {
-        cell: String,
-        side: CostSide,
-    },
-    DeploymentCompleted {
-        cell: String,
-    },
-    MinRunning {
-        cell: String,
-        value: u32,
-    },
-    MaxRunning {
-        cell: String,
-        value: u32,
-    },
-    FargateValid {
-        cell: String,
-    },
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
+    EventContains { cell: String, text: String },
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
+    NoEventContains { cell: String, text: String },
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
+    Cheaper { cell: String, side: CostSide },
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
+    DeploymentCompleted { cell: String },
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
+    MinRunning { cell: String, value: u32 },
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
+    MaxRunning { cell: String, value: u32 },
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
+    FargateValid { cell: String },
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
     FargateCheapest {
         cell: String,
         #[serde(default)]
@@ -446,20 +444,15 @@ pub enum Goal {
         #[serde(default)]
         min_memory: Option<u32>,
     },
-    ImageOk {
-        cell: String,
-    },
-    MinCachedLayers {
-        cell: String,
-        value: u32,
-    },
-    MaxPullBytes {
-        cell: String,
-        value: u64,
-    },
-    PushRejected {
-        cell: String,
-    },
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
+    ImageOk { cell: String },
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
+    MinCachedLayers { cell: String, value: u32 },
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
+    MaxPullBytes { cell: String, value: u64 },
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
+    PushRejected { cell: String },
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
     ReadReturns {
         cell: String,
         path: String,
@@ -467,41 +460,36 @@ pub enum Goal {
         #[serde(default)]
         container: Option<String>,
     },
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
     MaxStartupMs {
         cell: String,
         workload: String,
         value: u64,
     },
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
     JobStatus {
         cell: String,
         job: String,
         status: String,
     },
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
     JobBefore {
         cell: String,
         job: String,
         before: String,
     },
-    NoMixedVersions {
-        cell: String,
-    },
-    MinCapacityPct {
-        cell: String,
-        value: u32,
-    },
-    Deployed {
-        cell: String,
-    },
-    MaxRejected {
-        cell: String,
-        value: u64,
-    },
-    NoOverage {
-        cell: String,
-    },
-    Anchored {
-        cell: String,
-    },
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
+    NoMixedVersions { cell: String },
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
+    MinCapacityPct { cell: String, value: u32 },
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
+    Deployed { cell: String },
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
+    MaxRejected { cell: String, value: u64 },
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
+    NoOverage { cell: String },
+    #[cfg_attr(feature = "page-lambda", serde(skip))]
+    Anchored { cell: String },
 }
 
 /// A side of a scenario cell's cost panel.

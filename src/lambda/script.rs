@@ -340,35 +340,26 @@ impl Program {
     pub fn invoke(&self, env: &mut EnvState, event: &Value, input: &PhaseInput<'_>) -> PhaseOutcome {
         let before = state_fingerprint(env);
         self.reset(input, std::mem::take(&mut env.tmp));
-        let result = match rhai::serde::to_dynamic(event) {
-            Err(e) => Err(Failure::error(
-                "Runtime.UnmarshalError",
-                e.to_string(),
-                Vec::new(),
-            )),
-            Ok(ev) => {
-                let ctx = Dynamic::from(LambdaContext {
-                    host: self.host.clone(),
-                });
-                let options = CallFnOptions::new()
-                    .eval_ast(false)
-                    .rewind_scope(true)
-                    .bind_this_ptr(&mut env.globals);
-                let mut scope = Scope::new();
-                match self.engine.call_fn_with_options::<Dynamic>(
-                    options,
-                    &mut scope,
-                    &self.ast,
-                    "handler",
-                    (ev, ctx),
-                ) {
-                    Ok(v) => rhai::serde::from_dynamic::<Value>(&v).map_err(|e| {
-                        let msg = format!("Unable to marshal response: {e}");
-                        Failure::error("Runtime.MarshalError", msg, Vec::new())
-                    }),
-                    Err(e) => Err(self.failure(&e)),
-                }
-            }
+        let ctx = Dynamic::from(LambdaContext {
+            host: self.host.clone(),
+        });
+        let options = CallFnOptions::new()
+            .eval_ast(false)
+            .rewind_scope(true)
+            .bind_this_ptr(&mut env.globals);
+        let mut scope = Scope::new();
+        let result = match self.engine.call_fn_with_options::<Dynamic>(
+            options,
+            &mut scope,
+            &self.ast,
+            "handler",
+            (json_to_dynamic(event), ctx),
+        ) {
+            Ok(v) => dynamic_to_json(&v).map_err(|e| {
+                let msg = format!("Unable to marshal response: {e}");
+                Failure::error("Runtime.MarshalError", msg, Vec::new())
+            }),
+            Err(e) => Err(self.failure(&e)),
         };
         let varies = self.host.borrow().varies;
         let (mut outcome, tmp) = self.finish(result);
@@ -512,6 +503,80 @@ fn fingerprint_value(d: &Dynamic, h: &mut crate::sim::Fnv1a64, depth: u32) -> Op
         return None;
     }
     Some(())
+}
+
+/// An event as the handler sees it. Written out rather than taken from rhai's `serde` feature
+/// (whose generic serializer and deserializer weigh on the lab page's wasm), with the same result:
+/// `null` is `()`, an integer that fits `i64` is an integer and any other number a float, objects
+/// are maps.
+fn json_to_dynamic(v: &Value) -> Dynamic {
+    match v {
+        Value::Null => Dynamic::UNIT,
+        Value::Bool(b) => Dynamic::from_bool(*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => Dynamic::from_int(i),
+            None => Dynamic::from_float(n.as_f64().unwrap_or_default()),
+        },
+        Value::String(s) => s.as_str().into(),
+        Value::Array(a) => Dynamic::from_array(a.iter().map(json_to_dynamic).collect()),
+        Value::Object(m) => Dynamic::from_map(
+            m.iter()
+                .map(|(k, v)| (k.as_str().into(), json_to_dynamic(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// A handler's value as JSON (its response, an async invoke's payload), or the message rhai's
+/// `from_dynamic` gave for a value JSON cannot hold: a function pointer, a blob, a custom type or
+/// a captured (shared) variable. A character becomes a string, a float that is not finite `null`.
+fn dynamic_to_json(d: &Dynamic) -> Result<Value, String> {
+    let type_error = || {
+        format!(
+            "Output type incorrect: {} (expecting {})",
+            d.type_name(),
+            std::any::type_name::<Value>()
+        )
+    };
+    if d.is_shared() {
+        return Err(type_error());
+    }
+    if d.is_unit() {
+        return Ok(Value::Null);
+    }
+    if let Ok(b) = d.as_bool() {
+        return Ok(Value::Bool(b));
+    }
+    if let Ok(i) = d.as_int() {
+        return Ok(Value::from(i));
+    }
+    if let Ok(f) = d.as_float() {
+        return Ok(serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number));
+    }
+    if let Ok(c) = d.as_char() {
+        return Ok(Value::String(c.to_string()));
+    }
+    if let Some(s) = d.read_lock::<ImmutableString>() {
+        return Ok(Value::String(s.to_string()));
+    }
+    if let Some(a) = d.read_lock::<rhai::Array>() {
+        return a
+            .iter()
+            .map(dynamic_to_json)
+            .collect::<Result<_, _>>()
+            .map(Value::Array);
+    }
+    if let Some(m) = d.read_lock::<Map>() {
+        let mut out = serde_json::Map::new();
+        for (k, v) in m.iter() {
+            out.insert(k.to_string(), dynamic_to_json(v)?);
+        }
+        return Ok(Value::Object(out));
+    }
+    if d.is_blob() {
+        return Err("Syntax error: invalid type: byte array, expected any valid JSON value".into());
+    }
+    Err(type_error())
 }
 
 fn strip_position(s: &str) -> String {
@@ -774,7 +839,7 @@ fn build_engine(host: &Shared, memory_mb: u32) -> Engine {
                 "lambda:InvokeFunction",
                 format!("arn:aws:lambda:{region}:{account}:function:{function}"),
             )?;
-            let payload = rhai::serde::from_dynamic::<Value>(&payload).map_err(|e| {
+            let payload = dynamic_to_json(&payload).map_err(|e| {
                 sdk_error(
                     "InvalidRequestContentException",
                     format!("Could not parse request body into json: {e}"),

@@ -1173,3 +1173,56 @@ fn an_update_retires_busy_and_idle_environments_of_the_old_version() {
     .assert_eq(&(starts.join("\n") + "\n"));
     assert_eq!(engine.model().function_config(fid).memory_mb, 256);
 }
+
+/// Events reach a handler and responses leave it as rhai's `serde` feature converted them (the
+/// expectations were recorded with it, before the conversion was written by hand): integers that
+/// fit `i64` stay integers, other numbers become floats, characters strings, non-finite floats
+/// `null`, and values JSON cannot hold are a `Runtime.MarshalError` with rhai's wording.
+#[test]
+fn events_and_responses_cross_json_as_rhai_serde_did() {
+    let response = |handler: &str, event: serde_json::Value| {
+        let inv = invoke_once(&spec(handler), &event, 7).expect("valid spec");
+        let pick = inv.response.as_ref().or(inv.error.as_ref());
+        logs::canonical_json(pick.expect("a response or an error"))
+    };
+    let event = json!({
+        "big": 18446744073709551615_u64, "neg": -5, "f": 1.25, "n": null,
+        "o": {"b": [1, 2.5, "x", true, null]}, "a": [], "i": 9007199254740993_u64
+    });
+    assert_eq!(
+        response("fn handler(event, context) { event }", event.clone()),
+        r#"{"a":[],"big":1.8446744073709552e+19,"f":1.25,"i":9007199254740993,"n":null,"neg":-5,"o":{"b":[1,2.5,"x",true,null]}}"#
+    );
+    let types = "fn handler(event, context) { [type_of(event.big), type_of(event.neg), type_of(event.f), \
+                 type_of(event.n), type_of(event.o), type_of(event.a)] }";
+    assert_eq!(
+        response(types, event),
+        r#"["f64","i64","f64","()","map","array"]"#
+    );
+    assert_eq!(
+        response(
+            "fn handler(event, context) { ['a', 1.5, 0.0/0.0, (), true, #{z: 1, a: \"s\"}] }",
+            json!({})
+        ),
+        r#"["a",1.5,null,null,true,{"a":"s","z":1}]"#
+    );
+    let marshal = |what: &str| {
+        format!(
+            r#"{{"errorMessage":"Unable to marshal response: {what}","errorType":"Runtime.MarshalError","trace":[]}}"#
+        )
+    };
+    assert_eq!(
+        response("fn handler(event, context) { Fn(\"handler\") }", json!({})),
+        marshal("Output type incorrect: Fn (expecting serde_json::value::Value)")
+    );
+    assert_eq!(
+        response("fn handler(event, context) { #{ c: context } }", json!({})),
+        marshal(
+            "Output type incorrect: cloudbook::lambda::script::LambdaContext (expecting serde_json::value::Value)"
+        )
+    );
+    assert_eq!(
+        response("fn handler(event, context) { \"abc\".to_blob() }", json!({})),
+        marshal("Syntax error: invalid type: byte array, expected any valid JSON value")
+    );
+}
