@@ -275,6 +275,15 @@ pub fn use_page_language() {
     }
 }
 
+/// [`use_page_language`] for the editions' quiz module (`bin/widgets_ko.rs`): only the quizzes'
+/// and the progress page's column, so the lab notebook's Korean strings stay out of the Korean
+/// quiz-only page.
+pub fn use_page_language_for_quizzes() {
+    if page_is_korean() {
+        COLUMN.with(|c| c.set(Some(ko_quiz)));
+    }
+}
+
 /// Whether [`use_page_language`] chose Korean for this page.
 pub fn korean() -> bool {
     COLUMN.with(|c| c.get()).is_some()
@@ -577,8 +586,8 @@ pub fn ko(msg: Msg) -> Option<&'static str> {
     ko_quiz(msg).or_else(|| ko_lab(msg))
 }
 
-/// Korean strings of the quizzes and the progress page.
-fn ko_quiz(msg: Msg) -> Option<&'static str> {
+/// Korean strings of the quizzes, the progress page and every widget's start-up and failure.
+pub fn ko_quiz(msg: Msg) -> Option<&'static str> {
     Some(match msg {
         Msg::Submit => "정답 확인",
         Msg::SubmitAll => "모두 확인",
@@ -636,13 +645,6 @@ fn ko_quiz(msg: Msg) -> Option<&'static str> {
         Msg::QuizChanged => "답한 뒤에 퀴즈가 바뀌었습니다",
         Msg::GoalsReached => "목표 달성",
         Msg::NotYet => "아직 달성하지 못함",
-        _ => return None,
-    })
-}
-
-/// Korean strings of the lab notebook.
-fn ko_lab(msg: Msg) -> Option<&'static str> {
-    Some(match msg {
         Msg::WidgetStopped => {
             "버그 때문에 이 위젯이 멈췄습니다({message}). 페이지의 나머지 부분은 계속 작동하며, \
              저장된 답과 코드는 그대로 남아 있습니다. 페이지를 새로 고쳐 다시 시도하세요."
@@ -653,6 +655,13 @@ fn ko_lab(msg: Msg) -> Option<&'static str> {
         Msg::DataInvalidBecause => "데이터가 올바르지 않습니다({error}). 책을 다시 빌드하세요",
         Msg::HashMissing => "콘텐츠 해시가 없습니다. 책을 다시 빌드하세요",
         Msg::AttributeMissing => "이 위치에 {attr} 속성이 없습니다",
+        _ => return None,
+    })
+}
+
+/// Korean strings of the lab notebook.
+fn ko_lab(msg: Msg) -> Option<&'static str> {
+    Some(match msg {
         Msg::Run => "실행",
         Msg::Running => "실행 중…",
         Msg::ResetCode => "코드 초기화",
