@@ -9,7 +9,9 @@
 #![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
+use fantoccini::key::Key;
 use serde_json::json;
 
 use super::browser::Browser;
@@ -264,6 +266,33 @@ async fn value(b: &Browser, css: &str) -> String {
         .to_string()
 }
 
+/// The relative lightness (0 black, 1 white) of a computed `rgb(r, g, b)` colour.
+fn lightness(css: &str) -> f64 {
+    let channels: Vec<f64> = css
+        .trim_start_matches("rgba(")
+        .trim_start_matches("rgb(")
+        .trim_end_matches(')')
+        .split(',')
+        .take(3)
+        .map(|c| {
+            c.trim()
+                .parse::<f64>()
+                .unwrap_or_else(|_| panic!("not an rgb colour: {css}"))
+        })
+        .collect();
+    assert_eq!(channels.len(), 3, "not an rgb colour: {css}");
+    (0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]) / 255.0
+}
+
+#[test]
+fn lightness_tells_dark_from_light() {
+    assert!(lightness("rgb(255, 255, 255)") > 0.99);
+    assert!(lightness("rgb(0, 0, 0)") < 0.01);
+    // navy's --bg and its old input background (--searchbar-bg)
+    assert!(lightness("rgb(22, 25, 35)") < 0.3);
+    assert!(lightness("rgb(174, 174, 198)") > 0.3);
+}
+
 #[test]
 fn the_test_lab_runs_natively_without_errors() {
     // The page shows what the core computes; a fixture the core refuses would test nothing.
@@ -327,8 +356,15 @@ async fn every_container_cell_mounts_runs_and_draws_without_the_lambda_module() 
         .text(&format!("{} [data-cloudbook-events]", cell("cluster")))
         .await;
     assert!(events.contains("web"), "{events}");
-    // All five themes: bars, chips and buttons take mdBook's theme variables.
+    // All five themes: bars, chips, buttons and form controls take mdBook's theme variables.
+    let controls = [
+        format!("{} [data-cloudbook-field=\"cpu\"]", cell("fargate")),
+        format!("{} select[data-cloudbook-field=\"os\"]", cell("fargate")),
+        format!("{} [data-cloudbook-field=\"timeline\"]", cell("cluster")),
+        format!("{} textarea[data-cloudbook-field=\"load\"]", cell("apprunner")),
+    ];
     let mut fills = Vec::new();
+    let mut inputs = Vec::new();
     for theme in ["light", "rust", "coal", "navy", "ayu"] {
         let c = b
             .client
@@ -342,11 +378,18 @@ async fn every_container_cell_mounts_runs_and_draws_without_the_lambda_module() 
                  document.querySelector(arguments[1]).appendChild(probe);
                  const links = css(probe).color; probe.remove();
                  const button = document.querySelector(arguments[1] + ' [data-cloudbook-action=\"run\"]');
+                 const paper = document.createElement('span');
+                 paper.style.backgroundColor = 'var(--bg)';
+                 document.querySelector(arguments[1]).appendChild(paper);
+                 const bg = css(paper).backgroundColor; paper.remove();
+                 const controls = arguments[2].map(c => document.querySelector(c)).map(e => css(e));
                  return { links, fill: css(document.querySelector(arguments[1] + ' .cb-fill')).backgroundColor,
                           chip: css(document.querySelector(arguments[1] + ' .cb-chip.cb-g0')).borderTopColor,
                           page: css(document.body).color, button: css(button).color,
-                          buttonBg: css(button).backgroundColor };",
-                vec![json!(theme), json!(cell("cluster"))],
+                          buttonBg: css(button).backgroundColor, bg,
+                          controlBg: controls.map(c => c.backgroundColor), controlFg: controls.map(c => c.color),
+                          accent: controls.map(c => c.accentColor) };",
+                vec![json!(theme), json!(cell("cluster")), json!(controls)],
             )
             .await
             .expect("script runs");
@@ -354,10 +397,38 @@ async fn every_container_cell_mounts_runs_and_draws_without_the_lambda_module() 
         assert_eq!(c["chip"], c["links"], "{theme}: chips follow the theme");
         assert_eq!(c["button"], c["page"], "{theme}: buttons follow the theme");
         assert_ne!(c["button"], c["buttonBg"], "{theme}: buttons are readable");
+        // Inputs, selects, the range and text areas sit on the page's paper in the page's ink
+        // (mdBook's search-bar colours, which they once took, stay light in coal and navy).
+        for (k, css) in controls.iter().enumerate() {
+            assert_eq!(
+                c["controlBg"][k], c["bg"],
+                "{theme}: {css} has the theme's background"
+            );
+            assert_eq!(
+                c["controlFg"][k], c["page"],
+                "{theme}: {css} has the theme's text colour"
+            );
+            assert_eq!(
+                c["accent"][k], c["links"],
+                "{theme}: {css} is marked in the theme's colour"
+            );
+        }
+        let background = c["controlBg"][0].as_str().unwrap_or_default().to_string();
+        let dark = matches!(theme, "coal" | "navy" | "ayu");
+        assert_eq!(
+            lightness(&background) < 0.3,
+            dark,
+            "{theme}: a form input's background {background} is {} in a {} theme",
+            if dark { "light" } else { "dark" },
+            if dark { "dark" } else { "light" }
+        );
         fills.push(c["fill"].clone());
+        inputs.push((theme, background));
     }
     fills.dedup();
     assert!(fills.len() >= 3, "the themes really changed the bars: {fills:?}");
+    let of = |name: &str| inputs.iter().find(|(t, _)| *t == name).map(|(_, bg)| bg.clone());
+    assert_ne!(of("light"), of("navy"), "a form input changes from light to navy");
     // Charts are SVG with a label and a table of the same numbers.
     assert!(count(&b, &format!("{} .cb-chart-table table", cell("apprunner"))).await >= 2);
     // The Fargate form: a size AWS refuses shows AWS's words.
@@ -439,7 +510,7 @@ async fn the_step_through_explains_a_placement_steps_back_and_the_form_reaches_t
     wait_text(&b, &format!("{scope} [data-cloudbook-step=\"1\"]"), "").await;
     wait_text(
         &b,
-        &format!("{scope} [data-cloudbook-action=\"play\"]:not([disabled])"),
+        &format!("{scope} [data-cloudbook-action=\"play\"][aria-disabled=\"false\"]"),
         "",
     )
     .await;
@@ -536,5 +607,341 @@ async fn edits_survive_a_reload_reset_restores_and_a_link_carries_the_state() {
     let notice = b.text(&format!("{ROOT} [data-cloudbook-notice]")).await;
     assert!(notice.contains("could not be"), "{notice}");
     assert_eq!(value(&b, &memory).await, "2048");
+    b.close().await;
+}
+
+/// The keys of a chord or sequence as WebDriver sends them; `Key::Null` lets go of modifiers.
+fn keys(ks: &[Key]) -> String {
+    ks.iter().map(|k| char::from(*k)).collect()
+}
+
+/// Sends `keys` to whatever has focus, as a keyboard does.
+async fn press(b: &Browser, keys: &str) {
+    b.client
+        .active_element()
+        .await
+        .expect("an element has focus")
+        .send_keys(keys)
+        .await
+        .expect("keys are sent");
+}
+
+/// Whether the focused element matches `css`, and a short description of it.
+async fn focus_matches(b: &Browser, css: &str) -> (bool, String) {
+    let got = b
+        .client
+        .execute(
+            "const e = document.activeElement;
+             if (!e || e === document.body) return [false, 'the page itself (focus was lost)'];
+             return [e.matches(arguments[0]), e.outerHTML.slice(0, 200)];",
+            vec![json!(css)],
+        )
+        .await
+        .expect("script runs");
+    (
+        got[0].as_bool().unwrap_or(false),
+        got[1].as_str().unwrap_or_default().to_string(),
+    )
+}
+
+/// Waits until focus is on `css`; fails naming where it is instead. Call it after waiting for
+/// what a key press changes, so that a re-render which drops focus has happened.
+async fn focus_is(b: &Browser, css: &str, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (there, at) = focus_matches(b, css).await;
+        if there {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what}: focus should be on {css}, is on {at}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Presses Tab (Shift+Tab `backwards`) until focus is on `css`, leaving code editors the way
+/// their hint says (Esc first). Focus must stay in the lab on the way.
+async fn tab_until(b: &Browser, css: &str, backwards: bool) {
+    for _ in 0..150 {
+        let (there, at) = focus_matches(b, css).await;
+        if there {
+            return;
+        }
+        let (in_lab, _) = focus_matches(b, &format!("{ROOT} *")).await;
+        assert!(in_lab, "on the way to {css} focus left the lab: {at}");
+        let (in_editor, _) = focus_matches(b, "textarea.cb-code").await;
+        let mut k = Vec::new();
+        if in_editor {
+            k.push(Key::Escape);
+        }
+        if backwards {
+            k.push(Key::Shift);
+        }
+        k.push(Key::Tab);
+        press(b, &keys(&k)).await;
+    }
+    panic!("{css} was not reached in 150 presses of Tab");
+}
+
+/// Waits until the control at `css` has a value containing `text`.
+async fn wait_value(b: &Browser, css: &str, text: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let got = value(b, css).await;
+        if got.contains(text) {
+            return got;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{css} never held {text:?}; last: {got}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The text of the live region (`aria-live`, `role="status"` or `role="alert"`) that holds the
+/// element at `css`, or `None` when no live region holds it: screen readers would not hear it.
+async fn live_text(b: &Browser, css: &str) -> Option<String> {
+    b.client
+        .execute(
+            "const e = document.querySelector(arguments[0]);
+             const live = e && e.closest('[aria-live]:not([aria-live=\"off\"]),[role=\"status\"],[role=\"alert\"]');
+             return live ? live.textContent : null;",
+            vec![json!(css)],
+        )
+        .await
+        .expect("script runs")
+        .as_str()
+        .map(str::to_string)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_keyboard_alone_runs_steps_edits_reaches_the_goals_and_opens_a_hint() {
+    let tab = keys(&[Key::Tab]);
+    let shift_tab = keys(&[Key::Shift, Key::Tab]);
+    let enter = keys(&[Key::Enter]);
+    let b = Browser::start().await;
+    open_lab(&b, "").await;
+    open_fresh(&b, &format!("{}{PAGE}", b.base), ROOT).await;
+    let scope = cell("cluster");
+    let run = format!("{scope} [data-cloudbook-action=\"run\"]");
+    let editor = format!("{scope} textarea[data-cloudbook-field=\"scenario\"]");
+    let summary = format!("{scope} details.cb-config > summary");
+    let step_at = |k: &str| format!("{scope} [data-cloudbook-step=\"{k}\"]");
+    let stepper = |action: &str| format!("{scope} .cb-steps [data-cloudbook-action=\"{action}\"]");
+    let verdict = format!("{ROOT} [data-cloudbook-verdict][role=\"status\"]");
+    let announce = format!("{ROOT} [data-cloudbook-announce]");
+
+    // The walk starts where Tab enters the lab from the chapter: the top of its text (this page
+    // is the lab alone). Focusing it is the one step not done with keys.
+    b.js("const m = document.querySelector('main'); m.tabIndex = -1; m.focus();")
+        .await;
+    focus_is(&b, "main", "the start").await;
+    for action in ["run-all", "reset", "share", "hint"] {
+        press(&b, &tab).await;
+        focus_is(
+            &b,
+            &format!("{ROOT} .cb-toolbar [data-cloudbook-action=\"{action}\"]"),
+            "the toolbar",
+        )
+        .await;
+    }
+    press(&b, &tab).await;
+    focus_is(&b, &run, "after the toolbar, the scenario cell's Run button").await;
+
+    // Enter runs the scenario; the run is announced and focus stays on Run.
+    press(&b, &enter).await;
+    wait_text(&b, &stepper("first"), "").await;
+    focus_is(&b, &run, "Run after running").await;
+    let said = live_text(&b, &announce)
+        .await
+        .expect("the announcement is a live region");
+    assert!(said.contains("cluster"), "{said}");
+    let not_yet = wait_text(&b, &verdict, "").await;
+
+    // Typing a mistake into the TOML editor and Ctrl+Enter: an alert and the diagnostic, read
+    // out; Backspace and Ctrl+Enter run it again. Focus stays in the editor.
+    press(&b, &tab).await;
+    focus_is(&b, &editor, "after Run, the scenario editor").await;
+    press(&b, &keys(&[Key::Control, Key::Home, Key::Null])).await;
+    press(&b, "x").await;
+    press(&b, &keys(&[Key::Control, Key::Enter])).await;
+    wait_text(&b, &format!("{scope} .cb-cell-error[role=\"alert\"]"), "").await;
+    let diag = live_text(&b, &format!("{scope} [data-cloudbook-diagnostic]"))
+        .await
+        .expect("diagnostics are a live region");
+    assert!(diag.starts_with("1:"), "the mistake is on line 1: {diag}");
+    focus_is(&b, &editor, "the editor after Ctrl+Enter").await;
+    press(&b, &keys(&[Key::Backspace])).await;
+    press(&b, &keys(&[Key::Control, Key::Enter])).await;
+    wait_text(&b, &stepper("first"), "").await;
+    assert_eq!(count(&b, &format!("{scope} [role=\"alert\"]")).await, 0);
+
+    // Esc, then Tab, leaves the editor for "Common edits", which Enter opens; Tab walks its
+    // fields in the core's order to the desired count, typed over, and Tab commits it.
+    press(&b, &keys(&[Key::Escape, Key::Tab])).await;
+    focus_is(&b, &summary, "Esc, Tab: out of the editor to the form").await;
+    press(&b, &enter).await;
+    wait_text(&b, &format!("{scope} details.cb-config[open]"), "").await;
+    focus_is(&b, &summary, "the form's summary after opening it").await;
+    let scenario = match &spec().cells[0].kind {
+        cloudbook::lab::CellKind::Scenario { scenario } => scenario.clone(),
+        other => panic!("the first cell is the scenario: {other:?}"),
+    };
+    let fields = cloudbook::lab::scenario_form(&scenario);
+    let field_at = |k: usize| format!("{scope} [data-cloudbook-field=\"form:{}\"]", fields[k].key);
+    let desired = fields
+        .iter()
+        .position(|f| f.key == "service.0.desired_count")
+        .expect("the form has the desired count");
+    for k in 0..=desired {
+        press(&b, &tab).await;
+        focus_is(&b, &field_at(k), "Tab through the form").await;
+    }
+    let mut typing = vec![Key::End];
+    typing.extend(std::iter::repeat_n(Key::Backspace, fields[desired].value.len()));
+    press(&b, &keys(&typing)).await;
+    press(&b, "2").await;
+    press(&b, &tab).await;
+    wait_value(&b, &editor, "desired_count = 2").await;
+    let after = if desired + 1 < fields.len() {
+        field_at(desired + 1)
+    } else {
+        stepper("first")
+    };
+    focus_is(&b, &after, "Tab out of the edited field").await;
+
+    // Shift+Tab back through the form and out of the editor (Esc first) to Run; Enter re-runs
+    // and the goals' verdict, a status, changes.
+    for k in (0..=desired).rev() {
+        press(&b, &shift_tab).await;
+        focus_is(&b, &field_at(k), "Shift+Tab back through the form").await;
+    }
+    press(&b, &shift_tab).await;
+    focus_is(&b, &summary, "Shift+Tab to the summary").await;
+    press(&b, &shift_tab).await;
+    focus_is(&b, &editor, "Shift+Tab into the editor").await;
+    press(&b, &keys(&[Key::Escape, Key::Shift, Key::Tab])).await;
+    focus_is(&b, &run, "Esc, Shift+Tab: out of the editor to Run").await;
+    press(&b, &enter).await;
+    wait_text(&b, &format!("{ROOT} [data-cloudbook-goal=\"pass\"]"), "").await;
+    let half_way = wait_text(&b, &verdict, "").await;
+    assert_ne!(half_way, not_yet, "the verdict changed");
+    focus_is(&b, &run, "Run after running again").await;
+
+    // The step-through: Enter on First, Step and Back keeps focus where it was even when the
+    // button can no longer act; each position is announced.
+    press(&b, &tab).await;
+    focus_is(&b, &editor, "Run, Tab: the editor").await;
+    press(&b, &keys(&[Key::Escape, Key::Tab])).await;
+    focus_is(&b, &summary, "Esc, Tab: the form's summary").await;
+    press(&b, &enter).await;
+    wait_text(&b, &format!("{scope} details.cb-config:not([open])"), "").await;
+    press(&b, &tab).await;
+    focus_is(&b, &stepper("first"), "past the closed form, the step-through").await;
+    press(&b, &enter).await;
+    wait_text(&b, &step_at("0"), "").await;
+    focus_is(&b, &stepper("first"), "First after going to the first decision").await;
+    let position = live_text(&b, &format!("{scope} .cb-step-pos"))
+        .await
+        .expect("the position is a live region");
+    assert!(position.contains("Decision 1 of"), "{position}");
+    press(&b, &tab).await;
+    focus_is(
+        &b,
+        &format!("{}[aria-disabled=\"true\"]", stepper("back")),
+        "Back, unavailable at the first decision",
+    )
+    .await;
+    press(&b, &tab).await;
+    focus_is(&b, &stepper("step"), "Step").await;
+    press(&b, &enter).await;
+    wait_text(&b, &step_at("1"), "").await;
+    focus_is(&b, &stepper("step"), "Step after stepping").await;
+    press(&b, &shift_tab).await;
+    focus_is(&b, &stepper("back"), "Shift+Tab: Back").await;
+    press(&b, &enter).await;
+    wait_text(&b, &step_at("0"), "").await;
+    focus_is(
+        &b,
+        &stepper("back"),
+        "Back after stepping back to the first decision",
+    )
+    .await;
+    for action in ["step", "play", "pause", "last"] {
+        press(&b, &tab).await;
+        focus_is(&b, &stepper(action), "the step-through's buttons").await;
+    }
+    // Arrow keys: the speed select, then the timeline.
+    let speed = format!("{scope} [data-cloudbook-field=\"speed\"]");
+    let before = value(&b, &speed).await;
+    press(&b, &tab).await;
+    focus_is(&b, &speed, "the speed select").await;
+    press(&b, &keys(&[Key::Down])).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while value(&b, &speed).await == before {
+        assert!(
+            Instant::now() < deadline,
+            "ArrowDown did not change the speed from {before}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    focus_is(&b, &speed, "the speed select after choosing").await;
+    let timeline = format!("{scope} [data-cloudbook-field=\"timeline\"]");
+    press(&b, &tab).await;
+    focus_is(&b, &timeline, "the timeline").await;
+    press(&b, &keys(&[Key::Right])).await;
+    wait_text(&b, &step_at("1"), "").await;
+    focus_is(&b, &timeline, "the timeline after ArrowRight").await;
+    press(&b, &keys(&[Key::End])).await;
+    let end = b
+        .client
+        .execute(
+            "return document.querySelector(arguments[0]).max",
+            vec![json!(timeline)],
+        )
+        .await
+        .expect("script runs");
+    let end = end.as_str().expect("the timeline's end").to_string();
+    wait_text(&b, &step_at(&end), "").await;
+    focus_is(&b, &timeline, "the timeline after End").await;
+    let position = live_text(&b, &format!("{scope} .cb-step-pos"))
+        .await
+        .unwrap_or_default();
+    assert!(position.contains(&format!("After all {end}")), "{position}");
+
+    // On to the Fargate cell, whose goal is the other one: Enter reaches all goals.
+    let fargate_run = format!("{} [data-cloudbook-action=\"run\"]", cell("fargate"));
+    tab_until(&b, &fargate_run, false).await;
+    press(&b, &enter).await;
+    let reached = wait_text(&b, &verdict, "All goals reached").await;
+    assert_ne!(reached, half_way);
+    assert_eq!(
+        count(&b, &format!("{ROOT} [data-cloudbook-goal=\"pass\"]")).await,
+        2
+    );
+    focus_is(&b, &fargate_run, "the Fargate cell's Run after running").await;
+
+    // Back up to the toolbar's Hint button: Enter opens the hint and focus moves onto it, so it
+    // is read out (the button, with no hint left, is disabled).
+    let hint = format!("{ROOT} .cb-toolbar [data-cloudbook-action=\"hint\"]");
+    tab_until(&b, &hint, true).await;
+    press(&b, &enter).await;
+    let shown = wait_text(
+        &b,
+        &format!("{ROOT} [data-cloudbook-hint=\"0\"]"),
+        "Raise the desired count",
+    )
+    .await;
+    assert!(shown.contains("Hint 1"), "{shown}");
+    focus_is(
+        &b,
+        &format!("{ROOT} [data-cloudbook-hint=\"0\"]"),
+        "the hint just opened",
+    )
+    .await;
+    assert_eq!(count(&b, &format!("{hint}:disabled")).await, 1);
     b.close().await;
 }

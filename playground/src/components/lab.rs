@@ -164,7 +164,26 @@ pub fn lab_cell<K: KernelView>(props: &LabProps) -> Html {
         });
     }
 
+    // A hint the learner asked for takes focus, so it is read out and focus does not fall to the
+    // page when the Hint button runs out and is disabled; a hint restored at load takes none.
+    let hint_asked = use_mut_ref(|| false);
+    {
+        let (root, asked) = (props.root.clone(), hint_asked.clone());
+        use_effect_with(state.hints_shown, move |shown| {
+            if std::mem::take(&mut *asked.borrow_mut()) && *shown > 0 {
+                focus_in(&root, &format!("[data-cloudbook-hint=\"{}\"]", shown - 1));
+            }
+        });
+    }
+
     let dispatch = state.dispatcher();
+    let onhint = {
+        let d = dispatch.clone();
+        Callback::from(move |_: MouseEvent| {
+            *hint_asked.borrow_mut() = true;
+            d.dispatch(LabAction::Hint)
+        })
+    };
     let act = |a: fn() -> LabAction| {
         let d = dispatch.clone();
         Callback::from(move |_: MouseEvent| d.dispatch(a()))
@@ -208,7 +227,7 @@ pub fn lab_cell<K: KernelView>(props: &LabProps) -> Html {
                 <button type="button" data-cloudbook-action="reset" onclick={act(|| LabAction::Reset)}>{ t(Msg::Reset) }</button>
                 <button type="button" data-cloudbook-action="share" onclick={onshare}>{ t(Msg::ShareLink) }</button>
                 if !lab.hints.is_empty() {
-                    <button type="button" data-cloudbook-action="hint" disabled={hints_left == 0} onclick={act(|| LabAction::Hint)}>
+                    <button type="button" data-cloudbook-action="hint" disabled={hints_left == 0} onclick={onhint}>
                         { fill(Msg::HintsLeft, &[("n", &hints_left.to_string())]) }</button>
                 }
             </div>
@@ -219,7 +238,7 @@ pub fn lab_cell<K: KernelView>(props: &LabProps) -> Html {
             if state.hints_shown > 0 {
                 <div class="cb-hints">
                     { for lab.hints.iter().take(state.hints_shown as usize).enumerate().map(|(i, h)| html! {
-                        <div class="cb-hint" data-cloudbook-hint={i.to_string()}>
+                        <div class="cb-hint" data-cloudbook-hint={i.to_string()} tabindex="-1">
                             <strong>{ fill(Msg::HintN, &[("n", &(i + 1).to_string())]) }</strong>
                             { Html::from_html_unchecked(AttrValue::from(h.clone())) }
                         </div>
@@ -283,6 +302,15 @@ fn announce_passed(lab_id: &str) {
     init.set_detail(&wasm_bindgen::JsValue::from_str(lab_id));
     if let Ok(ev) = web_sys::CustomEvent::new_with_event_init_dict("cloudbook:lab", &init) {
         let _ = window.dispatch_event(&ev);
+    }
+}
+
+/// Moves keyboard focus to the first element under `root` that matches `css`, if there is one.
+fn focus_in(root: &Element, css: &str) {
+    use wasm_bindgen::JsCast;
+    let found = root.query_selector(css).ok().flatten();
+    if let Some(el) = found.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
     }
 }
 

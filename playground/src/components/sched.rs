@@ -347,10 +347,23 @@ fn view_cluster_run(state: &State, dispatch: &Dispatch, i: usize, c: &ClusterOut
 }
 
 /// First, back, step, play, pause, last, speed and the timeline.
+///
+/// A button that cannot act at this position is `aria-disabled`, not `disabled`: pressing First
+/// or Step ▶ to the end (or Play) must not drop keyboard focus to the page, which a button that
+/// becomes `disabled` under it does. Such a button stays focusable, says it is unavailable, and
+/// sends nothing.
 fn view_stepper(state: &State, dispatch: &Dispatch, i: usize, s: &Stepper) -> Html {
-    let op = |op: StepOp| {
+    let button = |action: &'static str, label: &'static str, unavailable: bool, op: StepOp| {
         let d = dispatch.clone();
-        Callback::from(move |_: MouseEvent| d.dispatch(LabAction::Steps { cell: i, op }))
+        let onclick = Callback::from(move |_: MouseEvent| {
+            if !unavailable {
+                d.dispatch(LabAction::Steps { cell: i, op })
+            }
+        });
+        html! {
+            <button type="button" data-cloudbook-action={action} aria-disabled={if unavailable { "true" } else { "false" }}
+                {onclick}>{ label }</button>
+        }
     };
     let d = dispatch.clone();
     let onspeed = Callback::from(move |e: Event| {
@@ -379,12 +392,12 @@ fn view_stepper(state: &State, dispatch: &Dispatch, i: usize, s: &Stepper) -> Ht
     };
     html! {
         <div class="cb-toolbar cb-steps" role="group" aria-label={tx("Placement step-through")}>
-            <button type="button" data-cloudbook-action="first" disabled={s.k == 0} onclick={op(StepOp::First)}>{ tx("|◀ First") }</button>
-            <button type="button" data-cloudbook-action="back" disabled={s.k == 0} onclick={op(StepOp::Back)}>{ tx("◀ Back") }</button>
-            <button type="button" data-cloudbook-action="step" disabled={s.k >= s.len} onclick={op(StepOp::Step)}>{ tx("Step ▶") }</button>
-            <button type="button" data-cloudbook-action="play" disabled={s.playing || s.len == 0} onclick={op(StepOp::Play)}>{ tx("Play") }</button>
-            <button type="button" data-cloudbook-action="pause" disabled={!s.playing} onclick={op(StepOp::Pause)}>{ tx("Pause") }</button>
-            <button type="button" data-cloudbook-action="last" disabled={s.k >= s.len} onclick={op(StepOp::Last)}>{ tx("Last ▶|") }</button>
+            { button("first", tx("|◀ First"), s.k == 0, StepOp::First) }
+            { button("back", tx("◀ Back"), s.k == 0, StepOp::Back) }
+            { button("step", tx("Step ▶"), s.k >= s.len, StepOp::Step) }
+            { button("play", tx("Play"), s.playing || s.len == 0, StepOp::Play) }
+            { button("pause", tx("Pause"), !s.playing, StepOp::Pause) }
+            { button("last", tx("Last ▶|"), s.k >= s.len, StepOp::Last) }
             <label for={format!("{base}-speed")}>{ tx("Speed") }</label>
             <select id={format!("{base}-speed")} data-cloudbook-field="speed" onchange={onspeed}>
                 { for STEP_SPEEDS.iter().map(|v| html! {
