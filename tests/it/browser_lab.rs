@@ -392,6 +392,23 @@ async fn every_cell_kind_is_edited_run_and_drawn() {
         count(&b, &format!("{} .cb-chart-table table", cell("load"))).await,
         4
     );
+    // Pacing after the run: nothing to play, pause or step, said with aria-disabled on buttons
+    // that stay focusable (a `disabled` button would drop keyboard focus to the page).
+    let pacing = b
+        .js(&format!(
+            "const bs = [...document.querySelectorAll('{} .cb-pacing button')];
+             const pause = bs.find(x => x.dataset.cloudbookAction === 'pause');
+             pause.focus(); pause.click();
+             return [bs.map(x => x.dataset.cloudbookAction + '=' + x.getAttribute('aria-disabled') + (x.disabled ? ' disabled' : '')).join(' '),
+                     document.activeElement === pause];",
+            cell("load").replace('\'', "\\'")
+        ))
+        .await;
+    assert_eq!(
+        pacing,
+        serde_json::json!(["play=true pause=true step=true", true]),
+        "the finished run's pacing buttons"
+    );
     let totals = b.text(&format!("{} .cb-totals", cell("load"))).await;
     let native = native_load_invocations(20.0);
     assert!(

@@ -379,11 +379,23 @@ fn fill_bucket(bucket: &str, function: &str) -> String {
 }
 
 /// Play, pause, step and speed of the load cell's run.
+///
+/// As in the placement step-through, a button that cannot act now is `aria-disabled`, not
+/// `disabled`: pressing Pause must not drop keyboard focus to the page when the button it was on
+/// becomes unavailable. Such a button stays focusable, says it is unavailable, and sends nothing.
 fn view_pacing(state: &LabState, dispatch: &Dispatch, i: usize) -> Html {
     let running = state.load.as_ref().is_some_and(|l| l.cell == i);
-    let action = |a: fn() -> LabAction| {
+    let button = |action: &'static str, label: &'static str, unavailable: bool, a: fn() -> LabAction| {
         let d = dispatch.clone();
-        Callback::from(move |_: MouseEvent| d.dispatch(a()))
+        let onclick = Callback::from(move |_: MouseEvent| {
+            if !unavailable {
+                d.dispatch(a())
+            }
+        });
+        html! {
+            <button type="button" data-cloudbook-action={action} aria-disabled={if unavailable { "true" } else { "false" }}
+                {onclick}>{ label }</button>
+        }
     };
     let d = dispatch.clone();
     let onspeed = Callback::from(move |e: Event| {
@@ -396,9 +408,9 @@ fn view_pacing(state: &LabState, dispatch: &Dispatch, i: usize) -> Html {
     let playing = running && state.pacer.playing;
     html! {
         <div class="cb-toolbar cb-pacing" role="group" aria-label={t(Msg::Playback)}>
-            <button type="button" data-cloudbook-action="play" disabled={!running || playing} onclick={action(|| LabAction::Play)}>{ t(Msg::Play) }</button>
-            <button type="button" data-cloudbook-action="pause" disabled={!playing} onclick={action(|| LabAction::Pause)}>{ t(Msg::Pause) }</button>
-            <button type="button" data-cloudbook-action="step" disabled={!running} onclick={action(|| LabAction::Step)}>{ t(Msg::Step) }</button>
+            { button("play", t(Msg::Play), !running || playing, || LabAction::Play) }
+            { button("pause", t(Msg::Pause), !playing, || LabAction::Pause) }
+            { button("step", t(Msg::Step), !running, || LabAction::Step) }
             <label for={speed_id.clone()}>{ t(Msg::Speed) }</label>
             <select id={speed_id} data-cloudbook-action="speed" onchange={onspeed}>
                 { for SPEEDS.iter().map(|s| html! {
