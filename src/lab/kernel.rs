@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use super::format::{Cell, CellKind, EventTemplate, HttpRequestSpec, LabSpec, Route};
 use super::outputs::{
-    CellOutput, LoadOutput, LoadPoint, LoadTotals, ProbeResult, RunOutput, StartBadge, StartKind,
+    CellOutput, LoadOutput, LoadPoint, LoadTotals, ProbeResult, RunOutput, StartBadge, StartKind, StartWhy,
     TuningOutput, TuningPoint,
 };
 use crate::iam;
@@ -680,40 +680,31 @@ fn badge(entries: &[crate::sim::TraceEntry<Record>]) -> StartBadge {
     for e in entries {
         match &e.record.event {
             TraceEvent::ColdStart { cause, .. } => {
-                let reason = match *cause {
-                    ColdCause::FirstRequest => "cold: first request, no environment exists yet".to_string(),
-                    ColdCause::NewVersion { version } => format!("cold: first request to version {version}"),
-                    ColdCause::NoIdle { busy, .. } if busy > 0 => {
-                        format!("cold: no idle environment ({busy} busy)")
-                    }
-                    ColdCause::NoIdle { .. } => {
-                        "cold: no idle environment (the earlier ones were reclaimed or reset)".to_string()
-                    }
+                let why = match *cause {
+                    ColdCause::FirstRequest => StartWhy::FirstRequest,
+                    ColdCause::NewVersion { version } => StartWhy::NewVersion { version },
+                    ColdCause::NoIdle { busy, .. } if busy > 0 => StartWhy::NoIdleBusy { busy },
+                    ColdCause::NoIdle { .. } => StartWhy::NoIdleReclaimed,
                 };
-                return StartBadge {
-                    kind: StartKind::Cold,
-                    reason,
-                };
+                return StartBadge::new(StartKind::Cold, why);
             }
             TraceEvent::WarmStart { env, idle_since } => {
-                return StartBadge {
-                    kind: StartKind::Warm,
-                    reason: format!("warm: environment {env} idle since {idle_since}"),
+                let why = StartWhy::Warm {
+                    env: env.0,
+                    idle_since: idle_since.to_string(),
                 };
+                return StartBadge::new(StartKind::Warm, why);
             }
             TraceEvent::Throttled { cause } => {
-                return StartBadge {
-                    kind: StartKind::None,
-                    reason: format!("throttled: {cause}"),
+                let why = StartWhy::Throttled {
+                    cause: cause.to_string(),
                 };
+                return StartBadge::new(StartKind::None, why);
             }
             _ => {}
         }
     }
-    StartBadge {
-        kind: StartKind::None,
-        reason: "no environment was used".into(),
-    }
+    StartBadge::new(StartKind::None, StartWhy::NoEnvironment)
 }
 
 /// The handler line an error's trace names (`at index.rhai:3:5`), if any.

@@ -41,7 +41,7 @@ pub use goals::{LabCheck, check_lab};
 pub use kernel::{LoadRun, Notebook, error_line};
 pub use outputs::{
     CellOutput, GoalStatus, GoalVerdict, LoadOutput, LoadPoint, LoadTotals, ProbeResult, RunOutput, SdkCall,
-    StartBadge, StartKind, TuningOutput, TuningPoint,
+    StartBadge, StartKind, StartWhy, TuningOutput, TuningPoint,
 };
 pub use scenario_form::{FormField, scenario_diagnostics, scenario_form, set_scenario_field};
 pub use workbench::{Kernel, Workbench};

@@ -125,8 +125,64 @@ impl RunOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StartBadge {
     pub kind: StartKind,
-    /// "cold: first request to version 2", "warm: environment 1 idle since 00:00:03.120".
+    /// "cold: first request to version 2", "warm: environment 1 idle since 00:00:03.120":
+    /// `why` in English, which goals quote and `cloudbook lab run` prints.
     pub reason: String,
+    /// The same reason as data, so a page in another language can word it (the JSON keeps
+    /// `reason` only).
+    #[serde(skip)]
+    pub why: StartWhy,
+}
+
+/// Why a run started cold or warm, or used no environment, as the trace says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartWhy {
+    FirstRequest,
+    NewVersion {
+        version: u32,
+    },
+    /// No idle environment while `busy` others ran.
+    NoIdleBusy {
+        busy: u32,
+    },
+    /// No idle environment: the earlier ones were reclaimed or reset.
+    NoIdleReclaimed,
+    Warm {
+        env: u32,
+        idle_since: String,
+    },
+    /// Throttled, with Lambda's cause as the trace words it.
+    Throttled {
+        cause: String,
+    },
+    NoEnvironment,
+}
+
+impl StartWhy {
+    /// The reason in English.
+    pub fn english(&self) -> String {
+        match self {
+            StartWhy::FirstRequest => "cold: first request, no environment exists yet".to_string(),
+            StartWhy::NewVersion { version } => format!("cold: first request to version {version}"),
+            StartWhy::NoIdleBusy { busy } => format!("cold: no idle environment ({busy} busy)"),
+            StartWhy::NoIdleReclaimed => {
+                "cold: no idle environment (the earlier ones were reclaimed or reset)".to_string()
+            }
+            StartWhy::Warm { env, idle_since } => format!("warm: environment {env} idle since {idle_since}"),
+            StartWhy::Throttled { cause } => format!("throttled: {cause}"),
+            StartWhy::NoEnvironment => "no environment was used".to_string(),
+        }
+    }
+}
+
+impl StartBadge {
+    pub fn new(kind: StartKind, why: StartWhy) -> StartBadge {
+        StartBadge {
+            kind,
+            reason: why.english(),
+            why,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

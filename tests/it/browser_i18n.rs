@@ -50,6 +50,14 @@ async fn the_korean_page_mounts_in_korean_and_the_picker_keeps_page_and_progress
         "{code}"
     );
 
+    // Run all: the start badge and its reason speak Korean (on an English page the reason is
+    // the core's sentence, which goals quote).
+    b.click(".cloudbook-lab [data-cloudbook-action=\"run-all\"]")
+        .await;
+    let first = ".cloudbook-lab [data-cloudbook-cell=\"invoke\"] .cb-run-output";
+    let shown = super::browser_lab::wait_text(&b, first, "콜드: 첫 요청이라 실행 환경이 아직 없음").await;
+    assert!(shown.contains("콜드 스타트"), "{shown}");
+
     // The picker opens the same page in English, where the answer given in Korean counts.
     b.click("a.cloudbook-language[hreflang=\"en\"]").await;
     b.wait_ready(".cloudbook-quiz").await;

@@ -7,12 +7,13 @@
 
 use std::rc::Rc;
 
-use cloudbook::lab::{CellOutput, LoadOutput, RunOutput, StartKind, TuningOutput};
+use cloudbook::lab::{CellOutput, LoadOutput, RunOutput, StartKind, StartWhy, TuningOutput};
 use serde_json::Value;
 use yew::prelude::*;
 
 use crate::chart::{self, tick_label};
 use crate::components::chart::LineChart;
+use crate::i18n::inline::{tx, txf};
 use crate::i18n::{Msg, fill, t};
 
 /// The output of a cell's last run.
@@ -143,6 +144,21 @@ fn decisions<'a>(rows: impl Iterator<Item = (&'a String, &'a String, bool, &'a S
     }
 }
 
+/// Why the run started cold or warm, in the page's language (the core's `reason` is its English).
+pub fn start_reason(why: &StartWhy) -> String {
+    match why {
+        StartWhy::FirstRequest => tx("cold: first request, no environment exists yet").to_string(),
+        StartWhy::NewVersion { version } => txf("cold: first request to version {}", &[version]),
+        StartWhy::NoIdleBusy { busy } => txf("cold: no idle environment ({} busy)", &[busy]),
+        StartWhy::NoIdleReclaimed => {
+            tx("cold: no idle environment (the earlier ones were reclaimed or reset)").to_string()
+        }
+        StartWhy::Warm { env, idle_since } => txf("warm: environment {} idle since {}", &[env, idle_since]),
+        StartWhy::Throttled { cause } => txf("throttled: {}", &[cause]),
+        StartWhy::NoEnvironment => tx("no environment was used").to_string(),
+    }
+}
+
 /// One invocation: notes, the badge, the response or error, the bill, the logs, the trace.
 pub fn view_run(run: &RunOutput) -> Html {
     let inv = &run.invocation;
@@ -160,7 +176,7 @@ pub fn view_run(run: &RunOutput) -> Html {
         <div class="cb-run-output" data-trace-hash={format!("{:016x}", inv.trace_hash)}>
             { for run.notes.iter().map(|n| html! { <p class="cb-cell-note">{ n.clone() }</p> }) }
             <p><span class={badge_class} data-cloudbook-start={badge}>{ badge }</span>{ " " }
-                <span class="cb-start-reason">{ run.start.reason.clone() }</span></p>
+                <span class="cb-start-reason">{ start_reason(&run.start.why) }</span></p>
             <h5>{ label }</h5>
             <pre class={class}>{ body }</pre>
             <p class="cb-billing">

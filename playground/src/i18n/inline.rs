@@ -1,8 +1,8 @@
 //! Strings written in place, gettext style: a component writes its English as `tx("Zone")` or
 //! `txf("Pending ({})", &[&n])`, and on a Korean page (`<html lang="ko">`, see
 //! [`super::use_page_language`]) the English is looked up in the table below. The container lab's
-//! cells and the charts use it; the quiz widgets and the Lambda notebook's controls use the
-//! `Msg` table of `i18n.rs`.
+//! cells, the charts and the Lambda run's start reason use it; the quiz widgets and the Lambda
+//! notebook's controls use the `Msg` table of `i18n.rs`.
 //!
 //! In a template, `{}` takes the next argument; a Korean template may also write `{0}`, `{1}`…
 //! to put the arguments in Korean word order. An English string without a Korean entry shows in
@@ -406,6 +406,29 @@ const KO: &[(&str, &str)] = &[
     ("Instances out", "인스턴스"),
     ("active", "활성"),
     ("provisioned", "프로비저닝됨"),
+    // The Lambda run's start badge: why it was cold or warm.
+    (
+        "cold: first request, no environment exists yet",
+        "콜드: 첫 요청이라 실행 환경이 아직 없음",
+    ),
+    (
+        "cold: first request to version {}",
+        "콜드: 버전 {}에 대한 첫 요청",
+    ),
+    (
+        "cold: no idle environment ({} busy)",
+        "콜드: 유휴 실행 환경 없음({}개 사용 중)",
+    ),
+    (
+        "cold: no idle environment (the earlier ones were reclaimed or reset)",
+        "콜드: 유휴 실행 환경 없음(이전 환경은 회수되었거나 재설정됨)",
+    ),
+    (
+        "warm: environment {} idle since {}",
+        "웜: 실행 환경 {0}, {1}부터 유휴 상태",
+    ),
+    ("throttled: {}", "스로틀됨: {}"),
+    ("no environment was used", "실행 환경을 사용하지 않음"),
 ];
 
 #[cfg(test)]
@@ -417,6 +440,7 @@ mod tests {
         include_str!("../components/sched.rs"),
         include_str!("../components/sched_out.rs"),
         include_str!("../chart.rs"),
+        include_str!("../components/output.rs"),
     ];
 
     fn calls() -> Vec<String> {
@@ -450,6 +474,37 @@ mod tests {
 
     fn placeholders(s: &str) -> usize {
         s.matches("{}").count() + (0..10).filter(|n| s.contains(&format!("{{{n}}}"))).count()
+    }
+
+    /// The page words the start reason from its data; on an English page that must be the very
+    /// sentence the core writes in `reason` (which goals quote and `lab run` prints).
+    #[test]
+    fn the_start_reason_the_page_shows_in_english_is_the_cores() {
+        use cloudbook::lab::StartWhy;
+        let whys = [
+            StartWhy::FirstRequest,
+            StartWhy::NewVersion { version: 2 },
+            StartWhy::NoIdleBusy { busy: 3 },
+            StartWhy::NoIdleReclaimed,
+            StartWhy::Warm {
+                env: 1,
+                idle_since: "00:00:01.143".into(),
+            },
+            StartWhy::Throttled {
+                cause: "Rate Exceeded.".into(),
+            },
+            StartWhy::NoEnvironment,
+        ];
+        assert!(!crate::i18n::korean());
+        for why in &whys {
+            assert_eq!(crate::components::output::start_reason(why), why.english());
+        }
+        // The Korean puts the arguments where Korean word order wants them.
+        let warm = korean("warm: environment {} idle since {}").expect("Korean");
+        assert_eq!(
+            fill(warm, &[&1, &"00:00:01.143"]),
+            "웜: 실행 환경 1, 00:00:01.143부터 유휴 상태"
+        );
     }
 
     #[test]
