@@ -495,6 +495,18 @@ fn bar(label: &str, used: u32, total: u32, unit: &str) -> Html {
     }
 }
 
+/// Who waits: the task, its task definition and service. A service's task that was never placed
+/// has no id yet (the core writes `-`), so the label starts at its task definition rather than
+/// with a dash that reads as a stray bullet.
+fn pending_label(p: &cloudbook::lab::PendingTask) -> String {
+    match (p.task == "-", &p.service) {
+        (true, Some(s)) => txf("{} (service {})", &[&p.task_definition, s]),
+        (true, None) => p.task_definition.clone(),
+        (false, Some(s)) => txf("{} ({}, service {})", &[&p.task, &p.task_definition, s]),
+        (false, None) => format!("{} ({})", p.task, p.task_definition),
+    }
+}
+
 /// The cluster at one frame: zones with instance boxes, Fargate boxes, the pending queue, and a
 /// table of the same for screen readers.
 fn view_frame(frame: &ClusterFrame, groups: &[String]) -> Html {
@@ -539,8 +551,7 @@ fn view_frame(frame: &ClusterFrame, groups: &[String]) -> Html {
                 <h5>{ txf("Pending ({})", &[&frame.pending.len()]) }</h5>
                 <ul class="cb-pending">
                     { for frame.pending.iter().map(|p| html! {
-                        <li data-cloudbook-pending={p.task.clone()}>{ format!("{} ({}{}): {}", p.task, p.task_definition,
-                            p.service.as_ref().map(|s| txf(", service {}", &[s])).unwrap_or_default(), p.reason) }</li>
+                        <li data-cloudbook-pending={p.task.clone()}>{ format!("{}: {}", pending_label(p), p.reason) }</li>
                     }) }
                 </ul>
             }
