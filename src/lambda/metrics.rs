@@ -168,6 +168,7 @@ impl Metrics {
     pub fn throttle(&mut self, f: FunctionId, t: SimTime) {
         self.slot(f, t).throttles += 1;
     }
+    #[inline]
     pub fn concurrency(&mut self, f: FunctionId, t: SimTime, busy: u32) {
         let m = self.slot(f, t);
         m.max_concurrency = m.max_concurrency.max(busy);
@@ -181,6 +182,7 @@ impl Metrics {
         self.slot(f, started).timeouts += 1;
     }
     /// Counts a finished invocation in the minute it started, as CloudWatch does.
+    #[inline]
     pub fn finish(&mut self, f: FunctionId, started: SimTime, is_error: bool, duration_us: u64) {
         let m = self.slot(f, started);
         m.invocations += 1;
