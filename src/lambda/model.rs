@@ -767,7 +767,10 @@ impl Account {
             && record.is_none()
             && retry.is_none()
             && run.reset.is_none();
-        debug_assert!(!plain || run.billed_ms == run.duration_us.div_ceil(1000));
+        debug_assert!(
+            !plain || run.billed_ms == run.duration_us.div_ceil(1000),
+            "a plain finish bills its duration, as finish_plain assumes"
+        );
         let rest = (!plain).then(|| {
             Box::new(Rest {
                 billed_ms: run.billed_ms,
@@ -1883,7 +1886,7 @@ impl Account {
                 (None, None) => break,
             };
             if arrival {
-                let (key, _) = next_arrival.expect("matched");
+                let (key, _) = next_arrival.expect("the match above found an arrival next");
                 if *busy_total >= limit {
                     break;
                 }
@@ -1954,7 +1957,7 @@ impl Account {
                 loads[load as usize].next = next;
                 *next_arrival = next.map(|key| (key, load));
             } else {
-                let fin = finishes.0.front().expect("matched");
+                let fin = finishes.0.front().expect("the match above found a finish next");
                 if fin.running.rest.is_some() || fin.f != fid {
                     break;
                 }
@@ -1966,7 +1969,7 @@ impl Account {
                     break;
                 }
                 handled += 1;
-                let Finish { running, .. } = finishes.0.pop_front().expect("matched");
+                let Finish { running, .. } = finishes.0.pop_front().expect("it was just looked at");
                 let Running {
                     request_id,
                     started,

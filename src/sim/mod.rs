@@ -86,7 +86,7 @@ impl<E, R> Context<'_, E, R> {
     }
     /// Whether the model's own event with `key` is the next event due in a run of own events
     /// ([`Model::handle_own_run`]); if so, the clock moves to it and it counts as a step.
-    #[inline]
+    #[inline(always)]
     pub fn next_own_due(&mut self, key: EventKey) -> bool {
         if self.budget == 0 || key >= self.bound || key.at() > self.until {
             return false;
@@ -127,6 +127,7 @@ impl<E, R> Context<'_, E, R> {
     }
     /// The key of an event at `at` that the model keeps itself (see [`Model::own_next`]): the
     /// key [`Context::schedule_at`] would have given it. `at` must not lie in the past.
+    #[inline(always)]
     pub fn stamp(&mut self, at: SimTime) -> EventKey {
         assert!(
             at >= self.now,

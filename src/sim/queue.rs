@@ -32,10 +32,12 @@ impl EventKey {
     pub const MIN: EventKey = EventKey(0);
     /// After every event.
     pub const MAX: EventKey = EventKey(u128::MAX);
+    #[inline(always)]
     fn new(at: SimTime, seq: u64) -> EventKey {
         EventKey((u128::from(at.as_micros()) << 64) | u128::from(seq))
     }
     /// The event's time.
+    #[inline(always)]
     pub fn at(self) -> SimTime {
         SimTime::from_micros((self.0 >> 64) as u64)
     }
@@ -96,6 +98,7 @@ impl<E> EventQueue<E> {
     }
     /// The key an event scheduled now for `at` gets, for an event its model keeps itself: it
     /// takes its place in the order as if it had been pushed.
+    #[inline(always)]
     pub fn stamp(&mut self, at: SimTime) -> EventKey {
         let seq = self.next_seq;
         self.next_seq += 1;
