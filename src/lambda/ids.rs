@@ -37,6 +37,7 @@ impl fmt::Display for EnvId {
 pub struct RequestId(u64, u64);
 
 impl RequestId {
+    #[inline]
     pub fn draw(rng: &mut Rng) -> Self {
         let a = rng.next_u64();
         RequestId(a, rng.next_u64())

@@ -28,6 +28,8 @@ struct Minute {
 pub struct Metrics {
     /// Seconds per period (60 unless [`Metrics::with_period`] chose otherwise).
     period_s: u64,
+    /// The same in µs, for the lookup every invocation makes.
+    period_us: u64,
     names: Vec<String>,
     /// (minute, data) in minute order; time only moves forward, so the slot sought is almost
     /// always the last one.
@@ -117,6 +119,7 @@ impl Metrics {
     pub fn with_period(period_s: u64) -> Metrics {
         Metrics {
             period_s: period_s.max(1),
+            period_us: period_s.max(1) * 1_000_000,
             names: Vec::new(),
             by_fn: Vec::new(),
         }
@@ -134,9 +137,9 @@ impl Metrics {
     /// The data of `f`'s period holding `t`. Almost every call lands in the latest period: that
     /// case is answered inline, without the search and without a division (the period of `t` is
     /// k when k·period <= t < (k+1)·period).
-    #[inline]
+    #[inline(always)]
     fn slot(&mut self, f: FunctionId, t: SimTime) -> &mut Minute {
-        let period_us = self.period_s * 1_000_000;
+        let period_us = self.period_us;
         let us = t.as_micros();
         let latest = self.by_fn[f.0 as usize]
             .last()
@@ -168,6 +171,7 @@ impl Metrics {
     pub fn throttle(&mut self, f: FunctionId, t: SimTime) {
         self.slot(f, t).throttles += 1;
     }
+    #[inline(always)]
     pub fn concurrency(&mut self, f: FunctionId, t: SimTime, busy: u32) {
         let m = self.slot(f, t);
         m.max_concurrency = m.max_concurrency.max(busy);
@@ -181,6 +185,7 @@ impl Metrics {
         self.slot(f, started).timeouts += 1;
     }
     /// Counts a finished invocation in the minute it started, as CloudWatch does.
+    #[inline(always)]
     pub fn finish(&mut self, f: FunctionId, started: SimTime, is_error: bool, duration_us: u64) {
         let m = self.slot(f, started);
         m.invocations += 1;

@@ -278,13 +278,9 @@ impl LoadSim {
     /// true when the run is over.
     pub fn advance(&mut self, sim: SimDuration, max_steps: u64) -> bool {
         let until = (self.engine.now() + sim).min(self.end);
-        let mut steps = 0u64;
-        while steps < max_steps {
-            if self.engine.step_until(until).is_none() {
-                self.engine.run_until(until);
-                break;
-            }
-            steps += 1;
+        if self.engine.run_steps(until, max_steps) < max_steps {
+            // Nothing more is due before `until`: the clock moves there.
+            self.engine.run_until(until);
         }
         self.finished()
     }
@@ -342,6 +338,8 @@ impl LoadSim {
     }
 }
 
+#[cfg(test)]
+mod batch_tests;
 #[cfg(test)]
 mod steady_tests;
 #[cfg(test)]

@@ -115,19 +115,29 @@ impl InvokeRequest {
 }
 
 /// What a running invocation leaves for its finish (see [`Finishes`]): the numbers every run
-/// needs, and the full record only when records are kept. Kept in the finish queue's entry
-/// rather than boxed in an event, so a load run allocates nothing per invocation for it.
+/// needs, and the rest only for an invocation that is not a plain warm success. Kept in the
+/// finish queue's entry rather than boxed in an event, so a load run allocates nothing per
+/// invocation for it; and small, because the queue moves its entries on every insert and pop
+/// (with the rest inline an entry was 144 bytes).
 #[derive(Debug, Clone)]
 struct Running {
     request_id: RequestId,
-    mode: Mode,
     started: SimTime,
     duration_us: u64,
+    memory_mb: u32,
+    mode: Mode,
+    /// None for a warm start that succeeded, keeps no record and is not retried: its bill is
+    /// its duration in whole milliseconds, and the environment goes back to idle.
+    rest: Option<Box<Rest>>,
+}
+
+/// The rest of a running invocation that is not a plain warm success (see [`Running::rest`]).
+#[derive(Debug, Clone)]
+struct Rest {
     billed_ms: u64,
     init_us: Option<u64>,
-    memory_mb: u32,
     ending: Ending,
-    record: Option<Box<InvocationRecord>>,
+    record: Option<InvocationRecord>,
     retry: Option<Box<InvokeRequest>>,
     /// Why the environment must be reset, if it must.
     reset: Option<ResetCause>,
@@ -340,6 +350,9 @@ struct LoadRun {
     load: Load,
     req: Rc<InvokeRequest>,
     function: Option<FunctionId>,
+    /// The key of its next arrival, once the first has come: kept by the account, like the
+    /// finishes (see [`Account::handle_own_run`]).
+    next: Option<EventKey>,
 }
 
 /// A constant-rate load: `rps` arrivals per second (jittered) until `until`.
@@ -364,10 +377,32 @@ pub struct Account {
     /// Invocations running, each to end at its key: the account's own queue (see
     /// [`Model::own_next`]).
     finishes: Finishes,
+    /// The earliest of the loads' next arrivals (`LoadRun::next`) and its load.
+    next_arrival: Option<(EventKey, u32)>,
+    /// Runs of own events are handled in one call ([`Account::handle_own_run`]); off only to
+    /// test it against the engine's event-by-event path.
+    batch: bool,
+    /// Own events handled after the first of their run (for tests: the runs must not be
+    /// vacuous).
+    batched: u64,
     /// The earliest pending `ReclaimDue` event. It is never later than the earliest idle
     /// deadline, so every reclaim happens exactly at its deadline; it may be earlier (the
     /// environment it was armed for was used again), and then the check finds nothing due.
     next_check: Option<SimTime>,
+    /// Counts every time an environment becomes idle or stops being idle other than by a
+    /// reclaim check: the checks' agenda is valid only while it stays as the agenda found it.
+    idle_changes: u64,
+    /// What the last full reclaim check left for later: the idle environments whose deadline
+    /// had not come, as (deadline, function, environment), sorted when first used, earliest
+    /// last. While no environment has become idle or busy since (`agenda_at` is `idle_changes`),
+    /// the next check reads its due environments off the end instead of scanning every idle
+    /// stack. After a load's last arrival only reclaims happen, so each costs O(1) where the
+    /// scan made the run's tail quadratic in the number of environments.
+    agenda: Vec<(SimTime, u32, EnvId)>,
+    agenda_at: Option<u64>,
+    agenda_sorted: bool,
+    /// The agenda is used; off only to test it against the full scan.
+    use_agenda: bool,
     busy_total: u32,
     /// Some function reserves concurrency (else the unreserved pool is the whole account's).
     any_reserved: bool,
@@ -398,7 +433,15 @@ impl Account {
             metrics: Default::default(),
             loads: Vec::new(),
             finishes: Finishes::default(),
+            next_arrival: None,
+            batch: true,
+            batched: 0,
             next_check: None,
+            idle_changes: 0,
+            agenda: Vec::new(),
+            agenda_at: None,
+            agenda_sorted: false,
+            use_agenda: true,
             busy_total: 0,
             any_reserved: false,
             steady: true,
@@ -487,6 +530,7 @@ impl Account {
             }
         }
         f.idle.clear();
+        self.idle_changes += 1;
         f.version += 1;
         f.version_envs = 0;
         let version = f.version;
@@ -504,6 +548,22 @@ impl Account {
     #[cfg(test)]
     pub(crate) fn steady_taken(&self) -> u64 {
         self.steady_taken
+    }
+    /// Switches runs of own events ([`Account::handle_own_run`]) on or off: off, the engine
+    /// hands the account its arrivals and finishes one step at a time.
+    #[cfg(test)]
+    pub(crate) fn set_batch(&mut self, on: bool) {
+        self.batch = on;
+    }
+    /// Switches the reclaim checks' agenda on or off: off, every check scans the idle stacks.
+    #[cfg(test)]
+    pub(crate) fn set_agenda(&mut self, on: bool) {
+        self.use_agenda = on;
+    }
+    /// How many own events were handled inside a run, after its first.
+    #[cfg(test)]
+    pub(crate) fn batched(&self) -> u64 {
+        self.batched
     }
 
     /// The function's current version (1 until it is updated).
@@ -547,7 +607,12 @@ impl Account {
             "load",
         ));
         let function = self.function_id(&load.function);
-        self.loads.push(LoadRun { load, req, function });
+        self.loads.push(LoadRun {
+            load,
+            req,
+            function,
+            next: None,
+        });
         (self.loads.len() - 1) as u32
     }
     /// Concurrent executions right now, across the account.
@@ -671,7 +736,7 @@ impl Account {
                 max_memory_mb: run.max_memory_mb,
                 timeout_s,
             });
-            Box::new(InvocationRecord {
+            InvocationRecord {
                 request_id,
                 function: name.to_string(),
                 source: req.source.to_string(),
@@ -689,7 +754,7 @@ impl Account {
                 outcome: outcome_of(result, request_id, end_ms, timeout_s),
                 logs: lines,
                 calls: outcome.calls.clone(),
-            })
+            }
         });
         if let Some(outcome) = &run.outcome {
             self.schedule_effects(name, run.handler_start, &outcome.effects, cx);
@@ -697,22 +762,36 @@ impl Account {
         let retry = (run.ending.is_error() && req.mode == Mode::Async && req.attempt < ASYNC_MAX_ATTEMPTS)
             .then(|| Box::new(next_attempt(req, request_id, arrived)));
         let key = cx.stamp(run.end);
+        let plain = start.init_us.is_none()
+            && run.ending == Ending::Succeeded
+            && record.is_none()
+            && retry.is_none()
+            && run.reset.is_none();
+        debug_assert!(
+            !plain || run.billed_ms == run.duration_us.div_ceil(1000),
+            "a plain finish bills its duration, as finish_plain assumes"
+        );
+        let rest = (!plain).then(|| {
+            Box::new(Rest {
+                billed_ms: run.billed_ms,
+                init_us: start.init_us,
+                ending: run.ending,
+                record,
+                retry,
+                reset: run.reset,
+            })
+        });
         self.finishes.insert(Finish {
             key,
             f: fid,
             env: start.env,
             running: Running {
                 request_id,
-                mode: req.mode,
                 started: now,
                 duration_us: run.duration_us,
-                billed_ms: run.billed_ms,
-                init_us: start.init_us,
                 memory_mb,
-                ending: run.ending,
-                record,
-                retry,
-                reset: run.reset,
+                mode: req.mode,
+                rest,
             },
         });
     }
@@ -726,10 +805,11 @@ impl Account {
     /// the account's pool, since nothing is reserved and an environment is idle). Every check
     /// comes before the first draw; when one fails it returns false having changed nothing, and
     /// the general path takes the request. A property test runs loads both ways.
-    fn invoke_replayed(&mut self, req: &InvokeRequest, fid: Option<FunctionId>, cx: &mut Cx<'_>) -> bool {
+    fn invoke_replayed(&mut self, load: u32, fid: Option<FunctionId>, cx: &mut Cx<'_>) -> bool {
         let Some(fid) = fid else {
             return false;
         };
+        let req = &self.loads[load as usize].req;
         if self.config.keep_records
             || !self.config.replay_pure_handlers
             || self.any_reserved
@@ -740,16 +820,17 @@ impl Account {
         {
             return false;
         }
+        let (payload, mode) = (Rc::as_ptr(&req.payload), req.mode);
         let Some((env, idle_since)) = self.top_idle(fid) else {
             return false;
         };
         let f = &self.functions[fid.0 as usize];
         let plain = match &f.envs[env.index()].memo {
             Some(Memo {
-                payload,
+                payload: memo_payload,
                 plain: Some(plain),
                 ..
-            }) if Rc::ptr_eq(payload, &req.payload) => *plain,
+            }) if std::ptr::eq(Rc::as_ptr(memo_payload), payload) => *plain,
             _ => return false,
         };
         let memory_mb = f.config.memory_mb;
@@ -768,16 +849,11 @@ impl Account {
             env,
             running: Running {
                 request_id,
-                mode: req.mode,
                 started: now,
                 duration_us,
-                billed_ms: duration_us.div_ceil(1000),
-                init_us: None,
                 memory_mb,
-                ending: Ending::Succeeded,
-                record: None,
-                retry: None,
-                reset: None,
+                mode,
+                rest: None,
             },
         });
         self.steady_taken += 1;
@@ -1028,6 +1104,7 @@ impl Account {
         f.envs[env.index()].phase = EnvPhase::Busy;
         f.busy += 1;
         self.busy_total += 1;
+        self.idle_changes += 1;
         let fn_busy = f.busy;
         self.metrics.concurrency(fid, now, fn_busy);
     }
@@ -1200,21 +1277,30 @@ impl Account {
         }
     }
 
+    /// An invocation ends: the trace line, the environment back to idle (or gone), a retry or
+    /// discard of a failed asynchronous one, metrics, billing and the record.
     fn finish(&mut self, fid: FunctionId, env_id: EnvId, running: Running, cx: &mut Cx<'_>) {
-        let now = cx.now();
         let Running {
             request_id,
-            mode,
             started,
             duration_us,
+            memory_mb,
+            mode,
+            rest,
+        } = running;
+        let Some(rest) = rest else {
+            self.finish_plain(fid, env_id, request_id, started, duration_us, memory_mb, cx);
+            return;
+        };
+        let now = cx.now();
+        let Rest {
             billed_ms,
             init_us,
-            memory_mb,
             ending,
             record,
             retry,
             reset,
-        } = running;
+        } = *rest;
         let name = self.functions[fid.0 as usize].name.clone();
         let rec = |event| Record {
             function: Some(name.clone()),
@@ -1262,6 +1348,7 @@ impl Account {
                 let life = idle_min + SimDuration::from_micros(cx.rng().below(span + 1));
                 env.deadline = now + life;
                 f.idle.push(env_id);
+                self.idle_changes += 1;
                 self.arm_reclaim(now + life, cx);
             }
         }
@@ -1307,8 +1394,64 @@ impl Account {
             for l in &record.logs {
                 lines.push((base_ms, stream.clone(), l.clone()));
             }
-            self.records.push(*record);
+            self.records.push(record);
         }
+    }
+
+    /// [`Account::finish`] of a plain warm success ([`Running::rest`] is None), nearly every
+    /// invocation of a load: the same trace line, draw, counters, metrics and billing, without
+    /// the general case's retries, resets and records.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn finish_plain(
+        &mut self,
+        fid: FunctionId,
+        env_id: EnvId,
+        request_id: RequestId,
+        started: SimTime,
+        duration_us: u64,
+        memory_mb: u32,
+        cx: &mut Cx<'_>,
+    ) {
+        let now = cx.now();
+        let billed_ms = duration_us.div_ceil(1000);
+        let f = &mut self.functions[fid.0 as usize];
+        let name = &f.name;
+        cx.record_with(|| Record {
+            function: Some(name.clone()),
+            request: Some(request_id),
+            event: TraceEvent::Ended {
+                env: env_id,
+                ending: Ending::Succeeded,
+                duration: SimDuration::from_micros(duration_us),
+                billed_ms,
+                init: None,
+                memory_mb,
+            },
+        });
+        f.busy -= 1;
+        self.busy_total -= 1;
+        let env = &mut f.envs[env_id.index()];
+        if env.version != f.version {
+            // Its function was updated while it ran: an old version's environment is never
+            // reused.
+            env.phase = EnvPhase::Gone;
+            env.memo = None;
+        } else {
+            env.phase = EnvPhase::Idle;
+            env.since = now;
+            let (idle_min, idle_max) = (self.config.idle_min, self.config.idle_max);
+            let span = idle_max.saturating_sub(idle_min).as_micros();
+            let life = idle_min + SimDuration::from_micros(cx.rng().below(span + 1));
+            env.deadline = now + life;
+            f.idle.push(env_id);
+            self.idle_changes += 1;
+            self.arm_reclaim(now + life, cx);
+        }
+        let arch = self.functions[fid.0 as usize].config.architecture;
+        self.metrics.finish(fid, started, false, duration_us);
+        self.billing.add(memory_mb, billed_ms, arch);
+        self.finished += 1;
     }
 
     /// Makes sure a `ReclaimDue` event fires at or before `deadline`.
@@ -1427,20 +1570,42 @@ impl Account {
         }
         let mut due = Vec::new();
         let mut next: Option<SimTime> = None;
-        for (fi, f) in self.functions.iter_mut().enumerate() {
-            let envs = &f.envs;
-            f.idle.retain(|&id| {
-                let env = &envs[id.index()];
-                if env.phase != EnvPhase::Idle {
-                    return false;
+        if self.use_agenda && self.agenda_at == Some(self.idle_changes) {
+            // Nothing became idle or busy since the last check: its agenda holds exactly the
+            // idle environments, with the deadlines they still have.
+            if !self.agenda_sorted {
+                self.agenda.sort_unstable_by(|a, b| b.cmp(a));
+                self.agenda_sorted = true;
+            }
+            while let Some(&(deadline, fi, id)) = self.agenda.last() {
+                if deadline > now {
+                    next = Some(deadline);
+                    break;
                 }
-                if env.deadline <= now {
-                    due.push((env.deadline, fi as u32, id));
-                } else {
-                    next = Some(next.map_or(env.deadline, |n: SimTime| n.min(env.deadline)));
-                }
-                true
-            });
+                due.push((deadline, fi, id));
+                self.agenda.pop();
+            }
+        } else {
+            let agenda = &mut self.agenda;
+            agenda.clear();
+            for (fi, f) in self.functions.iter_mut().enumerate() {
+                let envs = &f.envs;
+                f.idle.retain(|&id| {
+                    let env = &envs[id.index()];
+                    if env.phase != EnvPhase::Idle {
+                        return false;
+                    }
+                    if env.deadline <= now {
+                        due.push((env.deadline, fi as u32, id));
+                    } else {
+                        next = Some(next.map_or(env.deadline, |n: SimTime| n.min(env.deadline)));
+                        agenda.push((env.deadline, fi as u32, id));
+                    }
+                    true
+                });
+            }
+            self.agenda_at = Some(self.idle_changes);
+            self.agenda_sorted = false;
         }
         due.sort_unstable();
         for (_, fi, env_id) in due {
@@ -1471,17 +1636,54 @@ impl Account {
         if run.function.is_none() {
             run.function = self.by_name.get(&run.load.function).copied();
         }
-        let (l, req, function) = (&run.load, run.req.clone(), run.function);
+        let (l, function) = (&run.load, run.function);
         // Jittered arrivals: gaps uniform on [0, 2/rps], so the mean rate is rps. Uniform rather
         // than exponential because `ln` is not bit-identical across targets.
         let mean_us = 1_000_000.0 / l.rps.max(1e-9);
         let gap = SimDuration::from_micros((mean_us * 2.0 * cx.rng().unit_f64()) as u64);
         let until = l.until;
-        if !self.invoke_replayed(&req, function, cx) {
+        if !self.invoke_replayed(load, function, cx) {
+            let req = self.loads[load as usize].req.clone();
             self.invoke(&req, function, cx);
         }
-        if cx.now() + gap < until {
-            cx.schedule_next(gap, Event::Arrival { load });
+        // The next arrival is stamped as `Context::schedule` would have queued it, after the
+        // invocation's finish, and kept by the account.
+        let next = (cx.now() + gap < until).then(|| cx.stamp(cx.now() + gap));
+        self.loads[load as usize].next = next;
+        self.next_arrival = match (self.loads.len(), next) {
+            (1, next) => next.map(|key| (key, load)),
+            _ => self
+                .loads
+                .iter()
+                .enumerate()
+                .filter_map(|(i, l)| l.next.map(|key| (key, i as u32)))
+                .min(),
+        };
+    }
+
+    /// The account's next own event: a finish (false) or a load's arrival (true).
+    #[inline]
+    fn next_own(&self) -> Option<(EventKey, bool)> {
+        let finish = self.finishes.0.front().map(|f| f.key);
+        match (finish, self.next_arrival) {
+            (Some(f), Some((a, _))) => Some(if a < f { (a, true) } else { (f, false) }),
+            (Some(f), None) => Some((f, false)),
+            (None, Some((a, _))) => Some((a, true)),
+            (None, None) => None,
+        }
+    }
+
+    /// Handles the own event `next_own` named: the finish at the front, or the arrival.
+    #[inline]
+    fn handle_next_own(&mut self, arrival: bool, cx: &mut Cx<'_>) {
+        if arrival {
+            let (_, load) = self.next_arrival.expect("next_own named an arrival");
+            self.loads[load as usize].next = None;
+            self.arrival(load, cx);
+        } else {
+            let Finish { f, env, running, .. } =
+                self.finishes.0.pop_front().expect("next_own named a finish");
+            self.finish(f, env, running, cx);
         }
     }
 }
@@ -1570,22 +1772,248 @@ impl Model for Account {
                 self.s3_put(bucket, key, body, by, cx)
             }
             Event::ScheduleFire { f, rule } => self.schedule_fire(f, rule, cx),
-            Event::Arrival { load } => self.arrival(load, cx),
+            Event::Arrival { load } => {
+                // Later arrivals are the account's own events: a load has one pending at a time.
+                assert!(
+                    self.loads[load as usize].next.is_none(),
+                    "a load's first arrival is scheduled once"
+                );
+                self.arrival(load, cx)
+            }
         }
     }
 
     #[inline]
     fn own_next(&self) -> Option<EventKey> {
-        self.finishes.0.front().map(|f| f.key)
+        self.next_own().map(|(key, _)| key)
     }
 
     fn handle_own(&mut self, cx: &mut Cx<'_>) {
-        let Finish { f, env, running, .. } = self
-            .finishes
-            .0
-            .pop_front()
+        let (_, arrival) = self
+            .next_own()
             .expect("the engine handles an own event only when own_next named one");
-        self.finish(f, env, running, cx);
+        self.handle_next_own(arrival, cx);
+    }
+
+    /// A load's arrivals and finishes, one after the other, while they are the next events
+    /// due: the engine's queue meanwhile holds only what is later (a reclaim check minutes
+    /// ahead), so the run goes on until the caller's time or step limit.
+    fn handle_own_run(&mut self, cx: &mut Cx<'_>) {
+        let mut handled = 0u64;
+        loop {
+            if self.batch {
+                handled += self.steady_run(cx);
+            }
+            let Some((key, arrival)) = self.next_own() else {
+                break;
+            };
+            if !cx.next_own_due(key) {
+                break;
+            }
+            handled += 1;
+            self.handle_next_own(arrival, cx);
+            if !self.batch {
+                break;
+            }
+        }
+        self.batched += handled.saturating_sub(1);
+    }
+}
+
+impl Account {
+    /// The steady state of a load in one loop: while the next own event is either an arrival
+    /// that [`Account::invoke_replayed`] would take or the finish of a plain warm success
+    /// ([`Account::finish_plain`]) of the same function, it handles it exactly as those do (the
+    /// same draws in the same order, trace lines, counters, metrics, billing and keys), and
+    /// returns how many it handled when the next one is anything else, or not due.
+    ///
+    /// Why a loop of its own: per invocation, the general methods spent as much on finding their
+    /// way (the load, its function, the account's settings, the calls between them, the random
+    /// generator's state going to memory and back) as on the work. Here the settings are read
+    /// once, the generator's state is a local copied back at the end, and each event's checks
+    /// come before its step is taken ([`crate::sim::Context::next_own_due`]), so an event the
+    /// loop cannot handle is left untouched for the general path.
+    fn steady_run(&mut self, cx: &mut Cx<'_>) -> u64 {
+        if !self.steady
+            || self.config.keep_records
+            || !self.config.replay_pure_handlers
+            || self.any_reserved
+            || self.loads.len() != 1
+        {
+            return 0;
+        }
+        let Some((_, load)) = self.next_arrival else {
+            return 0;
+        };
+        let run = &self.loads[load as usize];
+        let (Some(fid), req) = (run.function, &run.req) else {
+            return 0;
+        };
+        if req.request_id.is_some() || req.first_arrival.is_some() {
+            return 0;
+        }
+        let (payload, mode) = (Rc::as_ptr(&req.payload), req.mode);
+        // As `arrival` computes the gap: (mean * 2) * u, in that order.
+        let twice_mean_us = 1_000_000.0 / run.load.rps.max(1e-9) * 2.0;
+        let until = run.load.until;
+        let limit = self.config.concurrency_limit;
+        let (idle_min, idle_max) = (self.config.idle_min, self.config.idle_max);
+        let idle_span = idle_max.saturating_sub(idle_min).as_micros();
+        let mut rng = cx.rng().clone();
+        let mut handled = 0u64;
+        let Account {
+            functions,
+            finishes,
+            metrics,
+            billing,
+            loads,
+            next_arrival,
+            busy_total,
+            idle_changes,
+            steady_taken,
+            finished,
+            next_check,
+            ..
+        } = self;
+        let f = &mut functions[fid.0 as usize];
+        let (memory_mb, arch, version) = (f.config.memory_mb, f.config.architecture, f.version);
+        loop {
+            let finish = finishes.0.front();
+            let arrival = match (finish, *next_arrival) {
+                (Some(fin), Some((a, _))) => a < fin.key,
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (None, None) => break,
+            };
+            if arrival {
+                let (key, _) = next_arrival.expect("the match above found an arrival next");
+                if *busy_total >= limit {
+                    break;
+                }
+                // The top of the idle stack, reclaimed ones dropped as `top_idle` drops them.
+                let env_id = loop {
+                    match f.idle.last() {
+                        Some(&id) if f.envs[id.index()].phase != EnvPhase::Idle => {
+                            f.idle.pop();
+                        }
+                        Some(&id) => break Some(id),
+                        None => break None,
+                    }
+                };
+                let Some(env_id) = env_id else {
+                    break;
+                };
+                let env = &mut f.envs[env_id.index()];
+                let plain = match &env.memo {
+                    Some(Memo {
+                        payload: memo_payload,
+                        plain: Some(plain),
+                        ..
+                    }) if std::ptr::eq(Rc::as_ptr(memo_payload), payload) => *plain,
+                    _ => break,
+                };
+                if !cx.next_own_due(key) {
+                    break;
+                }
+                handled += 1;
+                let now = cx.now();
+                let gap = SimDuration::from_micros((twice_mean_us * rng.unit_f64()) as u64);
+                let request_id = RequestId::draw(&mut rng);
+                let idle_since = env.since;
+                let name = &f.name;
+                cx.record_with(|| Record {
+                    function: Some(name.clone()),
+                    request: Some(request_id),
+                    event: TraceEvent::WarmStart {
+                        env: env_id,
+                        idle_since,
+                    },
+                });
+                f.idle.pop();
+                env.phase = EnvPhase::Busy;
+                f.busy += 1;
+                *busy_total += 1;
+                *idle_changes += 1;
+                metrics.concurrency(fid, now, f.busy);
+                let _seed = rng.next_u64();
+                let duration_us = plain.elapsed_us + 300 + rng.below(1200);
+                let _max_memory_mb = rng.below(8);
+                let end = now + SimDuration::from_micros(duration_us);
+                finishes.insert(Finish {
+                    key: cx.stamp(end),
+                    f: fid,
+                    env: env_id,
+                    running: Running {
+                        request_id,
+                        started: now,
+                        duration_us,
+                        memory_mb,
+                        mode,
+                        rest: None,
+                    },
+                });
+                *steady_taken += 1;
+                let next = (now + gap < until).then(|| cx.stamp(now + gap));
+                loads[load as usize].next = next;
+                *next_arrival = next.map(|key| (key, load));
+            } else {
+                let fin = finishes.0.front().expect("the match above found a finish next");
+                if fin.running.rest.is_some() || fin.f != fid {
+                    break;
+                }
+                let env_id = fin.env;
+                if f.envs[env_id.index()].version != version {
+                    break;
+                }
+                if !cx.next_own_due(fin.key) {
+                    break;
+                }
+                handled += 1;
+                let Finish { running, .. } = finishes.0.pop_front().expect("it was just looked at");
+                let Running {
+                    request_id,
+                    started,
+                    duration_us,
+                    memory_mb,
+                    ..
+                } = running;
+                let now = cx.now();
+                let billed_ms = duration_us.div_ceil(1000);
+                let name = &f.name;
+                cx.record_with(|| Record {
+                    function: Some(name.clone()),
+                    request: Some(request_id),
+                    event: TraceEvent::Ended {
+                        env: env_id,
+                        ending: Ending::Succeeded,
+                        duration: SimDuration::from_micros(duration_us),
+                        billed_ms,
+                        init: None,
+                        memory_mb,
+                    },
+                });
+                f.busy -= 1;
+                *busy_total -= 1;
+                let env = &mut f.envs[env_id.index()];
+                env.phase = EnvPhase::Idle;
+                env.since = now;
+                let life = idle_min + SimDuration::from_micros(rng.below(idle_span + 1));
+                let deadline = now + life;
+                env.deadline = deadline;
+                f.idle.push(env_id);
+                *idle_changes += 1;
+                // `arm_reclaim`: a check at the deadline unless one comes no later.
+                if next_check.is_none_or(|t| t > deadline) {
+                    *next_check = Some(deadline);
+                    cx.schedule_at(deadline, Event::ReclaimDue);
+                }
+                metrics.finish(fid, started, false, duration_us);
+                billing.add(memory_mb, billed_ms, arch);
+                *finished += 1;
+            }
+        }
+        *cx.rng() = rng;
+        handled
     }
 }
 
@@ -1610,12 +2038,19 @@ struct Finish {
 struct Finishes(VecDeque<Finish>);
 
 impl Finishes {
+    #[inline]
     fn insert(&mut self, f: Finish) {
         let q = &mut self.0;
         if q.back().is_none_or(|last| last.key < f.key) {
             q.push_back(f);
-            return;
+        } else {
+            self.insert_before_last(f);
         }
+    }
+    /// [`Finishes::insert`] of a finish that ends before the last one queued.
+    #[inline(never)]
+    fn insert_before_last(&mut self, f: Finish) {
+        let q = &mut self.0;
         // Usually a step or two from the end; a far earlier one (a short invocation among long
         // ones) is found by bisection instead.
         let mut at = q.len() - 1;

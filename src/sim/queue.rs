@@ -12,13 +12,13 @@
 //! it turns. In a ten-minute Lambda load run, `std`'s binary heap was half of the wall time; this
 //! queue cut that to a few percent.
 //!
-//! One more event may wait beside the wheel: the next one of a recurring source (a load's next
-//! arrival, [`EventQueue::push_next`]), which would otherwise go through a bucket at every step.
-//! It carries its `seq` like any other, so the pop order is the same as if it were queued.
+//! One more event may wait beside the wheel: the next one of a recurring source
+//! ([`EventQueue::push_next`]), which would otherwise go through a bucket at every step. It
+//! carries its `seq` like any other, so the pop order is the same as if it were queued.
 //!
-//! A model may also keep a kind of event in a queue of its own (a load's finishes, thousands at
-//! once and nearly in time order): [`EventQueue::stamp`] gives such an event the key it would have
-//! had here, and the engine merges the two by key, so again the order is the same.
+//! A model may also keep a kind of event in a queue of its own (a load's arrivals and finishes,
+//! thousands at once and nearly in time order): [`EventQueue::stamp`] gives such an event the key
+//! it would have had here, and the engine merges the two by key, so again the order is the same.
 
 use super::SimTime;
 
@@ -28,10 +28,16 @@ use super::SimTime;
 pub struct EventKey(u128);
 
 impl EventKey {
+    /// Before every event.
+    pub const MIN: EventKey = EventKey(0);
+    /// After every event.
+    pub const MAX: EventKey = EventKey(u128::MAX);
+    #[inline(always)]
     fn new(at: SimTime, seq: u64) -> EventKey {
         EventKey((u128::from(at.as_micros()) << 64) | u128::from(seq))
     }
     /// The event's time.
+    #[inline(always)]
     pub fn at(self) -> SimTime {
         SimTime::from_micros((self.0 >> 64) as u64)
     }
@@ -92,23 +98,29 @@ impl<E> EventQueue<E> {
     }
     /// The key an event scheduled now for `at` gets, for an event its model keeps itself: it
     /// takes its place in the order as if it had been pushed.
+    #[inline(always)]
     pub fn stamp(&mut self, at: SimTime) -> EventKey {
         let seq = self.next_seq;
         self.next_seq += 1;
         EventKey::new(at, seq)
     }
-    pub fn push(&mut self, at: SimTime, event: E) {
+    /// Queues `event` at `at` and returns its key.
+    pub fn push(&mut self, at: SimTime, event: E) -> EventKey {
         let entry = self.entry(at, event);
+        let key = EventKey(entry.key);
         self.insert(entry);
+        key
     }
     /// Pushes the next event of a recurring source: kept beside the wheel when no other is.
-    pub fn push_next(&mut self, at: SimTime, event: E) {
+    pub fn push_next(&mut self, at: SimTime, event: E) -> EventKey {
         let entry = self.entry(at, event);
+        let key = EventKey(entry.key);
         if self.next.is_none() {
             self.next = Some(entry);
         } else {
             self.insert(entry);
         }
+        key
     }
     fn insert(&mut self, entry: Entry<E>) {
         let key = entry.key;
