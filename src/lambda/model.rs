@@ -1417,18 +1417,7 @@ impl Account {
         let billed_ms = duration_us.div_ceil(1000);
         let f = &mut self.functions[fid.0 as usize];
         let name = &f.name;
-        cx.record_with(|| Record {
-            function: Some(name.clone()),
-            request: Some(request_id),
-            event: TraceEvent::Ended {
-                env: env_id,
-                ending: Ending::Succeeded,
-                duration: SimDuration::from_micros(duration_us),
-                billed_ms,
-                init: None,
-                memory_mb,
-            },
-        });
+        cx.record_with(|| plain_ended(name, request_id, env_id, duration_us, billed_ms, memory_mb));
         f.busy -= 1;
         self.busy_total -= 1;
         let env = &mut f.envs[env_id.index()];
@@ -1980,18 +1969,7 @@ impl Account {
                 let now = cx.now();
                 let billed_ms = duration_us.div_ceil(1000);
                 let name = &f.name;
-                cx.record_with(|| Record {
-                    function: Some(name.clone()),
-                    request: Some(request_id),
-                    event: TraceEvent::Ended {
-                        env: env_id,
-                        ending: Ending::Succeeded,
-                        duration: SimDuration::from_micros(duration_us),
-                        billed_ms,
-                        init: None,
-                        memory_mb,
-                    },
-                });
+                cx.record_with(|| plain_ended(name, request_id, env_id, duration_us, billed_ms, memory_mb));
                 f.busy -= 1;
                 *busy_total -= 1;
                 let env = &mut f.envs[env_id.index()];
@@ -2014,6 +1992,31 @@ impl Account {
         }
         *cx.rng() = rng;
         handled
+    }
+}
+
+/// The trace record of a plain success's end, which the general finish and the steady loop
+/// both write.
+#[inline(always)]
+fn plain_ended(
+    name: &Rc<str>,
+    request_id: RequestId,
+    env: EnvId,
+    duration_us: u64,
+    billed_ms: u64,
+    memory_mb: u32,
+) -> Record {
+    Record {
+        function: Some(name.clone()),
+        request: Some(request_id),
+        event: TraceEvent::Ended {
+            env,
+            ending: Ending::Succeeded,
+            duration: SimDuration::from_micros(duration_us),
+            billed_ms,
+            init: None,
+            memory_mb,
+        },
     }
 }
 
