@@ -26,7 +26,7 @@ pub use super::trace::{
     Throttle, TraceEvent,
 };
 use super::{clock, events, schedule};
-use crate::sim::{Context, EventKey, Model, SimDuration, SimTime};
+use crate::sim::{Context, EventKey, Model, Rng, SimDuration, SimTime};
 
 /// Account-wide settings. The defaults are AWS's.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -129,6 +129,34 @@ struct Running {
     /// None for a warm start that succeeded, keeps no record and is not retried: its bill is
     /// its duration in whole milliseconds, and the environment goes back to idle.
     rest: Option<Box<Rest>>,
+}
+
+impl Running {
+    /// A replayed plain success that starts at `now` (the steady path and the steady loop).
+    /// The handler's seed, the overhead and the memory used are drawn, in that order, as the
+    /// general path draws them, so the RNG's stream is the same; a replay reads neither the seed
+    /// nor the memory, and no record is kept.
+    #[inline(always)]
+    fn replayed(
+        rng: &mut Rng,
+        elapsed_us: u64,
+        request_id: RequestId,
+        now: SimTime,
+        memory_mb: u32,
+        mode: Mode,
+    ) -> Running {
+        let _seed = rng.next_u64();
+        let duration_us = elapsed_us + 300 + rng.below(1200);
+        let _max_memory_mb = rng.below(8);
+        Running {
+            request_id,
+            started: now,
+            duration_us,
+            memory_mb,
+            mode,
+            rest: None,
+        }
+    }
 }
 
 /// The rest of a running invocation that is not a plain warm success (see [`Running::rest`]).
@@ -837,24 +865,13 @@ impl Account {
         let now = cx.now();
         let request_id = RequestId::draw(cx.rng());
         self.take_idle(fid, env, idle_since, request_id, cx);
-        // The handler's seed and the memory used are drawn as the general path draws them; a
-        // replay reads neither and no record is kept.
-        let _seed = cx.rng().next_u64();
-        let duration_us = plain.elapsed_us + 300 + cx.rng().below(1200);
-        let _max_memory_mb = cx.rng().below(8);
-        let end = now + SimDuration::from_micros(duration_us);
+        let running = Running::replayed(cx.rng(), plain.elapsed_us, request_id, now, memory_mb, mode);
+        let end = now + SimDuration::from_micros(running.duration_us);
         self.finishes.insert(Finish {
             key: cx.stamp(end),
             f: fid,
             env,
-            running: Running {
-                request_id,
-                started: now,
-                duration_us,
-                memory_mb,
-                mode,
-                rest: None,
-            },
+            running,
         });
         self.steady_taken += 1;
         true
@@ -1924,22 +1941,13 @@ impl Account {
                 *busy_total += 1;
                 *idle_changes += 1;
                 metrics.concurrency(fid, now, f.busy);
-                let _seed = rng.next_u64();
-                let duration_us = plain.elapsed_us + 300 + rng.below(1200);
-                let _max_memory_mb = rng.below(8);
-                let end = now + SimDuration::from_micros(duration_us);
+                let running = Running::replayed(&mut rng, plain.elapsed_us, request_id, now, memory_mb, mode);
+                let end = now + SimDuration::from_micros(running.duration_us);
                 finishes.insert(Finish {
                     key: cx.stamp(end),
                     f: fid,
                     env: env_id,
-                    running: Running {
-                        request_id,
-                        started: now,
-                        duration_us,
-                        memory_mb,
-                        mode,
-                        rest: None,
-                    },
+                    running,
                 });
                 *steady_taken += 1;
                 let next = (now + gap < until).then(|| cx.stamp(now + gap));
