@@ -1336,13 +1336,12 @@ impl Account {
                 memory_mb,
             })
         });
-        let (idle_min, idle_max) = (self.config.idle_min, self.config.idle_max);
         let f = &mut self.functions[fid.0 as usize];
         f.busy -= 1;
         self.busy_total -= 1;
-        let env = &mut f.envs[env_id.index()];
         match reset {
             Some(cause) => {
+                let env = &mut f.envs[env_id.index()];
                 env.phase = EnvPhase::Gone;
                 env.memo = None;
                 f.reset += 1;
@@ -1352,22 +1351,7 @@ impl Account {
                     event: TraceEvent::EnvironmentReset { env: env_id, cause },
                 });
             }
-            None if env.version != f.version => {
-                // Its function was updated while it ran: an old version's environment is
-                // never reused.
-                env.phase = EnvPhase::Gone;
-                env.memo = None;
-            }
-            None => {
-                env.phase = EnvPhase::Idle;
-                env.since = now;
-                let span = idle_max.saturating_sub(idle_min).as_micros();
-                let life = idle_min + SimDuration::from_micros(cx.rng().below(span + 1));
-                env.deadline = now + life;
-                f.idle.push(env_id);
-                self.idle_changes += 1;
-                self.arm_reclaim(now + life, cx);
-            }
+            None => self.back_to_idle(fid, env_id, now, cx),
         }
         if let Some(again) = retry {
             let delay = if again.attempt == 2 {
@@ -1437,27 +1421,34 @@ impl Account {
         cx.record_with(|| plain_ended(name, request_id, env_id, duration_us, billed_ms, memory_mb));
         f.busy -= 1;
         self.busy_total -= 1;
-        let env = &mut f.envs[env_id.index()];
-        if env.version != f.version {
-            // Its function was updated while it ran: an old version's environment is never
-            // reused.
-            env.phase = EnvPhase::Gone;
-            env.memo = None;
-        } else {
-            env.phase = EnvPhase::Idle;
-            env.since = now;
-            let (idle_min, idle_max) = (self.config.idle_min, self.config.idle_max);
-            let span = idle_max.saturating_sub(idle_min).as_micros();
-            let life = idle_min + SimDuration::from_micros(cx.rng().below(span + 1));
-            env.deadline = now + life;
-            f.idle.push(env_id);
-            self.idle_changes += 1;
-            self.arm_reclaim(now + life, cx);
-        }
+        self.back_to_idle(fid, env_id, now, cx);
         let arch = self.functions[fid.0 as usize].config.architecture;
         self.metrics.finish(fid, started, false, duration_us);
         self.billing.add(memory_mb, billed_ms, arch);
         self.finished += 1;
+    }
+
+    /// An environment whose invocation ended without a reset goes back to the idle stack until a
+    /// drawn deadline; one whose function was updated while it ran is never reused. (The steady
+    /// loop, `steady_run`, does the same with the account's fields borrowed apart.)
+    #[inline]
+    fn back_to_idle(&mut self, fid: FunctionId, env_id: EnvId, now: SimTime, cx: &mut Cx<'_>) {
+        let (idle_min, idle_max) = (self.config.idle_min, self.config.idle_max);
+        let f = &mut self.functions[fid.0 as usize];
+        let env = &mut f.envs[env_id.index()];
+        if env.version != f.version {
+            env.phase = EnvPhase::Gone;
+            env.memo = None;
+            return;
+        }
+        env.phase = EnvPhase::Idle;
+        env.since = now;
+        let span = idle_max.saturating_sub(idle_min).as_micros();
+        let life = idle_min + SimDuration::from_micros(cx.rng().below(span + 1));
+        env.deadline = now + life;
+        f.idle.push(env_id);
+        self.idle_changes += 1;
+        self.arm_reclaim(now + life, cx);
     }
 
     /// Makes sure a `ReclaimDue` event fires at or before `deadline`.

@@ -264,37 +264,18 @@ impl<M: Model> Engine<M> {
     pub fn step(&mut self) -> Option<SimTime> {
         self.step_until(SimTime::from_micros(u64::MAX))
     }
-    /// Handles the next event if it is due at or before `until`, and returns its time.
+    /// Handles the next event if it is due at or before `until`, and returns its time: one step
+    /// of [`Engine::run_steps`], so single steps and runs merge the model's own events with the
+    /// queue in one place.
     #[inline]
     pub fn step_until(&mut self, until: SimTime) -> Option<SimTime> {
-        // The model's own next event goes first when its key is the earlier one, so the merged
-        // order is the order one queue would have given.
-        let own = self
-            .model
-            .own_next()
-            .filter(|own| self.queue.peek_key().is_none_or(|q| *own < q));
-        let (at, event) = match own {
-            Some(own) if own.at() > until => return None,
-            Some(own) => (own.at(), None),
-            None => {
-                let (at, event) = self.queue.pop_due(until)?;
-                (at, Some(event))
-            }
-        };
-        debug_assert!(at >= self.now, "an event from the past");
-        self.now = at;
-        self.steps += 1;
-        let mut cx = Context::single(at, &mut self.queue, &mut self.rng, &mut self.trace);
-        match event {
-            Some(event) => self.model.handle(event, &mut cx),
-            None => self.model.handle_own(&mut cx),
-        }
-        Some(at)
+        (self.run_steps(until, 1) == 1).then_some(self.now)
     }
     /// Handles the events due at or before `until`, at most `max_steps` of them, and returns
-    /// how many it handled: the same events in the same order as as many [`Engine::step_until`],
-    /// but a run of the model's own events goes to the model in one call
-    /// ([`Model::handle_own_run`]).
+    /// how many it handled. The model's own next event goes first when its key is the earlier
+    /// one, so the merged order is the order one queue would have given; a run of the model's
+    /// own events goes to the model in one call ([`Model::handle_own_run`]), each counted as a
+    /// step.
     pub fn run_steps(&mut self, until: SimTime, max_steps: u64) -> u64 {
         let start = self.steps;
         let limit = start.saturating_add(max_steps);
