@@ -47,6 +47,16 @@ pub struct ServeOptions {
 pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     let mut build_opts = opts.build.clone();
     build_opts.live_reload = true;
+    // The sources as they are before the first build: an edit made while it runs, or between
+    // the first answer and the watcher's first look, is a change to rebuild for, not the
+    // starting point (the watcher's thread may start late on a busy machine).
+    let watched = if opts.watch {
+        let root = find_book_root(&build_opts.root)?;
+        let before = snapshot(&root);
+        Some((root, before))
+    } else {
+        None
+    };
     let dir = if opts.build_first {
         build(&build_opts)?.out
     } else {
@@ -76,11 +86,10 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     std::io::stdout().flush()?;
     let clients: Clients = Arc::default();
 
-    if opts.watch {
-        let root = find_book_root(&build_opts.root)?;
+    if let Some((root, before)) = watched {
         let clients = clients.clone();
         let site = site.clone();
-        std::thread::spawn(move || watch(&root, &build_opts, &site, &clients));
+        std::thread::spawn(move || watch(&root, before, &build_opts, &site, &clients));
     }
 
     for stream in listener.incoming() {
@@ -96,8 +105,8 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn watch(root: &Path, opts: &BuildOptions, site: &Site, clients: &Clients) {
-    let mut last = snapshot(root);
+/// Rebuilds whenever the sources differ from `last`, the snapshot they were built from.
+fn watch(root: &Path, mut last: Snapshot, opts: &BuildOptions, site: &Site, clients: &Clients) {
     loop {
         std::thread::sleep(Duration::from_millis(500));
         let now = snapshot(root);
@@ -165,7 +174,10 @@ fn rebuild(opts: &BuildOptions, site: &Site) -> anyhow::Result<()> {
 }
 
 /// Paths, sizes and modification times of everything that can change the site.
-fn snapshot(root: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
+type Snapshot = Vec<(PathBuf, u64, Option<SystemTime>)>;
+
+/// The [`Snapshot`] of the sources under `root` now.
+fn snapshot(root: &Path) -> Snapshot {
     let mut files = Vec::new();
     for dir in [
         "book",
