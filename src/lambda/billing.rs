@@ -48,6 +48,15 @@ impl Usage {
             Architecture::Arm64 => self.mb_ms_arm += mb_ms,
         }
     }
+    /// `requests` invocations billed `mb_ms` in all: the same as adding them one by one (the
+    /// sums are exact integers), for a loop that tallies them first.
+    pub fn add_many(&mut self, requests: u64, mb_ms: u128, arch: Architecture) {
+        self.requests += requests;
+        match arch {
+            Architecture::X86_64 => self.mb_ms_x86 += mb_ms,
+            Architecture::Arm64 => self.mb_ms_arm += mb_ms,
+        }
+    }
     pub fn gb_seconds(&self) -> f64 {
         (self.mb_ms_x86 + self.mb_ms_arm) as f64 / 1024.0 / 1000.0
     }
@@ -153,6 +162,31 @@ mod tests {
             usd(p.duration_usd),
             usd(p.total_usd)
         )
+    }
+
+    #[test]
+    fn adding_many_at_once_is_adding_them_one_by_one() {
+        let runs = [
+            (128, 51, X86_64),
+            (128, 52, X86_64),
+            (2048, 1, Arm64),
+            (128, 900_000, X86_64),
+        ];
+        let mut one_by_one = Usage::default();
+        for &(mb, ms, arch) in &runs {
+            one_by_one.add(mb, ms, arch);
+        }
+        let mut at_once = Usage::default();
+        for arch in [X86_64, Arm64] {
+            let of: Vec<_> = runs.iter().filter(|r| r.2 == arch).collect();
+            let mb_ms = of
+                .iter()
+                .map(|&&(mb, ms, _)| u128::from(mb) * u128::from(ms))
+                .sum();
+            at_once.add_many(of.len() as u64, mb_ms, arch);
+        }
+        assert_eq!(at_once, one_by_one);
+        assert_eq!(at_once.requests, 4);
     }
 
     #[test]

@@ -37,6 +37,8 @@ impl fmt::Display for EnvId {
 pub struct RequestId(u64, u64);
 
 impl RequestId {
+    /// All zeros: no request's (a placeholder where a slot must hold something).
+    pub(crate) const NIL: RequestId = RequestId(0, 0);
     #[inline]
     pub fn draw(rng: &mut Rng) -> Self {
         let a = rng.next_u64();

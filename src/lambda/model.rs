@@ -10,7 +10,7 @@
 //! read the finished [`InvocationRecord`]s.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -19,6 +19,7 @@ use serde_json::{Value, json};
 use super::config::FunctionConfig;
 pub use super::ids::{EnvId, FunctionId, RequestId};
 use super::logs;
+use super::metrics::Period;
 use super::s3::S3Store;
 use super::script::{Effect, EnvState, Failure, PhaseInput, PhaseOutcome, Program};
 pub use super::trace::{
@@ -1661,7 +1662,7 @@ impl Account {
     /// The account's next own event: a finish (false) or a load's arrival (true).
     #[inline]
     fn next_own(&self) -> Option<(EventKey, bool)> {
-        let finish = self.finishes.0.front().map(|f| f.key);
+        let finish = self.finishes.front().map(|f| f.key);
         match (finish, self.next_arrival) {
             (Some(f), Some((a, _))) => Some(if a < f { (a, true) } else { (f, false) }),
             (Some(f), None) => Some((f, false)),
@@ -1678,8 +1679,7 @@ impl Account {
             self.loads[load as usize].next = None;
             self.arrival(load, cx);
         } else {
-            let Finish { f, env, running, .. } =
-                self.finishes.0.pop_front().expect("next_own named a finish");
+            let Finish { f, env, running, .. } = self.finishes.pop_front().expect("next_own named a finish");
             self.finish(f, env, running, cx);
         }
     }
@@ -1827,9 +1827,12 @@ impl Account {
     /// Why a loop of its own: per invocation, the general methods spent as much on finding their
     /// way (the load, its function, the account's settings, the calls between them, the random
     /// generator's state going to memory and back) as on the work. Here the settings are read
-    /// once, the generator's state is a local copied back at the end, and each event's checks
-    /// come before its step is taken ([`crate::sim::Context::next_own_due`]), so an event the
-    /// loop cannot handle is left untouched for the general path.
+    /// once; what changes at every event and is read by nobody else until the loop stops lives
+    /// in locals, written back when it stops: the run's clock, budget, sequence numbers, random
+    /// generator and skipped trace lines ([`crate::sim::OwnRun`]), the keys of the next arrival
+    /// and the next finish, the metrics period being written ([`super::metrics::Period`]) and
+    /// the bill's running sums. Each event's checks come before its step is taken, so an event
+    /// the loop cannot handle is left untouched for the general path.
     fn steady_run(&mut self, cx: &mut Cx<'_>) -> u64 {
         if !self.steady
             || self.config.keep_records
@@ -1839,7 +1842,7 @@ impl Account {
         {
             return 0;
         }
-        let Some((_, load)) = self.next_arrival else {
+        let Some((arrival_key, load)) = self.next_arrival else {
             return 0;
         };
         let run = &self.loads[load as usize];
@@ -1850,14 +1853,14 @@ impl Account {
             return 0;
         }
         let (payload, mode) = (Rc::as_ptr(&req.payload), req.mode);
-        // As `arrival` computes the gap: (mean * 2) * u, in that order.
+        // As `arrival` computes the gap: (mean * 2) * u, in that order. The product lies in
+        // [0, 2^63) (the mean is at most 10^15 µs), where `as i64` truncates exactly as `as u64`
+        // does, in one instruction instead of the unsigned conversion's several.
         let twice_mean_us = 1_000_000.0 / run.load.rps.max(1e-9) * 2.0;
         let until = run.load.until;
         let limit = self.config.concurrency_limit;
         let (idle_min, idle_max) = (self.config.idle_min, self.config.idle_max);
         let idle_span = idle_max.saturating_sub(idle_min).as_micros();
-        let mut rng = cx.rng().clone();
-        let mut handled = 0u64;
         let Account {
             functions,
             finishes,
@@ -1874,16 +1877,16 @@ impl Account {
         } = self;
         let f = &mut functions[fid.0 as usize];
         let (memory_mb, arch, version) = (f.config.memory_mb, f.config.architecture, f.version);
+        let mut run = cx.own_run();
+        // The next arrival and the next finish; `EventKey::MAX` when there is none.
+        let mut arrival_key = arrival_key;
+        let mut arrived = false;
+        let mut finish_key = finishes.front_key();
+        let mut period: Option<Period<'_>> = None;
+        let (mut billed_requests, mut billed_mb_ms) = (0u64, 0u128);
+        let mut handled = 0u64;
         loop {
-            let finish = finishes.0.front();
-            let arrival = match (finish, *next_arrival) {
-                (Some(fin), Some((a, _))) => a < fin.key,
-                (None, Some(_)) => true,
-                (Some(_), None) => false,
-                (None, None) => break,
-            };
-            if arrival {
-                let (key, _) = next_arrival.expect("the match above found an arrival next");
+            if arrival_key < finish_key {
                 if *busy_total >= limit {
                     break;
                 }
@@ -1909,16 +1912,16 @@ impl Account {
                     }) if std::ptr::eq(Rc::as_ptr(memo_payload), payload) => *plain,
                     _ => break,
                 };
-                if !cx.next_own_due(key) {
+                if !run.due(arrival_key) {
                     break;
                 }
                 handled += 1;
-                let now = cx.now();
-                let gap = SimDuration::from_micros((twice_mean_us * rng.unit_f64()) as u64);
-                let request_id = RequestId::draw(&mut rng);
+                let now = run.now();
+                let gap = SimDuration::from_micros((twice_mean_us * run.rng().unit_f64()) as i64 as u64);
+                let request_id = RequestId::draw(run.rng());
                 let idle_since = env.since;
                 let name = &f.name;
-                cx.record_with(|| Record {
+                run.record_with(|| Record {
                     function: Some(name.clone()),
                     request: Some(request_id),
                     event: TraceEvent::WarmStart {
@@ -1931,21 +1934,33 @@ impl Account {
                 f.busy += 1;
                 *busy_total += 1;
                 *idle_changes += 1;
-                metrics.concurrency(fid, now, f.busy);
-                let running = Running::replayed(&mut rng, plain.elapsed_us, request_id, now, memory_mb, mode);
+                if !period.as_ref().is_some_and(|p| p.holds(now)) {
+                    period = Some(metrics.period(fid, now));
+                }
+                period.as_mut().expect("just set").concurrency(f.busy);
+                let running =
+                    Running::replayed(run.rng(), plain.elapsed_us, request_id, now, memory_mb, mode);
                 let end = now + SimDuration::from_micros(running.duration_us);
+                let key = run.stamp(end);
                 finishes.insert(Finish {
-                    key: cx.stamp(end),
+                    key,
                     f: fid,
                     env: env_id,
                     running,
                 });
+                finish_key = finish_key.min(key);
                 *steady_taken += 1;
-                let next = (now + gap < until).then(|| cx.stamp(now + gap));
-                loads[load as usize].next = next;
-                *next_arrival = next.map(|key| (key, load));
+                arrival_key = if now + gap < until {
+                    run.stamp(now + gap)
+                } else {
+                    EventKey::MAX
+                };
+                arrived = true;
             } else {
-                let fin = finishes.0.front().expect("the match above found a finish next");
+                if finish_key == EventKey::MAX {
+                    break;
+                }
+                let fin = finishes.front().expect("finish_key is the front's");
                 if fin.running.rest.is_some() || fin.f != fid {
                     break;
                 }
@@ -1953,11 +1968,12 @@ impl Account {
                 if f.envs[env_id.index()].version != version {
                     break;
                 }
-                if !cx.next_own_due(fin.key) {
+                if !run.due(finish_key) {
                     break;
                 }
                 handled += 1;
-                let Finish { running, .. } = finishes.0.pop_front().expect("it was just looked at");
+                let Finish { running, .. } = finishes.pop_front().expect("it was just looked at");
+                finish_key = finishes.front_key();
                 let Running {
                     request_id,
                     started,
@@ -1965,16 +1981,19 @@ impl Account {
                     memory_mb,
                     ..
                 } = running;
-                let now = cx.now();
-                let billed_ms = duration_us.div_ceil(1000);
+                let now = run.now();
+                // `div_ceil(1000)` for a duration far below `u64::MAX`, in one multiply-shift
+                // (the library's also computes the remainder and tests it).
+                #[allow(clippy::manual_div_ceil)]
+                let billed_ms = (duration_us + 999) / 1000;
                 let name = &f.name;
-                cx.record_with(|| plain_ended(name, request_id, env_id, duration_us, billed_ms, memory_mb));
+                run.record_with(|| plain_ended(name, request_id, env_id, duration_us, billed_ms, memory_mb));
                 f.busy -= 1;
                 *busy_total -= 1;
                 let env = &mut f.envs[env_id.index()];
                 env.phase = EnvPhase::Idle;
                 env.since = now;
-                let life = idle_min + SimDuration::from_micros(rng.below(idle_span + 1));
+                let life = idle_min + SimDuration::from_micros(run.rng().below(idle_span + 1));
                 let deadline = now + life;
                 env.deadline = deadline;
                 f.idle.push(env_id);
@@ -1982,14 +2001,24 @@ impl Account {
                 // `arm_reclaim`: a check at the deadline unless one comes no later.
                 if next_check.is_none_or(|t| t > deadline) {
                     *next_check = Some(deadline);
-                    cx.schedule_at(deadline, Event::ReclaimDue);
+                    run.schedule_at(deadline, Event::ReclaimDue);
                 }
-                metrics.finish(fid, started, false, duration_us);
-                billing.add(memory_mb, billed_ms, arch);
+                if !period.as_ref().is_some_and(|p| p.holds(started)) {
+                    period = Some(metrics.period(fid, started));
+                }
+                period.as_mut().expect("just set").finish(false, duration_us);
+                billed_requests += 1;
+                billed_mb_ms += u128::from(memory_mb) * u128::from(billed_ms);
                 *finished += 1;
             }
         }
-        *cx.rng() = rng;
+        drop(run);
+        billing.add_many(billed_requests, billed_mb_ms, arch);
+        if arrived {
+            let next = (arrival_key != EventKey::MAX).then_some(arrival_key);
+            loads[load as usize].next = next;
+            *next_arrival = next.map(|key| (key, load));
+        }
         handled
     }
 }
@@ -2036,35 +2065,194 @@ struct Finish {
 /// wheel each went through a bucket of its own (an allocation apart, cold by the time the wheel
 /// got there) and a sort; the profile showed those misses as a fifth of the run. The keys are the
 /// engine's ([`Context::stamp`]), so the order is the same.
+///
+/// The ring is its own rather than a `VecDeque`: its size is a power of two, so a position wraps
+/// with a mask where the deque compares and subtracts at every access (three accesses an
+/// invocation, a twentieth of the steady loop's instructions). A free slot holds a spent finish
+/// (its boxed rest taken), so no slot needs a tag to say whether it is full.
 #[derive(Default)]
-struct Finishes(VecDeque<Finish>);
+struct Finishes {
+    /// Slot `(head + i) & (len - 1)` holds the i-th earliest finish for `i < count`. The length
+    /// is zero or a power of two.
+    slots: Vec<Finish>,
+    head: usize,
+    count: usize,
+}
+
+impl Finish {
+    /// What a free slot of the ring holds.
+    fn spent() -> Finish {
+        Finish {
+            key: EventKey::MAX,
+            f: FunctionId(u32::MAX),
+            env: EnvId(0),
+            running: Running {
+                request_id: RequestId::NIL,
+                started: SimTime::ZERO,
+                duration_us: 0,
+                memory_mb: 0,
+                mode: Mode::Sync,
+                rest: None,
+            },
+        }
+    }
+    /// Moves the finish out of its slot, leaving it spent.
+    #[inline(always)]
+    fn take(&mut self) -> Finish {
+        Finish {
+            key: self.key,
+            f: self.f,
+            env: self.env,
+            running: Running {
+                rest: self.running.rest.take(),
+                ..self.running
+            },
+        }
+    }
+}
 
 impl Finishes {
-    #[inline]
+    #[inline(always)]
+    fn mask(&self) -> usize {
+        self.slots.len().wrapping_sub(1)
+    }
+    /// The next finish.
+    #[inline(always)]
+    fn front(&self) -> Option<&Finish> {
+        (self.count > 0).then(|| &self.slots[self.head])
+    }
+    /// The next finish's key, or [`EventKey::MAX`] when none is running.
+    #[inline(always)]
+    fn front_key(&self) -> EventKey {
+        self.front().map_or(EventKey::MAX, |f| f.key)
+    }
+    #[inline(always)]
+    fn pop_front(&mut self) -> Option<Finish> {
+        if self.count == 0 {
+            return None;
+        }
+        let f = self.slots[self.head].take();
+        self.head = (self.head + 1) & self.mask();
+        self.count -= 1;
+        Some(f)
+    }
+    #[inline(always)]
     fn insert(&mut self, f: Finish) {
-        let q = &mut self.0;
-        if q.back().is_none_or(|last| last.key < f.key) {
-            q.push_back(f);
+        if self.count == self.slots.len() {
+            self.grow();
+        }
+        let mask = self.mask();
+        let end = self.head + self.count;
+        if self.count == 0 || self.slots[end.wrapping_sub(1) & mask].key < f.key {
+            self.slots[end & mask] = f;
+            self.count += 1;
         } else {
             self.insert_before_last(f);
         }
     }
-    /// [`Finishes::insert`] of a finish that ends before the last one queued.
+    /// The `i`-th earliest finish's key, for `i < count`.
+    fn key_at(&self, i: usize) -> EventKey {
+        self.slots[(self.head + i) & self.mask()].key
+    }
+    /// [`Finishes::insert`] of a finish that ends before the last one queued (the ring has room).
     #[inline(never)]
     fn insert_before_last(&mut self, f: Finish) {
-        let q = &mut self.0;
         // Usually a step or two from the end; a far earlier one (a short invocation among long
         // ones) is found by bisection instead.
-        let mut at = q.len() - 1;
+        let mut at = self.count - 1;
         let mut steps = 0;
-        while at > 0 && q[at - 1].key > f.key {
+        while at > 0 && self.key_at(at - 1) > f.key {
             at -= 1;
             steps += 1;
             if steps == 8 {
-                at = q.partition_point(|e| e.key < f.key);
+                let (mut lo, mut hi) = (0, at);
+                while lo < hi {
+                    let mid = lo + (hi - lo) / 2;
+                    if self.key_at(mid) < f.key {
+                        lo = mid + 1;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                at = lo;
                 break;
             }
         }
-        q.insert(at, f);
+        // The later ones move one slot towards the end, into the free slot after the last.
+        let mask = self.mask();
+        for i in (at..self.count).rev() {
+            let moved = self.slots[(self.head + i) & mask].take();
+            self.slots[(self.head + i + 1) & mask] = moved;
+        }
+        self.slots[(self.head + at) & mask] = f;
+        self.count += 1;
+    }
+    /// Doubles the ring (at least 64 slots), the finishes moved to its start in order.
+    #[cold]
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(64);
+        let mask = self.mask();
+        let mut slots = Vec::with_capacity(size);
+        for i in 0..self.count {
+            slots.push(self.slots[(self.head + i) & mask].take());
+        }
+        slots.resize_with(size, Finish::spent);
+        self.slots = slots;
+        self.head = 0;
+    }
+}
+
+#[cfg(test)]
+mod finishes_tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn finish(key: EventKey, env: u32) -> Finish {
+        Finish {
+            env: EnvId(env),
+            key,
+            ..Finish::spent()
+        }
+    }
+
+    proptest! {
+        /// The ring pops finishes in key order whatever order they were inserted in, across
+        /// growth and wrapping, as the sorted deque it replaced did; a boxed rest goes out with
+        /// its finish.
+        #[test]
+        fn the_ring_pops_in_key_order(ops in prop::collection::vec((any::<bool>(), 0u64..5_000), 0..600)) {
+            let mut ring = Finishes::default();
+            let mut want: Vec<(EventKey, u32)> = Vec::new();
+            let mut stamper = crate::sim::EventQueue::<()>::new();
+            for (i, &(pop, at)) in ops.iter().enumerate() {
+                if pop {
+                    want.sort();
+                    let expected = (!want.is_empty()).then(|| want.remove(0));
+                    let got = ring.pop_front();
+                    prop_assert_eq!(got.as_ref().map(|f| (f.key, f.env.0)), expected);
+                    if let Some(f) = got {
+                        prop_assert_eq!(f.running.rest.is_some(), f.env.0 % 3 == 0);
+                    }
+                } else {
+                    let key = stamper.stamp(SimTime::from_micros(at));
+                    let mut f = finish(key, i as u32);
+                    if i % 3 == 0 {
+                        f.running.rest = Some(Box::new(Rest {
+                            billed_ms: 1,
+                            init_us: None,
+                            ending: Ending::Succeeded,
+                            record: None,
+                            retry: None,
+                            reset: None,
+                        }));
+                    }
+                    ring.insert(f);
+                    want.push((key, i as u32));
+                }
+                want.sort();
+                prop_assert_eq!(ring.front_key(), want.first().map_or(EventKey::MAX, |w| w.0));
+            }
+        }
     }
 }

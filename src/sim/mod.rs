@@ -174,6 +174,115 @@ impl<E, R: core::fmt::Display> Context<'_, E, R> {
     }
 }
 
+impl<'a, E, R> Context<'a, E, R> {
+    /// Starts a model's own loop over a run of own events ([`Model::handle_own_run`]) with the
+    /// run's state in locals: the clock, the step budget, the bound the run must stay before,
+    /// the next sequence number, the random generator and the count of trace lines skipped.
+    /// Reached through the context, each of these is a load and a store per event; a loop that
+    /// handles millions of events in a row keeps them in registers instead. The [`OwnRun`] gives
+    /// them back to the context when it is dropped, so what the model sees after is exactly what
+    /// the event-by-event calls ([`Context::next_own_due`], [`Context::stamp`],
+    /// [`Context::record_with`]) would have left.
+    #[inline(always)]
+    pub fn own_run(&mut self) -> OwnRun<'_, 'a, E, R> {
+        // `key.at() > until` is `key >= (until + 1 µs, seq 0)`: one comparison with the bound.
+        let after_until = match self.until.as_micros().checked_add(1) {
+            Some(us) => EventKey::new(SimTime::from_micros(us), 0),
+            None => EventKey::MAX,
+        };
+        OwnRun {
+            now: self.now,
+            budget: self.budget,
+            limit: self.bound.min(after_until),
+            after_until,
+            seq: self.queue.next_seq(),
+            rng: self.rng.clone(),
+            lines: self.trace.wants_lines(),
+            skipped: 0,
+            cx: self,
+        }
+    }
+}
+
+/// A model's own loop over a run of own events, with the run's state in locals (see
+/// [`Context::own_run`]). Its methods answer as the context's do.
+pub struct OwnRun<'c, 'a, E, R> {
+    now: SimTime,
+    budget: u64,
+    /// The earlier of the context's bound and the first key after its time limit.
+    limit: EventKey,
+    after_until: EventKey,
+    seq: u64,
+    rng: Rng,
+    lines: bool,
+    skipped: u64,
+    cx: &'c mut Context<'a, E, R>,
+}
+
+impl<E, R> OwnRun<'_, '_, E, R> {
+    /// [`Context::next_own_due`].
+    #[inline(always)]
+    pub fn due(&mut self, key: EventKey) -> bool {
+        if self.budget == 0 || key >= self.limit {
+            return false;
+        }
+        debug_assert!(key.at() >= self.now, "an own event from the past");
+        self.budget -= 1;
+        self.now = key.at();
+        true
+    }
+    #[inline(always)]
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+    /// [`Context::stamp`].
+    #[inline(always)]
+    pub fn stamp(&mut self, at: SimTime) -> EventKey {
+        assert!(
+            at >= self.now,
+            "a model stamped an event in the past: {at} < {}",
+            self.now
+        );
+        let key = EventKey::new(at, self.seq);
+        self.seq += 1;
+        key
+    }
+    /// [`Context::schedule_at`].
+    pub fn schedule_at(&mut self, at: SimTime, event: E) {
+        self.cx.now = self.now;
+        self.cx.queue.set_next_seq(self.seq);
+        self.cx.schedule_at(at, event);
+        self.seq = self.cx.queue.next_seq();
+        self.limit = self.cx.bound.min(self.after_until);
+    }
+    #[inline(always)]
+    pub fn rng(&mut self) -> &mut Rng {
+        &mut self.rng
+    }
+}
+
+impl<E, R: core::fmt::Display> OwnRun<'_, '_, E, R> {
+    /// [`Context::record_with`].
+    #[inline(always)]
+    pub fn record_with(&mut self, record: impl FnOnce() -> R) {
+        if self.lines {
+            self.cx.trace.push(self.now, record());
+        } else {
+            self.skipped += 1;
+        }
+    }
+}
+
+impl<E, R> Drop for OwnRun<'_, '_, E, R> {
+    fn drop(&mut self) {
+        self.cx.now = self.now;
+        self.cx.budget = self.budget;
+        self.cx.queue.set_next_seq(self.seq);
+        *self.cx.rng = self.rng.clone();
+        self.cx.trace.skip_n(self.skipped);
+    }
+}
+
 /// Runs a [`Model`]: `new(model, seed)`, then `step`, `run_until` or `run`.
 pub struct Engine<M: Model> {
     model: M,

@@ -33,7 +33,7 @@ impl EventKey {
     /// After every event.
     pub const MAX: EventKey = EventKey(u128::MAX);
     #[inline(always)]
-    fn new(at: SimTime, seq: u64) -> EventKey {
+    pub(crate) fn new(at: SimTime, seq: u64) -> EventKey {
         EventKey((u128::from(at.as_micros()) << 64) | u128::from(seq))
     }
     /// The event's time.
@@ -95,6 +95,17 @@ impl<E> EventQueue<E> {
     fn entry(&mut self, at: SimTime, event: E) -> Entry<E> {
         let key = self.stamp(at).0;
         Entry { key, event }
+    }
+    /// The sequence number the next event scheduled or stamped gets (a model's own loop counts
+    /// them in a local and gives them back, see [`crate::sim::OwnRun`]).
+    #[inline(always)]
+    pub(crate) fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+    #[inline(always)]
+    pub(crate) fn set_next_seq(&mut self, seq: u64) {
+        debug_assert!(seq >= self.next_seq, "sequence numbers only grow");
+        self.next_seq = seq;
     }
     /// The key an event scheduled now for `at` gets, for an event its model keeps itself: it
     /// takes its place in the order as if it had been pushed.

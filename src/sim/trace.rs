@@ -80,6 +80,10 @@ impl<R> Trace<R> {
     pub(crate) fn skip(&mut self) {
         self.offered += 1;
     }
+    /// Counts `n` lines without building them.
+    pub(crate) fn skip_n(&mut self, n: u64) {
+        self.offered += n;
+    }
     pub fn entries(&self) -> &[TraceEntry<R>] {
         &self.entries
     }
