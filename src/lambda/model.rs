@@ -319,7 +319,10 @@ struct Env {
     stream: logs::StreamName,
 }
 
-const _: () = assert!(std::mem::offset_of!(Env, state) <= 64, "the hot fields fit one cache line");
+const _: () = assert!(
+    std::mem::offset_of!(Env, state) <= 64,
+    "the hot fields fit one cache line"
+);
 
 struct Memo {
     payload: Rc<Value>,
@@ -1897,8 +1900,9 @@ impl Account {
         let mut arrived = false;
         let mut finish_key = finishes.front_key();
         let mut period: Option<Period<'_>> = None;
-        let (mut billed_requests, mut billed_mb_ms) = (0u64, 0u128);
-        let mut handled = 0u64;
+        let mut billed_mb_ms = 0u128;
+        // Arrivals and finishes handled; each changes the idle stacks once.
+        let (mut arrivals, mut ends) = (0u64, 0u64);
         loop {
             if arrival_key < finish_key {
                 if *busy_total >= limit {
@@ -1924,7 +1928,7 @@ impl Account {
                 if !run.due(arrival_key) {
                     break;
                 }
-                handled += 1;
+                arrivals += 1;
                 let now = run.now();
                 let gap = SimDuration::from_micros((twice_mean_us * run.rng().unit_f64()) as i64 as u64);
                 let request_id = RequestId::draw(run.rng());
@@ -1941,7 +1945,6 @@ impl Account {
                 env.phase = EnvPhase::Busy;
                 *busy += 1;
                 *busy_total += 1;
-                *idle_changes += 1;
                 if !period.as_ref().is_some_and(|p| p.holds(now)) {
                     period = Some(metrics.period(fid, now));
                 }
@@ -1957,7 +1960,6 @@ impl Account {
                     running,
                 });
                 finish_key = finish_key.min(key);
-                *steady_taken += 1;
                 arrival_key = if now + gap < until {
                     run.stamp(now + gap)
                 } else {
@@ -1980,16 +1982,17 @@ impl Account {
                 if !run.due(finish_key) {
                     break;
                 }
-                handled += 1;
-                let Finish { running, .. } = finishes.pop_front().expect("it was just looked at");
-                finish_key = finishes.front_key();
+                ends += 1;
+                // Read in place: the entry is a plain one, with no rest to take out.
                 let Running {
                     request_id,
                     started,
                     duration_us,
                     memory_mb,
                     ..
-                } = running;
+                } = fin.running;
+                finishes.skip_plain_front();
+                finish_key = finishes.front_key();
                 let now = run.now();
                 // `div_ceil(1000)` for a duration far below `u64::MAX`, in one multiply-shift
                 // (the library's also computes the remainder and tests it).
@@ -2004,7 +2007,6 @@ impl Account {
                 let deadline = now + life;
                 env.deadline = deadline;
                 idle.push(env_id);
-                *idle_changes += 1;
                 // `arm_reclaim`: a check at the deadline unless one comes no later.
                 if next_check.is_none_or(|t| t > deadline) {
                     *next_check = Some(deadline);
@@ -2014,19 +2016,20 @@ impl Account {
                     period = Some(metrics.period(fid, started));
                 }
                 period.as_mut().expect("just set").finish(false, duration_us);
-                billed_requests += 1;
                 billed_mb_ms += u128::from(memory_mb) * u128::from(billed_ms);
-                *finished += 1;
             }
         }
         drop(run);
-        billing.add_many(billed_requests, billed_mb_ms, arch);
+        billing.add_many(ends, billed_mb_ms, arch);
+        *steady_taken += arrivals;
+        *finished += ends;
+        *idle_changes += arrivals + ends;
         if arrived {
             let next = (arrival_key != EventKey::MAX).then_some(arrival_key);
             loads[load as usize].next = next;
             *next_arrival = next.map(|key| (key, load));
         }
-        handled
+        arrivals + ends
     }
 }
 
@@ -2132,6 +2135,14 @@ impl Finishes {
     #[inline(always)]
     fn front_key(&self) -> EventKey {
         self.front().map_or(EventKey::MAX, |f| f.key)
+    }
+    /// Drops the next finish, read in place by the caller, when it is a plain one (no rest to
+    /// take out, so its slot is as good as spent).
+    #[inline(always)]
+    fn skip_plain_front(&mut self) {
+        debug_assert!(self.count > 0 && self.slots[self.head].running.rest.is_none());
+        self.head = (self.head + 1) & self.mask();
+        self.count -= 1;
     }
     #[inline(always)]
     fn pop_front(&mut self) -> Option<Finish> {
