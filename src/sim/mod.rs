@@ -129,11 +129,7 @@ impl<E, R> Context<'_, E, R> {
     /// key [`Context::schedule_at`] would have given it. `at` must not lie in the past.
     #[inline(always)]
     pub fn stamp(&mut self, at: SimTime) -> EventKey {
-        assert!(
-            at >= self.now,
-            "a model stamped an event in the past: {at} < {}",
-            self.now
-        );
+        assert_not_past(at, self.now);
         self.queue.stamp(at)
     }
     pub fn rng(&mut self) -> &mut Rng {
@@ -238,11 +234,7 @@ impl<E, R> OwnRun<'_, '_, E, R> {
     /// [`Context::stamp`].
     #[inline(always)]
     pub fn stamp(&mut self, at: SimTime) -> EventKey {
-        assert!(
-            at >= self.now,
-            "a model stamped an event in the past: {at} < {}",
-            self.now
-        );
+        assert_not_past(at, self.now);
         let key = EventKey::new(at, self.seq);
         self.seq += 1;
         key
@@ -443,6 +435,14 @@ impl<M: Model> Engine<M> {
             RunEnd::StepLimit
         }
     }
+}
+
+/// Both ways of stamping an event refuse a time before now: a model that did would break
+/// the queue's order, so it is a bug in the model, not bad input.
+#[track_caller]
+#[inline]
+fn assert_not_past(at: SimTime, now: SimTime) {
+    assert!(at >= now, "a model stamped an event in the past: {at} < {now}");
 }
 
 #[cfg(test)]
