@@ -20,6 +20,7 @@ pub struct EnvId(pub u32);
 
 impl EnvId {
     /// Position in the function's list of environments.
+    #[inline(always)]
     pub(crate) fn index(self) -> usize {
         (self.0 - 1) as usize
     }
@@ -39,7 +40,7 @@ pub struct RequestId(u64, u64);
 impl RequestId {
     /// All zeros: no request's (a placeholder where a slot must hold something).
     pub(crate) const NIL: RequestId = RequestId(0, 0);
-    #[inline]
+    #[inline(always)]
     pub fn draw(rng: &mut Rng) -> Self {
         let a = rng.next_u64();
         RequestId(a, rng.next_u64())

@@ -1894,6 +1894,8 @@ impl Account {
             name,
             ..
         } = f;
+        // A slice: its indexing is built in, a `Vec`'s is a call in the size-optimised wasm build.
+        let envs = envs.as_mut_slice();
         let mut run = cx.own_run();
         // The next arrival and the next finish; `EventKey::MAX` when there is none.
         let mut arrival_key = arrival_key;
@@ -1945,10 +1947,14 @@ impl Account {
                 env.phase = EnvPhase::Busy;
                 *busy += 1;
                 *busy_total += 1;
-                if !period.as_ref().is_some_and(|p| p.holds(now)) {
+                // Matches rather than `expect`: the size-optimised wasm build calls `expect`.
+                if !matches!(&period, Some(p) if p.holds(now)) {
                     period = Some(metrics.period(fid, now));
                 }
-                period.as_mut().expect("just set").concurrency(*busy);
+                // `if let` rather than `expect`, which the size-optimised wasm build calls.
+                if let Some(p) = &mut period {
+                    p.concurrency(*busy);
+                }
                 let running =
                     Running::replayed(run.rng(), plain.elapsed_us, request_id, now, memory_mb, mode);
                 let end = now + SimDuration::from_micros(running.duration_us);
@@ -1970,7 +1976,9 @@ impl Account {
                 if finish_key == EventKey::MAX {
                     break;
                 }
-                let fin = finishes.front().expect("finish_key is the front's");
+                let Some(fin) = finishes.front() else {
+                    unreachable!("finish_key is the front's");
+                };
                 if fin.running.rest.is_some() || fin.f != fid {
                     break;
                 }
@@ -2012,10 +2020,12 @@ impl Account {
                     *next_check = Some(deadline);
                     run.schedule_at(deadline, Event::ReclaimDue);
                 }
-                if !period.as_ref().is_some_and(|p| p.holds(started)) {
+                if !matches!(&period, Some(p) if p.holds(started)) {
                     period = Some(metrics.period(fid, started));
                 }
-                period.as_mut().expect("just set").finish(false, duration_us);
+                if let Some(p) = &mut period {
+                    p.finish(false, duration_us);
+                }
                 billed_mb_ms += u128::from(memory_mb) * u128::from(billed_ms);
             }
         }
@@ -2084,7 +2094,10 @@ struct Finish {
 struct Finishes {
     /// Slot `(head + i) & (len - 1)` holds the i-th earliest finish for `i < count`. The length
     /// is zero or a power of two.
-    slots: Vec<Finish>,
+    ///
+    /// A boxed slice rather than a `Vec`: indexing a slice is built into the language, while a
+    /// `Vec`'s goes through `Index::index`, which the size-optimised wasm build leaves as a call.
+    slots: Box<[Finish]>,
     head: usize,
     count: usize,
 }
@@ -2222,7 +2235,7 @@ impl Finishes {
             slots.push(self.slots[(self.head + i) & mask].take());
         }
         slots.resize_with(size, Finish::spent);
-        self.slots = slots;
+        self.slots = slots.into_boxed_slice();
         self.head = 0;
     }
 }

@@ -440,7 +440,7 @@ impl<M: Model> Engine<M> {
 /// Both ways of stamping an event refuse a time before now: a model that did would break
 /// the queue's order, so it is a bug in the model, not bad input.
 #[track_caller]
-#[inline]
+#[inline(always)]
 fn assert_not_past(at: SimTime, now: SimTime) {
     assert!(at >= now, "a model stamped an event in the past: {at} < {now}");
 }

@@ -79,7 +79,8 @@ impl SimDuration {
 
 impl Add<SimDuration> for SimTime {
     type Output = SimTime;
-    #[inline]
+    // Always: the size-optimised wasm build otherwise calls it, several times an invocation.
+    #[inline(always)]
     fn add(self, d: SimDuration) -> SimTime {
         SimTime(
             self.0
