@@ -185,52 +185,69 @@ pub fn selftest_if_asked() {
 
 /// A benchmark switch: with `?cloudbook-bench` the `selftest` module runs the Lambda load model of
 /// `scripts/bench-lambda.sh` (1,000 requests per second for ten simulated minutes) in wasm and
-/// shows the best of three samples as `{"invocations": …, "ms": …, "runs": …}` in
-/// `<pre id="cloudbook-bench">` (the invocations and milliseconds of one run). A sample repeats
-/// the run for two seconds of the browser's clock, as `sim lambda-bench --sample-s 2` does
-/// natively: the machine's speed swings within seconds, and a run of a tenth of a second can
-/// fall in a fast or a slow moment that the native samples never see.
+/// shows the best of three samples as `{"invocations": …, "ms": …, "runs": …, "samples_ms": […]}`
+/// in `<pre id="cloudbook-bench">`: the invocations and milliseconds of one run in the best
+/// sample, its number of runs, and every sample's milliseconds a run. A sample repeats the run for
+/// two seconds of the browser's clock, as `sim lambda-bench --sample-s 2` does natively: the
+/// machine's speed swings within seconds, and a run of a tenth of a second can fall in a fast or
+/// a slow moment that the native samples never see.
 pub fn bench_if_asked() {
     if !switch_on("cloudbook-bench") {
         return;
     }
-    // (invocations per ms, invocations a run, ms a run, runs)
-    let mut best: Option<(f64, u64, f64, u32)> = None;
-    let mut error = None;
-    let mut sample_ms = Vec::new();
-    'samples: for _ in 0..3 {
-        let start = js_sys::Date::now();
-        let mut runs = 0u32;
-        let invocations = loop {
-            match cloudbook::lambda::bench_load(1000.0, cloudbook::sim::SimDuration::from_secs(600)) {
-                Ok(r) => {
-                    runs += 1;
-                    if js_sys::Date::now() - start >= 2000.0 {
-                        break r.invocations;
-                    }
-                }
-                Err(e) => {
-                    error = Some(e.to_string());
-                    break 'samples;
-                }
-            }
-        };
-        let ms = (js_sys::Date::now() - start) / f64::from(runs);
-        let rate = invocations as f64 / ms;
-        sample_ms.push(format!("{ms:.1}"));
-        if best.is_none_or(|(r, ..)| rate > r) {
-            best = Some((rate, invocations, ms, runs));
-        }
-    }
-    let text = match (error, best) {
-        (None, Some((_, invocations, ms, runs))) => {
+    let samples: Result<Vec<BenchSample>, String> = (0..3).map(|_| bench_sample()).collect();
+    let text = match samples {
+        Ok(samples) => {
+            let best = samples
+                .iter()
+                .max_by(|a, b| a.rate().total_cmp(&b.rate()))
+                .unwrap_or(&BenchSample::NONE);
+            let each: Vec<String> = samples.iter().map(|s| format!("{:.1}", s.ms)).collect();
             format!(
-                "{{\"invocations\": {invocations}, \"ms\": {ms}, \"runs\": {runs}, \"samples_ms\": [{}]}}",
-                sample_ms.join(", ")
+                "{{\"invocations\": {}, \"ms\": {}, \"runs\": {}, \"samples_ms\": [{}]}}",
+                best.invocations,
+                best.ms,
+                best.runs,
+                each.join(", ")
             )
         }
-        (Some(e), _) => format!("{{\"error\": {e:?}}}"),
-        (None, None) => "{\"error\": \"no sample\"}".to_string(),
+        Err(e) => format!("{{\"error\": {e:?}}}"),
     };
     show_result("cloudbook-bench", &text);
+}
+
+/// One benchmark sample: the load run repeated for two seconds; `ms` is the time of one run.
+struct BenchSample {
+    invocations: u64,
+    ms: f64,
+    runs: u32,
+}
+
+impl BenchSample {
+    const NONE: BenchSample = BenchSample {
+        invocations: 0,
+        ms: 0.0,
+        runs: 0,
+    };
+    fn rate(&self) -> f64 {
+        self.invocations as f64 / self.ms
+    }
+}
+
+fn bench_sample() -> Result<BenchSample, String> {
+    let start = js_sys::Date::now();
+    let mut runs = 0u32;
+    loop {
+        let r = cloudbook::lambda::bench_load(1000.0, cloudbook::sim::SimDuration::from_secs(600))
+            .map_err(|e| e.to_string())?;
+        runs += 1;
+        let elapsed = js_sys::Date::now() - start;
+        if elapsed >= 2000.0 {
+            return Ok(BenchSample {
+                invocations: r.invocations,
+                ms: elapsed / f64::from(runs),
+                runs,
+            });
+        }
+    }
 }

@@ -1947,11 +1947,11 @@ impl Account {
                 env.phase = EnvPhase::Busy;
                 *busy += 1;
                 *busy_total += 1;
-                // Matches rather than `expect`: the size-optimised wasm build calls `expect`.
-                if !matches!(&period, Some(p) if p.holds(now)) {
+                if !period.as_ref().is_some_and(|p| p.holds(now)) {
                     period = Some(metrics.period(fid, now));
                 }
-                // `if let` rather than `expect`, which the size-optimised wasm build calls.
+                // `if let` rather than `expect`, which the size-optimised wasm build leaves as a
+                // call (here and at the finish).
                 if let Some(p) = &mut period {
                     p.concurrency(*busy);
                 }
@@ -2020,7 +2020,7 @@ impl Account {
                     *next_check = Some(deadline);
                     run.schedule_at(deadline, Event::ReclaimDue);
                 }
-                if !matches!(&period, Some(p) if p.holds(started)) {
+                if !period.as_ref().is_some_and(|p| p.holds(started)) {
                     period = Some(metrics.period(fid, started));
                 }
                 if let Some(p) = &mut period {
