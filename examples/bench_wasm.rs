@@ -18,7 +18,11 @@ async fn main() {
     let site = std::env::args()
         .nth(1)
         .expect("usage: bench_wasm <built site dir>");
-    let h = headless::Headless::start(&site, &[]).await;
+    // Extra Chromium flags for experiments, e.g. `--js-flags=--no-liftoff` (V8 without its
+    // baseline tier, so without the call counts its inlining uses).
+    let extra = std::env::var("CLOUDBOOK_CHROMIUM_ARGS").unwrap_or_default();
+    let extra: Vec<&str> = extra.split_whitespace().collect();
+    let h = headless::Headless::start(&site, &extra).await;
     let (client, base) = (h.client.clone(), h.base.clone());
     client
         .goto(&format!("{base}lambda/first-function.html?cloudbook-bench"))

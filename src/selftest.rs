@@ -83,7 +83,31 @@ pub fn determinism_hashes() -> Vec<(String, String)> {
         .map(|(report, _)| format!("{:016x}", report.trace_hash.unwrap_or_default()))
         .unwrap_or_else(|e| format!("invalid: {e}"));
     out.push(("lambda-load".to_string(), load));
+    out.push(("rng-below".to_string(), format!("{:016x}", below_hash())));
     out
+}
+
+/// `Rng::below` over bounds on both sides of 2³² (wasm32 computes its product in 64-bit pieces,
+/// one way below 2³² and another above: `sim::rng::mul_hi`), folded into one FNV-1a hash.
+fn below_hash() -> u64 {
+    let mut rng = crate::sim::Rng::seed_from_u64(0x5EED);
+    let bounds = [
+        1,
+        2,
+        1200,
+        900_000_001,
+        u64::from(u32::MAX),
+        1 << 32,
+        (1 << 32) + 1,
+        1 << 53,
+        u64::MAX,
+    ];
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    for i in 0..4_000u64 {
+        let n = bounds[(i % bounds.len() as u64) as usize] ^ (i >> 4);
+        hash = (hash ^ rng.below(n)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
 }
 
 #[cfg(test)]

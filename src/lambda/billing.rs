@@ -39,10 +39,28 @@ pub struct Usage {
     pub mb_ms_arm: u128,
 }
 
+/// `memory_mb × billed_ms`, exactly. wasm32 has no 128-bit multiply (a `u128` product is a call
+/// to `__multi3`, out of line in the load model's hot loop), so the usual case, where both factors
+/// are below 2³² and the product fits 64 bits, multiplies in `u64`.
+#[inline(always)]
+pub fn mb_ms(memory_mb: u32, billed_ms: u64) -> u128 {
+    if billed_ms >> 32 == 0 {
+        u128::from(u64::from(memory_mb) * billed_ms)
+    } else {
+        mb_ms_wide(memory_mb, billed_ms)
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn mb_ms_wide(memory_mb: u32, billed_ms: u64) -> u128 {
+    u128::from(memory_mb) * u128::from(billed_ms)
+}
+
 impl Usage {
     pub fn add(&mut self, memory_mb: u32, billed_ms: u64, arch: Architecture) {
         self.requests += 1;
-        let mb_ms = u128::from(memory_mb) * u128::from(billed_ms);
+        let mb_ms = mb_ms(memory_mb, billed_ms);
         match arch {
             Architecture::X86_64 => self.mb_ms_x86 += mb_ms,
             Architecture::Arm64 => self.mb_ms_arm += mb_ms,
@@ -153,6 +171,21 @@ pub fn usd(x: f64) -> String {
 mod tests {
     use super::*;
     use Architecture::*;
+
+    #[test]
+    fn mb_ms_is_the_exact_product_on_both_sides_of_the_fast_path() {
+        let wide = |mb: u32, ms: u64| u128::from(mb) * u128::from(ms);
+        for &(mb, ms) in &[
+            (128, 0),
+            (10_240, 900_000),
+            (u32::MAX, u64::from(u32::MAX)),
+            (10_240, 1 << 32),
+            (u32::MAX, u64::MAX),
+            (1, u64::MAX),
+        ] {
+            assert_eq!(mb_ms(mb, ms), wide(mb, ms), "{mb} MB x {ms} ms");
+        }
+    }
 
     fn line(p: Price) -> String {
         format!(

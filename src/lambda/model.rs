@@ -373,7 +373,7 @@ struct Function {
     tokens_at: SimTime,
     schedules: Vec<schedule::Schedule>,
     /// Idle environment ids, most recently freed last (may hold reclaimed ones, skipped lazily).
-    idle: Vec<EnvId>,
+    idle: IdleStack,
     /// Environments gone after idling, and after a failure: the reasons a cold start cites.
     reclaimed: u32,
     reset: u32,
@@ -523,7 +523,7 @@ impl Account {
             envs: Vec::new(),
             busy: 0,
             schedules,
-            idle: Vec::new(),
+            idle: IdleStack::default(),
             reclaimed: 0,
             reset: 0,
             version: 1,
@@ -2026,7 +2026,7 @@ impl Account {
                 if let Some(p) = &mut period {
                     p.finish(false, duration_us);
                 }
-                billed_mb_ms += u128::from(memory_mb) * u128::from(billed_ms);
+                billed_mb_ms += super::billing::mb_ms(memory_mb, billed_ms);
             }
         }
         drop(run);
@@ -2134,6 +2134,16 @@ impl Finish {
     }
 }
 
+/// Writes `f` into a free slot of the ring. A free slot is spent (its rest was taken or never
+/// there), so there is nothing to drop: forgetting the old value spares the drop's call, which
+/// the size-optimised wasm build keeps out of line in the steady loop.
+#[inline(always)]
+fn put(slot: &mut Finish, f: Finish) {
+    let old = std::mem::replace(slot, f);
+    debug_assert!(old.running.rest.is_none(), "a free slot of the ring is spent");
+    std::mem::forget(old);
+}
+
 impl Finishes {
     #[inline(always)]
     fn mask(&self) -> usize {
@@ -2142,7 +2152,12 @@ impl Finishes {
     /// The next finish.
     #[inline(always)]
     fn front(&self) -> Option<&Finish> {
-        (self.count > 0).then(|| &self.slots[self.head])
+        // An `if` rather than `bool::then`, which the size-optimised wasm build leaves as a call.
+        if self.count > 0 {
+            Some(&self.slots[self.head])
+        } else {
+            None
+        }
     }
     /// The next finish's key, or [`EventKey::MAX`] when none is running.
     #[inline(always)]
@@ -2176,12 +2191,12 @@ impl Finishes {
         let end = self.head + self.count;
         let last = end.wrapping_sub(1) & mask;
         if self.count == 0 || self.slots[last].key < f.key {
-            self.slots[end & mask] = f;
+            put(&mut self.slots[end & mask], f);
         } else if self.count == 1 || self.slots[end.wrapping_sub(2) & mask].key < f.key {
             // Just before the last, the usual place of one that is not last (a tenth of a
             // load's invocations end before the one that started just before them).
             let later = std::mem::replace(&mut self.slots[last], f);
-            self.slots[end & mask] = later;
+            put(&mut self.slots[end & mask], later);
         } else {
             self.insert_before_last(f);
             return;
@@ -2220,9 +2235,9 @@ impl Finishes {
         let mask = self.mask();
         for i in (at..self.count).rev() {
             let moved = self.slots[(self.head + i) & mask].take();
-            self.slots[(self.head + i + 1) & mask] = moved;
+            put(&mut self.slots[(self.head + i + 1) & mask], moved);
         }
-        self.slots[(self.head + at) & mask] = f;
+        put(&mut self.slots[(self.head + at) & mask], f);
         self.count += 1;
     }
     /// Doubles the ring (at least 64 slots), the finishes moved to its start in order.
@@ -2237,6 +2252,109 @@ impl Finishes {
         slots.resize_with(size, Finish::spent);
         self.slots = slots.into_boxed_slice();
         self.head = 0;
+    }
+}
+
+/// A function's idle environments, most recently freed last: the stack operations of a `Vec`,
+/// over a boxed slice whose indexing is built in. `Vec::push` is a call in the size-optimised
+/// wasm build, made once per invocation in the steady loop; here only growing is.
+#[derive(Debug, Default)]
+struct IdleStack {
+    /// `ids[..len]` is the stack, bottom first.
+    ids: Box<[EnvId]>,
+    len: usize,
+}
+
+impl IdleStack {
+    #[inline(always)]
+    fn last(&self) -> Option<&EnvId> {
+        if self.len > 0 {
+            Some(&self.ids[self.len - 1])
+        } else {
+            None
+        }
+    }
+    #[inline(always)]
+    fn pop(&mut self) -> Option<EnvId> {
+        if self.len > 0 {
+            self.len -= 1;
+            Some(self.ids[self.len])
+        } else {
+            None
+        }
+    }
+    #[inline(always)]
+    fn push(&mut self, id: EnvId) {
+        if self.len == self.ids.len() {
+            self.grow();
+        }
+        self.ids[self.len] = id;
+        self.len += 1;
+    }
+    /// Doubles the room (at least 16 ids).
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self) {
+        let mut ids = self.ids.to_vec();
+        ids.resize((self.ids.len() * 2).max(16), EnvId(0));
+        self.ids = ids.into_boxed_slice();
+    }
+    fn clear(&mut self) {
+        self.len = 0;
+    }
+    /// Keeps the ids `keep` accepts, in order, visiting each once from the bottom (as
+    /// `Vec::retain` does).
+    fn retain(&mut self, mut keep: impl FnMut(&EnvId) -> bool) {
+        let mut kept = 0;
+        for i in 0..self.len {
+            let id = self.ids[i];
+            if keep(&id) {
+                self.ids[kept] = id;
+                kept += 1;
+            }
+        }
+        self.len = kept;
+    }
+}
+
+#[cfg(test)]
+mod idle_stack_tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Push, pop, last, retain and clear do what they do on a `Vec`, across growth.
+        #[test]
+        fn the_idle_stack_is_a_vec_stack(ops in prop::collection::vec((0u8..10, 0u32..50), 0..400)) {
+            let mut stack = IdleStack::default();
+            let mut want: Vec<EnvId> = Vec::new();
+            for &(op, n) in &ops {
+                match op {
+                    0..=4 => {
+                        stack.push(EnvId(n));
+                        want.push(EnvId(n));
+                    }
+                    5..=7 => prop_assert_eq!(stack.pop(), want.pop()),
+                    8 => {
+                        let mut seen = Vec::new();
+                        stack.retain(|id| {
+                            seen.push(*id);
+                            id.0 % 7 != n % 7
+                        });
+                        prop_assert_eq!(&seen, &want, "retain visits every id once, bottom first");
+                        want.retain(|id| id.0 % 7 != n % 7);
+                    }
+                    _ if n == 0 => {
+                        stack.clear();
+                        want.clear();
+                    }
+                    _ => {}
+                }
+                prop_assert_eq!(stack.last(), want.last());
+                prop_assert_eq!(&stack.ids[..stack.len], &want[..]);
+            }
+        }
     }
 }
 

@@ -47,7 +47,7 @@ impl Rng {
         if n == 0 {
             return 0;
         }
-        ((self.next_u64() as u128 * n as u128) >> 64) as u64
+        mul_hi(self.next_u64(), n)
     }
 
     /// A uniform float in `[0, 1)` built from the top 53 bits.
@@ -71,9 +71,96 @@ impl Rng {
     }
 }
 
+/// The high 64 bits of the 128-bit product `a * b`.
+///
+/// On x86_64 and aarch64 a `u128` multiply is one instruction. wasm32 has no 128-bit multiply, and
+/// the compiler calls `__multi3` for one, out of line in the hot loops; there the product is built
+/// from 64-bit multiplies, which wasm has, with the same result (property tests check both ways
+/// against the `u128` product natively). A multiplier below 2³² (every `below` of a load: the
+/// jitter and the idle lifetime in microseconds) takes two; LLVM recognises the general four-multiply
+/// form as a 128-bit product and calls `__multi3` for it after all, so it is only the fallback.
+#[inline(always)]
+pub fn mul_hi(a: u64, b: u64) -> u64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        if b >> 32 == 0 {
+            mul_hi_narrow(a, b)
+        } else {
+            mul_hi_halves(a, b)
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        ((u128::from(a) * u128::from(b)) >> 64) as u64
+    }
+}
+
+const LOW: u64 = 0xFFFF_FFFF;
+
+/// [`mul_hi`] for `b < 2³²`: with `a = a1·2³² + a0`, the high word is
+/// `(a1·b + ⌊a0·b / 2³²⌋) / 2³²`, whose sum stays below 2⁶⁴.
+#[inline(always)]
+#[cfg_attr(not(any(test, target_arch = "wasm32")), allow(dead_code))]
+fn mul_hi_narrow(a: u64, b: u64) -> u64 {
+    debug_assert!(b >> 32 == 0);
+    ((a >> 32) * b + (((a & LOW) * b) >> 32)) >> 32
+}
+
+/// [`mul_hi`] in 32-bit halves: `a = a1·2³² + a0`, `b = b1·2³² + b0`, and the high word is
+/// `a1·b1` plus the carries of the cross products and of the low product's high half.
+#[inline(always)]
+#[cfg_attr(not(any(test, target_arch = "wasm32")), allow(dead_code))]
+fn mul_hi_halves(a: u64, b: u64) -> u64 {
+    let (a0, a1) = (a & LOW, a >> 32);
+    let (b0, b1) = (b & LOW, b >> 32);
+    let (p00, p01, p10, p11) = (a0 * b0, a0 * b1, a1 * b0, a1 * b1);
+    // At most 3 · (2³² − 1): no overflow.
+    let mid = (p00 >> 32) + (p01 & LOW) + (p10 & LOW);
+    p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::{prop_assert_eq, proptest};
+
+    proptest! {
+        #[test]
+        fn mul_hi_in_halves_is_the_128_bit_product(a: u64, b: u64) {
+            prop_assert_eq!(mul_hi_halves(a, b), ((u128::from(a) * u128::from(b)) >> 64) as u64);
+        }
+
+        #[test]
+        fn mul_hi_narrow_is_the_128_bit_product(a: u64, b: u32) {
+            let b = u64::from(b);
+            prop_assert_eq!(mul_hi_narrow(a, b), ((u128::from(a) * u128::from(b)) >> 64) as u64);
+        }
+    }
+
+    #[test]
+    fn mul_hi_in_halves_at_the_edges() {
+        for &(a, b) in &[
+            (0, 0),
+            (u64::MAX, u64::MAX),
+            (u64::MAX, 1),
+            (1 << 32, 1 << 32),
+            (u64::MAX, 1200),
+            (u64::MAX, u64::from(u32::MAX)),
+        ] {
+            assert_eq!(
+                mul_hi_halves(a, b),
+                ((u128::from(a) * u128::from(b)) >> 64) as u64,
+                "{a} * {b}"
+            );
+            if b >> 32 == 0 {
+                assert_eq!(
+                    mul_hi_narrow(a, b),
+                    ((u128::from(a) * u128::from(b)) >> 64) as u64,
+                    "{a} * {b}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn known_first_outputs_pin_the_algorithm() {
