@@ -174,12 +174,15 @@ pub fn panic_if_asked(module: &'static str) {
 }
 
 /// A diagnostics switch: with `?cloudbook-selftest` the `selftest` module runs the core's determinism
-/// self-test in wasm and shows the trace hashes in `<pre id="cloudbook-selftest">` as JSON, for
-/// comparison with the same self-test run natively.
+/// self-test in wasm and shows the trace hashes in `<pre id="cloudbook-selftest">` as JSON, and
+/// the hashes of the arithmetic wasm32 does its own way in `<pre id="cloudbook-selftest-arithmetic">`,
+/// for comparison with the same self-test run natively.
 pub fn selftest_if_asked() {
     if switch_on("cloudbook-selftest") {
         let json = serde_json::to_string(&cloudbook::selftest::determinism_hashes()).unwrap_or_default();
         show_result("cloudbook-selftest", &json);
+        let json = serde_json::to_string(&cloudbook::selftest::arithmetic_hashes()).unwrap_or_default();
+        show_result("cloudbook-selftest-arithmetic", &json);
     }
 }
 

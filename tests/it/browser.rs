@@ -768,6 +768,21 @@ async fn every_engine_gives_the_same_trace_in_wasm_as_natively() {
     b.close().await;
 }
 
+/// `Rng::below`'s product is built from 64-bit multiplies on wasm32 and is one `u128` multiply
+/// natively (`sim::rng::mul_hi`): the self-test's hash of draws over bounds on both sides of 2³²
+/// is the same in both.
+#[tokio::test(flavor = "multi_thread")]
+async fn wasm_arithmetic_gives_the_same_draws_as_native() {
+    let b = Browser::start().await;
+    b.open("lambda/first-function.html?cloudbook-selftest").await;
+    let wasm: Vec<(String, String)> = serde_json::from_str(&b.text("#cloudbook-selftest-arithmetic").await)
+        .expect("the self-test prints JSON");
+    let native = cloudbook::selftest::arithmetic_hashes();
+    assert_eq!(wasm.len(), 1);
+    assert_eq!(wasm, native, "wasm and native draws differ");
+    b.close().await;
+}
+
 /// Types `term` into mdBook's search bar of a fresh page and returns the result links' paths
 /// (without `?highlight=…` and `#anchor`).
 async fn search(b: &Browser, term: &str) -> Vec<String> {
