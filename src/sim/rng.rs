@@ -124,16 +124,21 @@ mod tests {
     use super::*;
     use proptest::{prop_assert_eq, proptest};
 
+    /// The reference: the high word of the `u128` product.
+    fn wide(a: u64, b: u64) -> u64 {
+        ((u128::from(a) * u128::from(b)) >> 64) as u64
+    }
+
     proptest! {
         #[test]
         fn mul_hi_in_halves_is_the_128_bit_product(a: u64, b: u64) {
-            prop_assert_eq!(mul_hi_halves(a, b), ((u128::from(a) * u128::from(b)) >> 64) as u64);
+            prop_assert_eq!(mul_hi_halves(a, b), wide(a, b));
         }
 
         #[test]
         fn mul_hi_narrow_is_the_128_bit_product(a: u64, b: u32) {
             let b = u64::from(b);
-            prop_assert_eq!(mul_hi_narrow(a, b), ((u128::from(a) * u128::from(b)) >> 64) as u64);
+            prop_assert_eq!(mul_hi_narrow(a, b), wide(a, b));
         }
     }
 
@@ -147,17 +152,9 @@ mod tests {
             (u64::MAX, 1200),
             (u64::MAX, u64::from(u32::MAX)),
         ] {
-            assert_eq!(
-                mul_hi_halves(a, b),
-                ((u128::from(a) * u128::from(b)) >> 64) as u64,
-                "{a} * {b}"
-            );
+            assert_eq!(mul_hi_halves(a, b), wide(a, b), "{a} * {b}");
             if b >> 32 == 0 {
-                assert_eq!(
-                    mul_hi_narrow(a, b),
-                    ((u128::from(a) * u128::from(b)) >> 64) as u64,
-                    "{a} * {b}"
-                );
+                assert_eq!(mul_hi_narrow(a, b), wide(a, b), "{a} * {b}");
             }
         }
     }
