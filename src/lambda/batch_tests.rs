@@ -199,3 +199,52 @@ fn two_loads_and_an_update_give_the_same_trace_in_runs_and_in_steps() {
     assert!(fast.2 > fast.1 / 2, "{} of {} steps in runs", fast.2, fast.1);
     assert_eq!((fast.0, fast.1), (general.0, general.1));
 }
+
+/// One load (so the steady loop runs) and its function updated while hundreds of invocations
+/// are running: each of those ends in the steady loop's run of events, where the finish's copy
+/// of its environment's version must send it to the general path, which retires the old
+/// environment instead of putting it back on the idle stack. The loop on and off give the same
+/// trace, and the loop did take most of the load.
+#[test]
+fn an_update_during_a_steady_load_retires_the_old_environments_as_the_general_path_does() {
+    let go = |fast: bool| {
+        let mut acc = Account::new(AccountConfig {
+            keep_records: false,
+            ..AccountConfig::default()
+        });
+        let spec = |code: &str| FunctionSpec {
+            name: "a".into(),
+            handler: Some(code.into()),
+            ..Default::default()
+        };
+        let a = acc.add_function(validate(&spec("fn handler(e, c) { cpu(40); 1 }")).expect("valid"));
+        acc.set_steady(fast);
+        acc.set_batch(fast);
+        acc.set_agenda(fast);
+        let load = acc.add_load(Load {
+            function: "a".into(),
+            rps: 300.0,
+            until: SimTime::from_secs(8),
+            payload: json!({}),
+        });
+        let mut e = Engine::new(acc, 5);
+        e.schedule_at(SimTime::ZERO, Event::Arrival { load });
+        e.run_until(SimTime::from_millis(3_000));
+        let so_far = e.trace().to_string();
+        let started = so_far.matches("WarmStart").count() + so_far.matches("ColdStart").count();
+        let busy_at_update = started - so_far.matches("Succeeded").count();
+        e.model_mut().update_function(
+            a,
+            validate(&spec("fn handler(e, c) { cpu(60); 1 }")).expect("valid"),
+        );
+        e.run_until(SimTime::from_secs(30));
+        let taken = e.model().steady_taken();
+        (e.trace().to_string(), e.steps(), taken, busy_at_update)
+    };
+    let (fast, general) = (go(true), go(false));
+    assert!(fast.3 > 100, "{} invocations running at the update", fast.3);
+    assert!(fast.2 > 1_500, "the steady loop took {} invocations", fast.2);
+    assert_eq!(general.2, 0);
+    assert!(fast.0.contains("first request to version 2"));
+    assert_eq!((fast.0, fast.1), (general.0, general.1));
+}
