@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 site=$(mktemp -d)
 trap 'rm -rf "$site"' EXIT
+bash scripts/ensure-chromium.sh
 cargo build --quiet --release
 BIN="${CARGO_TARGET_DIR:-target}/release/cloudbook"
 "$BIN" build --out "$site" 2>/dev/null

@@ -11,8 +11,20 @@ pub struct Headless {
     pub client: Client,
     /// The served site's root URL, ending in `/`.
     pub base: String,
-    server: Child,
-    driver: Child,
+    /// Held only to be stopped when the session is dropped (see [`Stopped`]).
+    _server: Stopped,
+    _driver: Stopped,
+}
+
+/// A child process stopped when dropped: when a step fails (chromedriver missing, the page never
+/// ready) and the example panics, the server it started does not outlive it.
+struct Stopped(Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 impl Headless {
@@ -20,13 +32,17 @@ impl Headless {
     /// and opens headless Chromium with the usual flags plus `extra_args`.
     pub async fn start(site: &str, extra_args: &[&str]) -> Headless {
         let bin = std::env::var("CLOUDBOOK_BIN").unwrap_or_else(|_| "target/release/cloudbook".into());
-        let mut server = Command::new(&bin)
-            .args(["serve", "--no-build", "--port", "0", "--out", site])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("cloudbook serve starts");
+        let mut server = Stopped(
+            Command::new(&bin)
+                .args(["serve", "--no-build", "--port", "0", "--out", site])
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap_or_else(|e| {
+                    panic!("{bin} serve did not start ({e}): build it with `cargo build --release`")
+                }),
+        );
         let mut line = String::new();
-        BufReader::new(server.stdout.take().expect("stdout"))
+        BufReader::new(server.0.stdout.take().expect("stdout"))
             .read_line(&mut line)
             .expect("address");
         let base = line
@@ -38,12 +54,19 @@ impl Headless {
             .and_then(|l| l.local_addr())
             .expect("port")
             .port();
-        let driver = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts");
+        let driver = Stopped(
+            Command::new("chromedriver")
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "chromedriver did not start ({e}): install Debian's chromium and chromium-driver \
+                         (scripts/ensure-chromium.sh does, as scripts/test does)"
+                    )
+                }),
+        );
         let mut args = vec![
             "--headless=new",
             "--no-sandbox",
@@ -73,17 +96,13 @@ impl Headless {
         Headless {
             client: client.expect("a Chromium session"),
             base,
-            server,
-            driver,
+            _server: server,
+            _driver: driver,
         }
     }
 
-    /// Ends the session and stops chromedriver and the server.
-    pub async fn close(mut self) {
+    /// Ends the session, then stops chromedriver and the server (as dropping them does).
+    pub async fn close(self) {
         let _ = self.client.close().await;
-        let _ = self.driver.kill();
-        let _ = self.server.kill();
-        let _ = self.driver.wait();
-        let _ = self.server.wait();
     }
 }
