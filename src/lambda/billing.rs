@@ -51,6 +51,38 @@ pub fn mb_ms(memory_mb: u32, billed_ms: u64) -> u128 {
     }
 }
 
+/// A running sum of [`mb_ms`] products, kept in a u64 while it fits: the steady loop adds one
+/// per finished invocation, and a u128 sum is two registers and an add-with-carry at each, in a
+/// loop already short of registers. Exact: what does not fit goes to the u128 part.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct MbMsSum {
+    low: u64,
+    high: u128,
+}
+
+impl MbMsSum {
+    #[inline(always)]
+    pub fn add(&mut self, memory_mb: u32, billed_ms: u64) {
+        if billed_ms >> 32 == 0 {
+            let (sum, carried) = self.low.overflowing_add(u64::from(memory_mb) * billed_ms);
+            self.low = sum;
+            if carried {
+                self.carry();
+            }
+        } else {
+            self.high += mb_ms_wide(memory_mb, billed_ms);
+        }
+    }
+    #[cold]
+    #[inline(never)]
+    fn carry(&mut self) {
+        self.high += 1 << 64;
+    }
+    pub fn total(self) -> u128 {
+        self.high + u128::from(self.low)
+    }
+}
+
 #[cold]
 #[inline(never)]
 fn mb_ms_wide(memory_mb: u32, billed_ms: u64) -> u128 {
@@ -184,6 +216,26 @@ mod tests {
             (1, u64::MAX),
         ] {
             assert_eq!(mb_ms(mb, ms), wide(mb, ms), "{mb} MB x {ms} ms");
+        }
+    }
+
+    proptest::proptest! {
+        /// The running sum is the u128 sum of the products, across the u64 part's overflow (the
+        /// largest factors overflow it within a few adds) and past the fast path's bound.
+        #[test]
+        fn the_running_sum_is_exact(
+            runs in proptest::collection::vec(
+                (proptest::prelude::any::<u32>(), proptest::prop_oneof![0u64..1 << 32, proptest::prelude::any::<u64>()]),
+                0..40,
+            )
+        ) {
+            let mut sum = MbMsSum::default();
+            let mut want = 0u128;
+            for &(mb, ms) in &runs {
+                sum.add(mb, ms);
+                want += u128::from(mb) * u128::from(ms);
+            }
+            proptest::prop_assert_eq!(sum.total(), want);
         }
     }
 

@@ -1903,12 +1903,14 @@ impl Account {
         let mut run = cx.own_run();
         // The next arrival and the next finish; `EventKey::MAX` when there is none.
         let mut arrival_key = arrival_key;
-        let mut arrived = false;
         let mut finish_key = finishes.front_key();
         let mut period: Option<Period<'_>> = None;
-        let mut billed_mb_ms = 0u128;
-        // Arrivals and finishes handled; each changes the idle stacks once.
-        let (mut arrivals, mut ends) = (0u64, 0u64);
+        let mut billed = super::billing::MbMsSum::default();
+        // Arrivals handled. The finishes handled are not counted as they go (the loop has more
+        // live values than registers): each arrival adds one entry to the ring and each finish
+        // takes one, so they are what the ring lost net of the arrivals.
+        let mut arrivals = 0u64;
+        let running_before = finishes.count as u64;
         loop {
             if arrival_key < finish_key {
                 if *busy_total >= limit {
@@ -1939,7 +1941,7 @@ impl Account {
                 let gap = SimDuration::from_micros((twice_mean_us * run.rng().unit_f64()) as i64 as u64);
                 let request_id = RequestId::draw(run.rng());
                 let idle_since = env.since;
-                run.record_with(|| Record {
+                run.record_uncounted(|| Record {
                     function: Some(name.clone()),
                     request: Some(request_id),
                     event: TraceEvent::WarmStart {
@@ -1976,7 +1978,6 @@ impl Account {
                 } else {
                     EventKey::MAX
                 };
-                arrived = true;
             } else {
                 if finish_key == EventKey::MAX {
                     break;
@@ -1991,7 +1992,6 @@ impl Account {
                 if !run.due(finish_key) {
                     break;
                 }
-                ends += 1;
                 // Read in place: the entry is a plain one, with no rest to take out.
                 let Running {
                     request_id,
@@ -2007,7 +2007,9 @@ impl Account {
                 // (the library's also computes the remainder and tests it).
                 #[allow(clippy::manual_div_ceil)]
                 let billed_ms = (duration_us + 999) / 1000;
-                run.record_with(|| plain_ended(name, request_id, env_id, duration_us, billed_ms, memory_mb));
+                run.record_uncounted(|| {
+                    plain_ended(name, request_id, env_id, duration_us, billed_ms, memory_mb)
+                });
                 *busy -= 1;
                 *busy_total -= 1;
                 let env = &mut envs[env_id.index()];
@@ -2028,15 +2030,18 @@ impl Account {
                 if let Some(p) = &mut period {
                     p.finish(false, duration_us);
                 }
-                billed_mb_ms += super::billing::mb_ms(memory_mb, billed_ms);
+                billed.add(memory_mb, billed_ms);
             }
         }
+        let ends = running_before + arrivals - finishes.count as u64;
+        // One trace line for each event handled (a warm start, an end).
+        run.skipped_lines(arrivals + ends);
         drop(run);
-        billing.add_many(ends, billed_mb_ms, arch);
+        billing.add_many(ends, billed.total(), arch);
         *steady_taken += arrivals;
         *finished += ends;
         *idle_changes += arrivals + ends;
-        if arrived {
+        if arrivals > 0 {
             let next = (arrival_key != EventKey::MAX).then_some(arrival_key);
             loads[load as usize].next = next;
             *next_arrival = next.map(|key| (key, load));

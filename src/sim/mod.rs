@@ -263,6 +263,22 @@ impl<E, R: core::fmt::Display> OwnRun<'_, '_, E, R> {
             self.skipped += 1;
         }
     }
+    /// [`OwnRun::record_with`] without the count of a skipped line: for a loop that records one
+    /// line per event it handles and counts its events anyway, and so says how many lines it
+    /// skipped once, with [`OwnRun::skipped_lines`], rather than adding one at every event.
+    #[inline(always)]
+    pub fn record_uncounted(&mut self, record: impl FnOnce() -> R) {
+        if self.lines {
+            self.cx.trace.push(self.now, record());
+        }
+    }
+    /// Counts `n` lines given to [`OwnRun::record_uncounted`] as skipped, when lines are not kept.
+    #[inline(always)]
+    pub fn skipped_lines(&mut self, n: u64) {
+        if !self.lines {
+            self.skipped += n;
+        }
+    }
 }
 
 impl<E, R> Drop for OwnRun<'_, '_, E, R> {
