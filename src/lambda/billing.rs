@@ -44,10 +44,21 @@ pub struct Usage {
 /// are below 2³² and the product fits 64 bits, multiplies in `u64`.
 #[inline(always)]
 pub fn mb_ms(memory_mb: u32, billed_ms: u64) -> u128 {
+    match mb_ms_narrow(memory_mb, billed_ms) {
+        Some(product) => u128::from(product),
+        None => mb_ms_wide(memory_mb, billed_ms),
+    }
+}
+
+/// The product in `u64` when the billed milliseconds are below 2³² (then it fits); `None` when
+/// it takes [`mb_ms_wide`]. An `if` rather than `bool::then`, which the size-optimised wasm build
+/// leaves as a call.
+#[inline(always)]
+fn mb_ms_narrow(memory_mb: u32, billed_ms: u64) -> Option<u64> {
     if billed_ms >> 32 == 0 {
-        u128::from(u64::from(memory_mb) * billed_ms)
+        Some(u64::from(memory_mb) * billed_ms)
     } else {
-        mb_ms_wide(memory_mb, billed_ms)
+        None
     }
 }
 
@@ -63,14 +74,15 @@ pub struct MbMsSum {
 impl MbMsSum {
     #[inline(always)]
     pub fn add(&mut self, memory_mb: u32, billed_ms: u64) {
-        if billed_ms >> 32 == 0 {
-            let (sum, carried) = self.low.overflowing_add(u64::from(memory_mb) * billed_ms);
-            self.low = sum;
-            if carried {
-                self.carry();
+        match mb_ms_narrow(memory_mb, billed_ms) {
+            Some(product) => {
+                let (sum, carried) = self.low.overflowing_add(product);
+                self.low = sum;
+                if carried {
+                    self.carry();
+                }
             }
-        } else {
-            self.high += mb_ms_wide(memory_mb, billed_ms);
+            None => self.high += mb_ms_wide(memory_mb, billed_ms),
         }
     }
     #[cold]

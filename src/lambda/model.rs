@@ -1693,7 +1693,18 @@ impl Account {
             self.loads[load as usize].next = None;
             self.arrival(load, cx);
         } else {
-            let Finish { f, env, running, .. } = self.finishes.pop_front().expect("next_own named a finish");
+            let Finish {
+                f,
+                env,
+                version,
+                running,
+                ..
+            } = self.finishes.pop_front().expect("next_own named a finish");
+            debug_assert_eq!(
+                version,
+                self.functions[f.0 as usize].envs[env.index()].version,
+                "a finish carries its environment's version, which never changes"
+            );
             self.finish(f, env, running, cx);
         }
     }
