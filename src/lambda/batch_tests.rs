@@ -153,6 +153,40 @@ fn a_plain_load_runs_in_batches_and_is_the_same() {
     assert_eq!(fast, run(&s, false, 3_600_000, u64::MAX).0);
 }
 
+/// With the trace off (as the long load runs and the benchmark have it) the steady loop does
+/// not build the request ids no line will show, but still draws them: the report, the steps
+/// and the slices are the general path's, and the same as with the trace kept.
+#[test]
+fn with_the_trace_off_the_steady_loop_reports_what_the_general_path_does() {
+    for (handler, seed) in [(0, 1), (1, 2), (3, 3), (0, 4)] {
+        let s = |trace| Scenario {
+            handler,
+            rps: 400.0,
+            secs: 20,
+            n: 1,
+            concurrency: 1000,
+            reserved: None,
+            seed,
+            period_s: 60,
+            trace,
+        };
+        let (off, batched) = run(&s(TraceMode::Off), true, 1000, u64::MAX);
+        if handler == 0 {
+            assert!(batched * 100 > off.2 * 95, "{batched} of {} steps in runs", off.2);
+        }
+        let (general, _) = run(&s(TraceMode::Off), false, 1000, u64::MAX);
+        assert_eq!(off, general, "handler {handler}");
+        let (mut kept, _) = run(&s(TraceMode::Keep), true, 1000, u64::MAX);
+        assert!(!kept.1["trace_hash"].is_null(), "{}", kept.1);
+        kept.1["trace_hash"] = serde_json::Value::Null;
+        assert_eq!(
+            (&off.1, off.2, &off.3),
+            (&kept.1, kept.2, &kept.3),
+            "handler {handler}"
+        );
+    }
+}
+
 /// Two loads on one account (their arrivals interleave in the account's own queue) and a
 /// function updated in the middle, run in one go and one step at a time, give the same trace.
 #[test]

@@ -173,15 +173,30 @@ impl Durations {
 /// methods count as [`Metrics::concurrency`] and [`Metrics::finish`] do.
 pub(super) struct Period<'m> {
     lo: u64,
-    hi: u64,
+    /// The period's length (shorter for the last one, which ends at `u64::MAX`); zero for
+    /// [`Period::none`].
+    span: u64,
     minute: &'m mut Minute,
 }
 
-impl Period<'_> {
+/// The data [`Period::none`] points at, which nothing records into.
+#[derive(Default)]
+pub(super) struct NoPeriod(Minute);
+
+impl<'m> Period<'m> {
+    /// A period that holds no time: a loop's period before its first event, so the loop asks
+    /// only whether its period holds a time, not also whether it has one.
+    pub(super) fn none(spare: &'m mut NoPeriod) -> Period<'m> {
+        Period {
+            lo: 0,
+            span: 0,
+            minute: &mut spare.0,
+        }
+    }
     /// Whether `t` falls in this period.
     #[inline(always)]
     pub(super) fn holds(&self, t: SimTime) -> bool {
-        (self.lo..self.hi).contains(&t.as_micros())
+        t.as_micros().wrapping_sub(self.lo) < self.span
     }
     #[inline(always)]
     pub(super) fn concurrency(&mut self, busy: u32) {
@@ -390,10 +405,10 @@ impl Metrics {
     pub(super) fn period(&mut self, f: FunctionId, t: SimTime) -> Period<'_> {
         let us = t.as_micros();
         let lo = us - us % self.period_us;
-        let hi = lo.saturating_add(self.period_us);
+        let span = lo.saturating_add(self.period_us) - lo;
         Period {
             lo,
-            hi,
+            span,
             minute: self.slot(f, t),
         }
     }

@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 use super::config::FunctionConfig;
 pub use super::ids::{EnvId, FunctionId, RequestId};
 use super::logs;
-use super::metrics::Period;
+use super::metrics::{NoPeriod, Period};
 use super::s3::S3Store;
 use super::script::{Effect, EnvState, Failure, PhaseInput, PhaseOutcome, Program};
 pub use super::trace::{
@@ -1882,6 +1882,11 @@ impl Account {
         // [0, 2^63) (the mean is at most 10^15 µs), where `as i64` truncates exactly as `as u64`
         // does, in one instruction instead of the unsigned conversion's several.
         let twice_mean_us = 1_000_000.0 / run.load.rps.max(1e-9) * 2.0;
+        // `arrival` multiplies it by `unit_f64`, the draw's top 53 bits times 2^-53. Scaling by a
+        // power of two is exact (the product stays a normal number), so one multiply of the bits
+        // by the scaled mean rounds to the same value: one multiply an arrival instead of two.
+        let gap_scale = twice_mean_us * (1.0 / (1u64 << 53) as f64);
+        debug_assert!(gap_scale.is_normal() && gap_scale / (1.0 / (1u64 << 53) as f64) == twice_mean_us);
         let until = run.load.until;
         let limit = self.config.concurrency_limit;
         let (idle_min, idle_max) = (self.config.idle_min, self.config.idle_max);
@@ -1915,12 +1920,14 @@ impl Account {
         // The next arrival and the next finish; `EventKey::MAX` when there is none.
         let mut arrival_key = arrival_key;
         let mut finish_key = finishes.front_key();
-        let mut period: Option<Period<'_>> = None;
+        let mut no_period = NoPeriod::default();
+        let mut period = Period::none(&mut no_period);
         let mut billed = super::billing::MbMsSum::default();
-        // Arrivals handled. The finishes handled are not counted as they go (the loop has more
-        // live values than registers): each arrival adds one entry to the ring and each finish
-        // takes one, so they are what the ring lost net of the arrivals.
-        let mut arrivals = 0u64;
+        // The arrivals and finishes handled are not counted as they go (the loop has more live
+        // values than registers): each event handled takes one step of the run's budget, each
+        // arrival adds one entry to the ring and each finish takes one, so both follow from the
+        // budget spent and the ring's count at the end.
+        let budget_before = run.budget();
         let running_before = finishes.count as u64;
         loop {
             if arrival_key < finish_key {
@@ -1947,10 +1954,18 @@ impl Account {
                 if !run.due(arrival_key) {
                     break;
                 }
-                arrivals += 1;
                 let now = run.now();
-                let gap = SimDuration::from_micros((twice_mean_us * run.rng().unit_f64()) as i64 as u64);
-                let request_id = RequestId::draw(run.rng());
+                let gap = SimDuration::from_micros((gap_scale * run.rng().top53() as f64) as i64 as u64);
+                // The id is drawn as the general path draws it; with no trace lines nothing reads
+                // it (a plain finish uses it only for its line, and a run's trace mode is fixed),
+                // so the draws only advance the generator and the ring holds the nil id.
+                let request_id = if run.wants_lines() {
+                    RequestId::draw(run.rng())
+                } else {
+                    run.rng().next_u64();
+                    run.rng().next_u64();
+                    RequestId::NIL
+                };
                 let idle_since = env.since;
                 run.record_uncounted(|| Record {
                     function: Some(name.clone()),
@@ -1964,14 +1979,10 @@ impl Account {
                 env.phase = EnvPhase::Busy;
                 *busy += 1;
                 *busy_total += 1;
-                if !period.as_ref().is_some_and(|p| p.holds(now)) {
-                    period = Some(metrics.period(fid, now));
+                if !period.holds(now) {
+                    period = metrics.period(fid, now);
                 }
-                // `if let` rather than `expect`, which the size-optimised wasm build leaves as a
-                // call (here and at the finish).
-                if let Some(p) = &mut period {
-                    p.concurrency(*busy);
-                }
+                period.concurrency(*busy);
                 let running =
                     Running::replayed(run.rng(), plain.elapsed_us, request_id, now, memory_mb, mode);
                 let end = now + SimDuration::from_micros(running.duration_us);
@@ -2035,16 +2046,16 @@ impl Account {
                     *next_check = Some(deadline);
                     run.schedule_at(deadline, Event::ReclaimDue);
                 }
-                if !period.as_ref().is_some_and(|p| p.holds(started)) {
-                    period = Some(metrics.period(fid, started));
+                if !period.holds(started) {
+                    period = metrics.period(fid, started);
                 }
-                if let Some(p) = &mut period {
-                    p.finish(false, duration_us);
-                }
+                period.finish(false, duration_us);
                 billed.add(memory_mb, billed_ms);
             }
         }
-        let ends = running_before + arrivals - finishes.count as u64;
+        let events = budget_before - run.budget();
+        let arrivals = (events + finishes.count as u64 - running_before) / 2;
+        let ends = events - arrivals;
         // One trace line for each event handled (a warm start, an end).
         run.skipped_lines(arrivals + ends);
         drop(run);

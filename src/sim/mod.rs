@@ -251,6 +251,17 @@ impl<E, R> OwnRun<'_, '_, E, R> {
     pub fn rng(&mut self) -> &mut Rng {
         &mut self.rng
     }
+    /// The steps left: each event handled after [`OwnRun::due`] said yes took one.
+    #[inline(always)]
+    pub fn budget(&self) -> u64 {
+        self.budget
+    }
+    /// Whether trace lines are used ([`crate::sim::Trace::wants_lines`]), which does not change
+    /// during a run.
+    #[inline(always)]
+    pub fn wants_lines(&self) -> bool {
+        self.lines
+    }
 }
 
 impl<E, R: core::fmt::Display> OwnRun<'_, '_, E, R> {

@@ -53,7 +53,13 @@ impl Rng {
     /// A uniform float in `[0, 1)` built from the top 53 bits.
     #[inline(always)]
     pub fn unit_f64(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        self.top53() as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// The top 53 bits of a draw: [`Rng::unit_f64`] before its scaling by 2^-53.
+    #[inline(always)]
+    pub fn top53(&mut self) -> u64 {
+        self.next_u64() >> 11
     }
 
     /// `true` with probability `p` (clamped to `[0, 1]`).
