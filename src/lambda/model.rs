@@ -2057,18 +2057,18 @@ impl Account {
         let arrivals = (events + finishes.count as u64 - running_before) / 2;
         let ends = events - arrivals;
         // One trace line for each event handled (a warm start, an end).
-        run.skipped_lines(arrivals + ends);
+        run.skipped_lines(events);
         drop(run);
         billing.add_many(ends, billed.total(), arch);
         *steady_taken += arrivals;
         *finished += ends;
-        *idle_changes += arrivals + ends;
+        *idle_changes += events;
         if arrivals > 0 {
             let next = (arrival_key != EventKey::MAX).then_some(arrival_key);
             loads[load as usize].next = next;
             *next_arrival = next.map(|key| (key, load));
         }
-        arrivals + ends
+        events
     }
 }
 
