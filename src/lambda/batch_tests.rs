@@ -128,6 +128,38 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// With the trace off (the long loads' and the benchmark's mode) the steady loop skips
+    /// building request ids: the report, the steps and the clock after every slice are still the
+    /// general path's, whatever ends a run (a slice's end in time or steps, the concurrency
+    /// limit, a reclaim check to arm, a reclaimed environment on the idle stack, a finish that is
+    /// not a plain success).
+    #[test]
+    fn with_the_trace_off_runs_give_the_general_paths_run(
+        handler in 0..HANDLERS.len(),
+        rps in prop::sample::select(vec![0.5, 3.0, 40.0, 250.0, 1500.0, 4000.0]),
+        secs in 1u64..25,
+        n in 0u64..40,
+        concurrency in prop::sample::select(vec![5u32, 60, 1000]),
+        seed in any::<u64>(),
+        period_s in prop::sample::select(vec![1u64, 60]),
+        slice_ms in prop::sample::select(vec![7u64, 1000, 3_600_000]),
+        slice_steps in prop::sample::select(vec![1u64, 13, 500, u64::MAX]),
+    ) {
+        let secs = if slice_steps == 1 && rps > 100.0 { secs.min(2) } else { secs };
+        let s = Scenario {
+            handler, rps, secs, n, concurrency, reserved: None, seed, period_s, trace: TraceMode::Off,
+        };
+        let (fast, _) = run(&s, true, slice_ms, slice_steps);
+        let (general, _) = run(&s, false, slice_ms, slice_steps);
+        prop_assert_eq!(fast.1, general.1);
+        prop_assert_eq!(fast.2, general.2);
+        prop_assert!(fast.3 == general.3, "the slices end at other times or steps");
+    }
+}
+
 /// The comparison above is not vacuous: in a plain load nearly every step is handled inside a
 /// run of own events, nearly every invocation takes the steady path, and after the last arrival
 /// the reclaims read the agenda; the run is still the general path's.
