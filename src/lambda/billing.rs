@@ -62,36 +62,33 @@ fn mb_ms_narrow(memory_mb: u32, billed_ms: u64) -> Option<u64> {
     }
 }
 
-/// A running sum of [`mb_ms`] products, kept in a u64 while it fits: the steady loop adds one
-/// per finished invocation, and a u128 sum is two registers and an add-with-carry at each, in a
-/// loop already short of registers. Exact: what does not fit goes to the u128 part.
+/// A running sum of billed milliseconds, all at one memory size, kept in a u64 with its
+/// carries counted apart: the steady loop adds one per finished invocation (a u128 sum is two
+/// registers and an add-with-carry at each, in a loop already short of registers) and multiplies
+/// by the memory once at the end. Exact while the sum stays below 2^96 ms.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct MbMsSum {
+pub struct MsSum {
     low: u64,
-    high: u128,
+    carries: u64,
 }
 
-impl MbMsSum {
+impl MsSum {
     #[inline(always)]
-    pub fn add(&mut self, memory_mb: u32, billed_ms: u64) {
-        match mb_ms_narrow(memory_mb, billed_ms) {
-            Some(product) => {
-                let (sum, carried) = self.low.overflowing_add(product);
-                self.low = sum;
-                if carried {
-                    self.carry();
-                }
-            }
-            None => self.high += mb_ms_wide(memory_mb, billed_ms),
+    pub fn add(&mut self, billed_ms: u64) {
+        let (sum, carried) = self.low.overflowing_add(billed_ms);
+        self.low = sum;
+        if carried {
+            self.carry();
         }
     }
     #[cold]
     #[inline(never)]
     fn carry(&mut self) {
-        self.high += 1 << 64;
+        self.carries += 1;
     }
-    pub fn total(self) -> u128 {
-        self.high + u128::from(self.low)
+    /// The sum's MB-ms at `memory_mb`.
+    pub fn mb_ms(self, memory_mb: u32) -> u128 {
+        ((u128::from(self.carries) << 64) | u128::from(self.low)) * u128::from(memory_mb)
     }
 }
 
@@ -232,22 +229,23 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The running sum is the u128 sum of the products, across the u64 part's overflow (the
-        /// largest factors overflow it within a few adds) and past the fast path's bound.
+        /// The running sum's MB-ms are the u128 sum of the products, across the u64 part's
+        /// overflow (the largest durations overflow it within a few adds).
         #[test]
         fn the_running_sum_is_exact(
+            mb in proptest::prelude::any::<u32>(),
             runs in proptest::collection::vec(
-                (proptest::prelude::any::<u32>(), proptest::prop_oneof![0u64..1 << 32, proptest::prelude::any::<u64>()]),
+                proptest::prop_oneof![0u64..1 << 32, proptest::prelude::any::<u64>()],
                 0..40,
             )
         ) {
-            let mut sum = MbMsSum::default();
+            let mut sum = MsSum::default();
             let mut want = 0u128;
-            for &(mb, ms) in &runs {
-                sum.add(mb, ms);
+            for &ms in &runs {
+                sum.add(ms);
                 want += u128::from(mb) * u128::from(ms);
             }
-            proptest::prop_assert_eq!(sum.total(), want);
+            proptest::prop_assert_eq!(sum.mb_ms(mb), want);
         }
     }
 

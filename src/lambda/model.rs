@@ -1859,6 +1859,19 @@ impl Account {
     /// the bill's running sums. Each event's checks come before its step is taken, so an event
     /// the loop cannot handle is left untouched for the general path.
     fn steady_run(&mut self, cx: &mut Cx<'_>) -> u64 {
+        // One loop for each trace mode, which a run never changes: without lines, the loop
+        // neither asks at every event whether to write one nor carries the request id, and
+        // stores the nil id's constant in the ring.
+        if cx.wants_lines() {
+            self.steady_run_with::<true>(cx)
+        } else {
+            self.steady_run_with::<false>(cx)
+        }
+    }
+
+    /// [`Account::steady_run`], with `LINES` what the trace's [`Context::wants_lines`] says.
+    #[inline(always)]
+    fn steady_run_with<const LINES: bool>(&mut self, cx: &mut Cx<'_>) -> u64 {
         if !self.steady
             || self.config.keep_records
             || !self.config.replay_pure_handlers
@@ -1887,6 +1900,7 @@ impl Account {
         // by the scaled mean rounds to the same value: one multiply an arrival instead of two.
         let gap_scale = twice_mean_us * (1.0 / (1u64 << 53) as f64);
         debug_assert!(gap_scale.is_normal() && gap_scale / (1.0 / (1u64 << 53) as f64) == twice_mean_us);
+
         let until = run.load.until;
         let limit = self.config.concurrency_limit;
         let (idle_min, idle_max) = (self.config.idle_min, self.config.idle_max);
@@ -1922,16 +1936,30 @@ impl Account {
         let mut finish_key = finishes.front_key();
         let mut no_period = NoPeriod::default();
         let mut period = Period::none(&mut no_period);
-        let mut billed = super::billing::MbMsSum::default();
+        // The billed milliseconds of the finishes taken, summed: each is of this function at this
+        // version (the finish's check), so each was billed at this `memory_mb` (a version's
+        // configuration never changes), and the MB-ms are one product at the end.
+        let mut billed = super::billing::MsSum::default();
+        // The idle life's draw: `below(idle_span + 1)`, whose bound is never zero here.
+        let Some(life_n) = idle_span.checked_add(1) else {
+            return 0;
+        };
         // The arrivals and finishes handled are not counted as they go (the loop has more live
         // values than registers): each event handled takes one step of the run's budget, each
         // arrival adds one entry to the ring and each finish takes one, so both follow from the
         // budget spent and the ring's count at the end.
         let budget_before = run.budget();
         let running_before = finishes.count as u64;
+        // Every arrival the loop takes adds one to the ring, to the function's busy count and to
+        // the account's; every finish takes one from each. So both counts are the ring's count
+        // plus what they were ahead of it when the loop began, and are written back at the end
+        // instead of kept up at every event.
+        let busy_ahead = (*busy as usize).wrapping_sub(finishes.count);
+        let total_ahead = (*busy_total as usize).wrapping_sub(finishes.count);
+        let room = (limit as usize).wrapping_sub(total_ahead);
         loop {
             if arrival_key < finish_key {
-                if *busy_total >= limit {
+                if finishes.count.wrapping_sub(room) as isize >= 0 {
                     break;
                 }
                 // The top of the idle stack, a reclaimed one dropped as `top_idle` drops it.
@@ -1955,36 +1983,39 @@ impl Account {
                     break;
                 }
                 let now = run.now();
+                // The arrival's six draws in a row, in the general path's order (the gap, the
+                // request id, then the replay's), so the generator's state is read and written
+                // back once an arrival.
                 let gap = SimDuration::from_micros((gap_scale * run.rng().top53() as f64) as i64 as u64);
                 // The id is drawn as the general path draws it; with no trace lines nothing reads
                 // it (a plain finish uses it only for its line, and a run's trace mode is fixed),
                 // so the draws only advance the generator and the ring holds the nil id.
-                let request_id = if run.wants_lines() {
+                let request_id = if LINES {
                     RequestId::draw(run.rng())
                 } else {
                     run.rng().next_u64();
                     run.rng().next_u64();
                     RequestId::NIL
                 };
-                let idle_since = env.since;
-                run.record_uncounted(|| Record {
-                    function: Some(name.clone()),
-                    request: Some(request_id),
-                    event: TraceEvent::WarmStart {
-                        env: env_id,
-                        idle_since,
-                    },
-                });
+                let running =
+                    Running::replayed(run.rng(), plain.elapsed_us, request_id, now, memory_mb, mode);
+                if LINES {
+                    let idle_since = env.since;
+                    run.record_uncounted(|| Record {
+                        function: Some(name.clone()),
+                        request: Some(request_id),
+                        event: TraceEvent::WarmStart {
+                            env: env_id,
+                            idle_since,
+                        },
+                    });
+                }
                 idle.pop();
                 env.phase = EnvPhase::Busy;
-                *busy += 1;
-                *busy_total += 1;
                 if !period.holds(now) {
                     period = metrics.period(fid, now);
                 }
-                period.concurrency(*busy);
-                let running =
-                    Running::replayed(run.rng(), plain.elapsed_us, request_id, now, memory_mb, mode);
+                period.concurrency(finishes.count.wrapping_add(busy_ahead).wrapping_add(1) as u32);
                 let end = now + SimDuration::from_micros(running.duration_us);
                 let key = run.stamp(end);
                 finishes.insert(Finish {
@@ -2019,7 +2050,7 @@ impl Account {
                     request_id,
                     started,
                     duration_us,
-                    memory_mb,
+                    memory_mb: entry_mb,
                     ..
                 } = fin.running;
                 finishes.skip_plain_front();
@@ -2029,15 +2060,15 @@ impl Account {
                 // (the library's also computes the remainder and tests it).
                 #[allow(clippy::manual_div_ceil)]
                 let billed_ms = (duration_us + 999) / 1000;
-                run.record_uncounted(|| {
-                    plain_ended(name, request_id, env_id, duration_us, billed_ms, memory_mb)
-                });
-                *busy -= 1;
-                *busy_total -= 1;
+                if LINES {
+                    run.record_uncounted(|| {
+                        plain_ended(name, request_id, env_id, duration_us, billed_ms, entry_mb)
+                    });
+                }
                 let env = &mut envs[env_id.index()];
                 env.phase = EnvPhase::Idle;
                 env.since = now;
-                let life = idle_min + SimDuration::from_micros(run.rng().below(idle_span + 1));
+                let life = idle_min + SimDuration::from_micros(run.rng().below_nonzero(life_n));
                 let deadline = now + life;
                 env.deadline = deadline;
                 idle.push(env_id);
@@ -2050,16 +2081,19 @@ impl Account {
                     period = metrics.period(fid, started);
                 }
                 period.finish(false, duration_us);
-                billed.add(memory_mb, billed_ms);
+                debug_assert_eq!(entry_mb, memory_mb, "a version's finishes bill its memory");
+                billed.add(billed_ms);
             }
         }
+        *busy = finishes.count.wrapping_add(busy_ahead) as u32;
+        *busy_total = finishes.count.wrapping_add(total_ahead) as u32;
         let events = budget_before - run.budget();
         let arrivals = (events + finishes.count as u64 - running_before) / 2;
         let ends = events - arrivals;
         // One trace line for each event handled (a warm start, an end).
         run.skipped_lines(events);
         drop(run);
-        billing.add_many(ends, billed.total(), arch);
+        billing.add_many(ends, billed.mb_ms(memory_mb), arch);
         *steady_taken += arrivals;
         *finished += ends;
         *idle_changes += events;
@@ -2305,11 +2339,8 @@ struct IdleStack {
 impl IdleStack {
     #[inline(always)]
     fn last(&self) -> Option<&EnvId> {
-        if self.len > 0 {
-            Some(&self.ids[self.len - 1])
-        } else {
-            None
-        }
+        // An empty stack asks for index `usize::MAX`, which is out of bounds: one comparison.
+        self.ids.get(self.len.wrapping_sub(1))
     }
     #[inline(always)]
     fn pop(&mut self) -> Option<EnvId> {
@@ -2322,11 +2353,19 @@ impl IdleStack {
     }
     #[inline(always)]
     fn push(&mut self, id: EnvId) {
-        if self.len == self.ids.len() {
-            self.grow();
+        // A full stack is the only way `len` is out of bounds: one comparison for both.
+        match self.ids.get_mut(self.len) {
+            Some(slot) => *slot = id,
+            None => self.grow_push(id),
         }
-        self.ids[self.len] = id;
         self.len += 1;
+    }
+    /// [`IdleStack::push`] onto a full stack.
+    #[cold]
+    #[inline(never)]
+    fn grow_push(&mut self, id: EnvId) {
+        self.grow();
+        self.ids[self.len] = id;
     }
     /// Doubles the room (at least 16 ids).
     #[cold]

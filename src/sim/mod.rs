@@ -171,6 +171,12 @@ impl<E, R: core::fmt::Display> Context<'_, E, R> {
 }
 
 impl<'a, E, R> Context<'a, E, R> {
+    /// Whether the trace uses lines ([`crate::sim::Trace::wants_lines`]), as an [`OwnRun`]
+    /// started now would say.
+    #[inline(always)]
+    pub fn wants_lines(&self) -> bool {
+        self.trace.wants_lines()
+    }
     /// Starts a model's own loop over a run of own events ([`Model::handle_own_run`]) with the
     /// run's state in locals: the clock, the step budget, the bound the run must stay before,
     /// the next sequence number, the random generator and the count of trace lines skipped.

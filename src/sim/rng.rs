@@ -51,6 +51,14 @@ impl Rng {
     }
 
     /// A uniform float in `[0, 1)` built from the top 53 bits.
+    /// [`Rng::below`] for a bound known to be at least one: the same draw and value, without
+    /// asking whether the bound is zero.
+    #[inline(always)]
+    pub fn below_nonzero(&mut self, n: u64) -> u64 {
+        debug_assert!(n != 0);
+        mul_hi(self.next_u64(), n)
+    }
+
     #[inline(always)]
     pub fn unit_f64(&mut self) -> f64 {
         self.top53() as f64 * (1.0 / (1u64 << 53) as f64)
