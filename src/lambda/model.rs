@@ -1900,7 +1900,6 @@ impl Account {
         // by the scaled mean rounds to the same value: one multiply an arrival instead of two.
         let gap_scale = twice_mean_us * (1.0 / (1u64 << 53) as f64);
         debug_assert!(gap_scale.is_normal() && gap_scale / (1.0 / (1u64 << 53) as f64) == twice_mean_us);
-
         let until = run.load.until;
         let limit = self.config.concurrency_limit;
         let (idle_min, idle_max) = (self.config.idle_min, self.config.idle_max);
@@ -1959,6 +1958,7 @@ impl Account {
         let room = (limit as usize).wrapping_sub(total_ahead);
         loop {
             if arrival_key < finish_key {
+                // The account's busy count at the cap: `count + total_ahead >= limit`.
                 if finishes.count.wrapping_sub(room) as isize >= 0 {
                     break;
                 }
@@ -2360,19 +2360,13 @@ impl IdleStack {
         }
         self.len += 1;
     }
-    /// [`IdleStack::push`] onto a full stack.
+    /// [`IdleStack::push`] onto a full stack: doubles the room (at least 16 ids), then pushes.
     #[cold]
     #[inline(never)]
     fn grow_push(&mut self, id: EnvId) {
-        self.grow();
-        self.ids[self.len] = id;
-    }
-    /// Doubles the room (at least 16 ids).
-    #[cold]
-    #[inline(never)]
-    fn grow(&mut self) {
         let mut ids = self.ids.to_vec();
         ids.resize((self.ids.len() * 2).max(16), EnvId(0));
+        ids[self.len] = id;
         self.ids = ids.into_boxed_slice();
     }
     fn clear(&mut self) {

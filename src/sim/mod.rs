@@ -171,8 +171,8 @@ impl<E, R: core::fmt::Display> Context<'_, E, R> {
 }
 
 impl<'a, E, R> Context<'a, E, R> {
-    /// Whether the trace uses lines ([`crate::sim::Trace::wants_lines`]), as an [`OwnRun`]
-    /// started now would say.
+    /// Whether the trace uses lines ([`crate::sim::Trace::wants_lines`]), which does not change
+    /// during a run: a model's own loop can be chosen by it before the [`OwnRun`] starts.
     #[inline(always)]
     pub fn wants_lines(&self) -> bool {
         self.trace.wants_lines()
@@ -261,12 +261,6 @@ impl<E, R> OwnRun<'_, '_, E, R> {
     #[inline(always)]
     pub fn budget(&self) -> u64 {
         self.budget
-    }
-    /// Whether trace lines are used ([`crate::sim::Trace::wants_lines`]), which does not change
-    /// during a run.
-    #[inline(always)]
-    pub fn wants_lines(&self) -> bool {
-        self.lines
     }
 }
 

@@ -47,10 +47,9 @@ impl Rng {
         if n == 0 {
             return 0;
         }
-        mul_hi(self.next_u64(), n)
+        self.below_nonzero(n)
     }
 
-    /// A uniform float in `[0, 1)` built from the top 53 bits.
     /// [`Rng::below`] for a bound known to be at least one: the same draw and value, without
     /// asking whether the bound is zero.
     #[inline(always)]
@@ -59,6 +58,7 @@ impl Rng {
         mul_hi(self.next_u64(), n)
     }
 
+    /// A uniform float in `[0, 1)` built from the top 53 bits.
     #[inline(always)]
     pub fn unit_f64(&mut self) -> f64 {
         self.top53() as f64 * (1.0 / (1u64 << 53) as f64)
