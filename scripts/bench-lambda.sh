@@ -67,8 +67,10 @@ for name, r in zip(names, best):
     runs = f"  handler runs {r['handler_runs']:,}" if "handler_runs" in r else ""
     per = f" (a run: {r['wall_s']:.3f} s, {r['runs_per_sample']} runs in the sample)" if "runs_per_sample" in r else f" (a run: {r['wall_s']:.3f} s)"
     print(f"  {name:30} {r['invocations']:,} invocations a run = {r['invocations_per_s']:>12,.0f}/s{per}{runs}")
-print(f"replay: the pure handler's script ran {pure['handler_runs']:,} times for {pure['invocations']:,} invocations "
-      "(once per execution environment, replayed after); the random() handler's ran every time")
+runs = pure['handler_runs']
+print(f"replay: the pure handler's script ran {runs:,} time{'' if runs == 1 else 's'} for {pure['invocations']:,} invocations "
+      f"and {pure['cold_starts']:,} cold starts (its Init and its handler once per function version, every environment "
+      "replaying them); the random() handler's ran every time")
 print(f"ratio Rust / SimPy, pure handler:     {pure['invocations_per_s'] / simpy['invocations_per_s']:6.1f}x  (target >= 100x)")
 print(f"ratio Rust / SimPy, random() handler: {rand['invocations_per_s'] / simpy['invocations_per_s']:6.1f}x")
 if worst > 2.0:

@@ -48,8 +48,10 @@ pub struct AccountConfig {
     pub keep_records: bool,
     /// Replay the recorded outcome of a handler run that was proved pure (see
     /// [`PhaseOutcome::replayable`]) when the same event reaches the same environment again,
-    /// instead of running the script. The trace, records and metrics are identical either way
-    /// (a test runs both); only the wall time differs. On by default.
+    /// instead of running the script; and start a version's later cold starts from a copy of its
+    /// first pure Init, with a pure handler run on one such fresh environment replayed on the
+    /// others (`PureStart`). The trace, records and metrics are identical either way (tests
+    /// run both); only the wall time and the count of script runs differ. On by default.
     pub replay_pure_handlers: bool,
     /// What the engine's trace (the "why" of every event) keeps: everything by default; load
     /// runs of millions of invocations hash it (the CLI) or only count its lines (benchmarks).
@@ -324,6 +326,7 @@ const _: () = assert!(
     "the hot fields fit one cache line"
 );
 
+#[derive(Clone)]
 struct Memo {
     payload: Rc<Value>,
     outcome: Rc<PhaseOutcome>,
@@ -381,6 +384,22 @@ struct Function {
     version: u32,
     /// Environments created for the current version.
     version_envs: u32,
+    /// The current version's Init, once it ran pure: new environments start from it.
+    pure_start: Option<PureStart>,
+}
+
+/// A pure Init ([`PhaseOutcome::replayable`]) of one version, which every later cold start of
+/// that version copies instead of running the script's top level again. Init's outcome is a
+/// function of the script, the configuration and nothing else, so each environment would compute
+/// the same time and state; this widens the replay of [`Memo`] (an environment's pure handler run)
+/// from one environment to the version's new ones, and `replay_pure_handlers` switches both.
+struct PureStart {
+    version: u32,
+    init_elapsed_us: u64,
+    state: EnvState,
+    /// A pure handler run on an environment fresh from this Init: every new environment starts
+    /// with it as its memo, since it is in the same state.
+    memo: Option<Memo>,
 }
 
 /// A load being run: the request its arrivals send (shared, so an arrival copies nothing) and its
@@ -528,6 +547,7 @@ impl Account {
             reset: 0,
             version: 1,
             version_envs: 0,
+            pure_start: None,
         });
         self.note_reservations();
         id
@@ -572,6 +592,7 @@ impl Account {
         self.idle_changes += 1;
         f.version += 1;
         f.version_envs = 0;
+        f.pure_start = None;
         let version = f.version;
         self.note_reservations();
         version
@@ -1037,6 +1058,7 @@ impl Account {
                 kind: StartKind::Warm,
                 init_us: None,
                 init_failure: None,
+                fresh_pure: false,
             };
         }
         let f = &mut self.functions[fid.0 as usize];
@@ -1050,18 +1072,39 @@ impl Account {
             super::config::Architecture::Arm64 => 127_000.0,
         };
         let runtime_us = (base * (0.8 + 0.4 * cx.rng().unit_f64())) as u64;
-        let (init_outcome, state) = match &f.program {
+        let replay = self.config.replay_pure_handlers;
+        // Init's time, its error, the state it leaves, the memo the environment starts with, and
+        // whether that state is the version's pure start.
+        let (init_elapsed_us, init_error, state, memo, fresh_pure) = match &f.program {
             Ok(p) => {
-                let (o, s) = p.init(&PhaseInput {
-                    request_id: &request_id.to_string(),
-                    budget_us: 10_000_000,
-                    seed: cx.rng().next_u64(),
-                });
-                (Some(o), s)
+                // Drawn whether Init runs or is copied, so every later draw is the same.
+                let seed = cx.rng().next_u64();
+                match &f.pure_start {
+                    Some(ps) if replay && ps.version == f.version => {
+                        (ps.init_elapsed_us, None, ps.state.clone(), ps.memo.clone(), true)
+                    }
+                    _ => {
+                        let (o, s) = p.init(&PhaseInput {
+                            request_id: &request_id.to_string(),
+                            budget_us: 10_000_000,
+                            seed,
+                        });
+                        let pure = replay && o.replayable;
+                        if pure {
+                            f.pure_start = Some(PureStart {
+                                version: f.version,
+                                init_elapsed_us: o.elapsed_us,
+                                state: s.clone(),
+                                memo: None,
+                            });
+                        }
+                        (o.elapsed_us, o.result.err(), s, None, pure)
+                    }
+                }
             }
-            Err(_) => (None, EnvState::default()),
+            Err(e) => (0, Some(e.clone()), EnvState::default(), None, false),
         };
-        let init_us = runtime_us + init_outcome.as_ref().map_or(0, |o| o.elapsed_us);
+        let init_us = runtime_us + init_elapsed_us;
         let cause = if f.envs.is_empty() {
             ColdCause::FirstRequest
         } else if f.version > 1 && f.version_envs == 0 {
@@ -1092,19 +1135,15 @@ impl Account {
             deadline: now,
             state,
             stream,
-            memo: None,
+            memo,
         });
-        let init_failure = match (&f.program, init_outcome) {
-            (Err(e), _) => Some(e.clone()),
-            (Ok(_), Some(o)) => o.result.err(),
-            _ => None,
-        };
         self.mark_busy(fid, env, now);
         Start {
             env,
             kind: StartKind::Cold,
             init_us: Some(init_us),
-            init_failure,
+            init_failure: init_error,
+            fresh_pure,
         }
     }
 
@@ -1202,6 +1241,11 @@ impl Account {
                         ));
                         env.memo =
                             (replay && o.replayable).then(|| Memo::new(req.payload.clone(), o.clone()));
+                        if start.fresh_pure
+                            && let (Some(memo), Some(ps)) = (&env.memo, &mut f.pure_start)
+                        {
+                            ps.memo = Some(memo.clone());
+                        }
                         Phase::Full(o)
                     }
                 }
@@ -1728,6 +1772,9 @@ struct Start {
     init_us: Option<u64>,
     /// Why Init failed, if it did: the handler then never runs.
     init_failure: Option<Failure>,
+    /// A cold start whose environment is in its version's pure start's state
+    /// ([`PureStart`]): a pure handler run on it is valid for every such environment.
+    fresh_pure: bool,
 }
 
 /// What the handler phase produced and the numbers drawn for the invocation.

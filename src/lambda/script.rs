@@ -309,6 +309,8 @@ impl Program {
     }
 
     /// Runs the top level of the script (the Init phase) and captures its variables as globals.
+    /// The outcome's `replayable` says whether Init is pure: then Init on any new environment of
+    /// this program would give this outcome and this state again.
     pub fn init(&self, input: &PhaseInput<'_>) -> (PhaseOutcome, EnvState) {
         self.reset(input, BTreeMap::new());
         let mut scope = Scope::new();
@@ -326,14 +328,23 @@ impl Program {
         for (name, _constant, value) in scope.iter() {
             globals.insert(name.into(), value);
         }
-        let (outcome, tmp) = self.finish(result);
-        (
-            outcome,
-            EnvState {
-                globals: globals.into(),
-                tmp,
-            },
-        )
+        let varies = self.host.borrow().varies;
+        let (mut outcome, tmp) = self.finish(result);
+        let state = EnvState {
+            globals: globals.into(),
+            tmp,
+        };
+        // Init is pure when it read nothing that varies, asked for nothing outside the
+        // environment, and left state that can be fingerprinted (no function pointer or custom
+        // type). The globals were copied out of the scope with shared values (variables a closure
+        // captured) flattened into plain ones (`Scope::iter`), so a copy of them shares nothing.
+        outcome.replayable = !varies
+            && outcome.result.is_ok()
+            && outcome.effects.is_empty()
+            && outcome.denials.is_empty()
+            && outcome.calls.is_empty()
+            && state_fingerprint(&state).is_some();
+        (outcome, state)
     }
 
     /// Calls `handler(event, context)` on a warm environment.

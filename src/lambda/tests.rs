@@ -620,6 +620,79 @@ fn a_pure_handler_runs_once_per_environment_and_event_and_is_replayed_after() {
     );
 }
 
+/// Script runs (Init and handler) for 40 requests 10 ms apart that each take 200 ms, so about
+/// twenty environments start cold, and the number of cold starts.
+fn script_runs_across_environments(script: &str, replay: bool) -> (u64, u64) {
+    let account = AccountConfig {
+        replay_pure_handlers: replay,
+        ..AccountConfig::default()
+    };
+    let mut acc = Account::new(account);
+    acc.add_function(validate(&spec(script)).unwrap());
+    let mut e = crate::sim::Engine::new(acc, 3);
+    for i in 0..40 {
+        let r = InvokeRequest::new("hello", json!({ "n": 1 }), Mode::Sync, "test");
+        e.schedule_at(SimTime::from_millis(i * 10), Event::Invoke(Box::new(r)));
+    }
+    e.run_until(SimTime::from_secs(60));
+    let acc = e.model();
+    assert_eq!(acc.finished, 40);
+    (acc.handler_runs, acc.cold_starts)
+}
+
+#[test]
+fn a_pure_init_and_handler_run_once_per_version_not_once_per_environment() {
+    let pure = "let base = 2; cpu(30); fn handler(e, c) { cpu(200); e.n + this.base }";
+    let (runs, colds) = script_runs_across_environments(pure, true);
+    assert!(colds >= 15, "{colds} cold starts");
+    // The first environment runs Init and the handler; the others copy both.
+    assert_eq!(runs, 1);
+    assert_eq!(script_runs_across_environments(pure, false).0, 40);
+    // An Init that reads what varies (here `random()`) runs on every cold start, and so does the
+    // handler on each new environment, whose state may differ.
+    let (runs, colds) =
+        script_runs_across_environments("let r = random(); fn handler(e, c) { cpu(200); this.r }", true);
+    assert_eq!(runs, colds);
+    // And an Init that leaves a function pointer, whose state cannot be fingerprinted.
+    let (runs, colds) =
+        script_runs_across_environments("let g = || 1; fn handler(e, c) { cpu(200); 1 }", true);
+    assert_eq!(runs, colds);
+}
+
+#[test]
+fn a_new_version_runs_its_init_again() {
+    let mut acc = Account::new(AccountConfig::default());
+    let script = |n: u32| format!("let v = {n}; fn handler(e, c) {{ cpu(200); this.v }}");
+    let fid = acc.add_function(validate(&spec(&script(1))).unwrap());
+    let mut e = crate::sim::Engine::new(acc, 5);
+    for i in 0..10 {
+        let r = InvokeRequest::new("hello", json!({}), Mode::Sync, "test");
+        e.schedule_at(SimTime::from_millis(i * 10), Event::Invoke(Box::new(r)));
+    }
+    e.run_until(SimTime::from_secs(10));
+    assert_eq!(e.model().handler_runs, 1);
+    e.model_mut()
+        .update_function(fid, validate(&spec(&script(2))).unwrap());
+    for i in 0..10 {
+        let r = InvokeRequest::new("hello", json!({}), Mode::Sync, "test");
+        e.schedule_at(
+            SimTime::from_secs(20) + crate::sim::SimDuration::from_millis(i * 10),
+            Event::Invoke(Box::new(r)),
+        );
+    }
+    e.run_until(SimTime::from_secs(30));
+    let acc = e.model();
+    assert_eq!(acc.handler_runs, 2);
+    let answers: Vec<_> = acc.records().iter().map(|r| r.outcome.clone()).collect();
+    for v in [1, 2] {
+        let n = answers
+            .iter()
+            .filter(|a| **a == Outcome::Success(json!(v)))
+            .count();
+        assert_eq!(n, 10, "{answers:?}");
+    }
+}
+
 #[test]
 fn same_seed_same_trace() {
     let s = spec("fn handler(e, c) { cpu(random() * 50.0); 1 }");
@@ -795,6 +868,60 @@ mod properties {
         ) {
             let on = run_replay(handler, &calls, seed, true);
             let off = run_replay(handler, &calls, seed, false);
+            prop_assert_eq!(&on.0, &off.0);
+            prop_assert_eq!(&on.1, &off.1);
+            prop_assert_eq!(&on.2, &off.2);
+        }
+    }
+
+    /// Scripts whose top level (Init) does something: pure with state, time and a log line;
+    /// reading `random()`; leaving a variable a closure captured; writing /tmp; leaving a map the
+    /// handler changes; reading S3; and a pure Init before a handler that sometimes fails.
+    const INIT_HANDLERS: [&str; 7] = [
+        "let t = 5; cpu(20); print(\"init\"); fn handler(e, c) { cpu(100 + e.ms + this.t); e.ms }",
+        "let r = random(); fn handler(e, c) { wait(100 + e.ms); this.r }",
+        "let x = 1; let g = || x; g = (); fn handler(e, c) { this.x += 1; wait(100 + e.ms); this.x }",
+        "tmp_write(\"boot\", \"1\"); fn handler(e, c) { wait(100 + e.ms); tmp_read(\"boot\") }",
+        "let m = #{ a: [1, 2] }; fn handler(e, c) { this.m.a.push(e.ms); wait(100 + e.ms); this.m.a.len() }",
+        "let v = s3_get(\"b\", \"k\"); fn handler(e, c) { wait(100 + e.ms); this.v }",
+        "let k = 3; fn handler(e, c) { if e.ms == 2 { throw \"no\"; } cpu(100 + e.ms * this.k); 1 }",
+    ];
+
+    fn run_init_replay(
+        handler: usize,
+        calls: &[(u64, u64, bool)],
+        seed: u64,
+        replay: bool,
+    ) -> (String, Vec<InvocationRecord>, Vec<metrics::MinuteMetrics>) {
+        let s = spec(INIT_HANDLERS[handler]);
+        let config = AccountConfig {
+            replay_pure_handlers: replay,
+            concurrency_limit: 50,
+            ..AccountConfig::default()
+        };
+        let mut e = engine_with_calls(&s, config, calls, seed);
+        e.run_until(SimTime::from_secs(3600));
+        let (acc, trace) = e.into_parts();
+        (
+            trace.to_string(),
+            acc.records().to_vec(),
+            acc.metrics.table("hello"),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        /// Copying a pure Init to a version's new environments, and the first pure handler run
+        /// on such an environment, changes nothing a learner or a test can see.
+        #[test]
+        fn sharing_a_pure_init_is_invisible(
+            handler in 0usize..INIT_HANDLERS.len(),
+            calls in prop::collection::vec((0u64..400, 0u64..3, any::<bool>()), 1..40),
+            seed in any::<u64>(),
+        ) {
+            let on = run_init_replay(handler, &calls, seed, true);
+            let off = run_init_replay(handler, &calls, seed, false);
             prop_assert_eq!(&on.0, &off.0);
             prop_assert_eq!(&on.1, &off.1);
             prop_assert_eq!(&on.2, &off.2);
