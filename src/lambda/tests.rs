@@ -887,26 +887,27 @@ mod properties {
         "let k = 3; fn handler(e, c) { if e.ms == 2 { throw \"no\"; } cpu(100 + e.ms * this.k); 1 }",
     ];
 
-    fn run_init_replay(
-        handler: usize,
+    /// The trace, records and metrics of `calls` to `script`, with replay on and then off.
+    fn both_ways(
+        script: &str,
         calls: &[(u64, u64, bool)],
         seed: u64,
-        replay: bool,
-    ) -> (String, Vec<InvocationRecord>, Vec<metrics::MinuteMetrics>) {
-        let s = spec(INIT_HANDLERS[handler]);
-        let config = AccountConfig {
-            replay_pure_handlers: replay,
-            concurrency_limit: 50,
-            ..AccountConfig::default()
-        };
-        let mut e = engine_with_calls(&s, config, calls, seed);
-        e.run_until(SimTime::from_secs(3600));
-        let (acc, trace) = e.into_parts();
-        (
-            trace.to_string(),
-            acc.records().to_vec(),
-            acc.metrics.table("hello"),
-        )
+    ) -> [(String, Vec<InvocationRecord>, Vec<metrics::MinuteMetrics>); 2] {
+        [true, false].map(|replay_pure_handlers| {
+            let config = AccountConfig {
+                replay_pure_handlers,
+                concurrency_limit: 50,
+                ..AccountConfig::default()
+            };
+            let mut e = engine_with_calls(&spec(script), config, calls, seed);
+            e.run_until(SimTime::from_secs(3600));
+            let acc = e.model();
+            (
+                e.trace().to_string(),
+                acc.records().to_vec(),
+                acc.metrics.table("hello"),
+            )
+        })
     }
 
     proptest! {
@@ -920,11 +921,8 @@ mod properties {
             calls in prop::collection::vec((0u64..400, 0u64..3, any::<bool>()), 1..40),
             seed in any::<u64>(),
         ) {
-            let on = run_init_replay(handler, &calls, seed, true);
-            let off = run_init_replay(handler, &calls, seed, false);
-            prop_assert_eq!(&on.0, &off.0);
-            prop_assert_eq!(&on.1, &off.1);
-            prop_assert_eq!(&on.2, &off.2);
+            let [on, off] = both_ways(INIT_HANDLERS[handler], &calls, seed);
+            prop_assert_eq!(on, off);
         }
     }
 
