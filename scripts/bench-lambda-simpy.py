@@ -17,12 +17,12 @@ invocation, no reclaim timer), both through its heap. Rust: both kept by the acc
 its own (one slot for the load's next arrival, a ring in key order for the finishes), merged with
 the engine's queue by key, a steady load's run of them handled in one loop. On top of that the
 Rust model runs the handler script (once per function version when Init and handler are pure,
-then every environment replays that run; every time when it is not), keeps each environment's state, draws a request id, a log stream name
-(not formatted unless logs are kept), the handler's seed and the memory used, counts trace lines,
-accounts billing, and keeps every duration exactly (a count per microsecond, or the samples) for
-exact per-minute percentiles, checking idle deadlines with ReclaimDue events. SimPy does none of
-that; it only uses its own RNG (Python's Mersenne Twister), so the counts agree statistically,
-not to the invocation.
+then every environment replays that run; every time when it is not), keeps each environment's
+state, draws a request id, a log stream name (not formatted unless logs are kept), the handler's
+seed and the memory used, counts trace lines, accounts billing, and keeps every duration exactly
+(a count per microsecond, or the samples) for exact per-minute percentiles, checking idle
+deadlines with ReclaimDue events. SimPy does none of that; it only uses its own RNG (Python's
+Mersenne Twister), so the counts agree statistically, not to the invocation.
 
 Usage: bench-lambda-simpy.py RPS DURATION_S MEMORY_MB WORK_MS CAP [REPEAT]
 Prints JSON: the counts and the best (shortest) wall time of REPEAT runs.

@@ -388,13 +388,13 @@ struct Function {
     pure_start: Option<PureStart>,
 }
 
-/// A pure Init ([`PhaseOutcome::replayable`]) of one version, which every later cold start of
-/// that version copies instead of running the script's top level again. Init's outcome is a
-/// function of the script, the configuration and nothing else, so each environment would compute
-/// the same time and state; this widens the replay of [`Memo`] (an environment's pure handler run)
-/// from one environment to the version's new ones, and `replay_pure_handlers` switches both.
+/// A pure Init ([`PhaseOutcome::replayable`]) of the function's current version (a new version
+/// drops it), which every later cold start of that version copies instead of running the
+/// script's top level again. Init's outcome is a function of the script, the configuration and
+/// nothing else, so each environment would compute the same time and state; this widens the
+/// replay of [`Memo`] (an environment's pure handler run) from one environment to the version's
+/// new ones, and `replay_pure_handlers` switches both.
 struct PureStart {
-    version: u32,
     init_elapsed_us: u64,
     state: EnvState,
     /// A pure handler run on an environment fresh from this Init: every new environment starts
@@ -1058,7 +1058,6 @@ impl Account {
                 kind: StartKind::Warm,
                 init_us: None,
                 init_failure: None,
-                fresh_pure: false,
             };
         }
         let f = &mut self.functions[fid.0 as usize];
@@ -1073,36 +1072,31 @@ impl Account {
         };
         let runtime_us = (base * (0.8 + 0.4 * cx.rng().unit_f64())) as u64;
         let replay = self.config.replay_pure_handlers;
-        // Init's time, its error, the state it leaves, the memo the environment starts with, and
-        // whether that state is the version's pure start.
-        let (init_elapsed_us, init_error, state, memo, fresh_pure) = match &f.program {
+        // Init's time, its error, the state it leaves and the memo the environment starts with.
+        let (init_elapsed_us, init_error, state, memo) = match &f.program {
             Ok(p) => {
                 // Drawn whether Init runs or is copied, so every later draw is the same.
                 let seed = cx.rng().next_u64();
                 match &f.pure_start {
-                    Some(ps) if replay && ps.version == f.version => {
-                        (ps.init_elapsed_us, None, ps.state.clone(), ps.memo.clone(), true)
-                    }
+                    Some(ps) if replay => (ps.init_elapsed_us, None, ps.state.clone(), ps.memo.clone()),
                     _ => {
                         let (o, s) = p.init(&PhaseInput {
                             request_id: &request_id.to_string(),
                             budget_us: 10_000_000,
                             seed,
                         });
-                        let pure = replay && o.replayable;
-                        if pure {
+                        if replay && o.replayable {
                             f.pure_start = Some(PureStart {
-                                version: f.version,
                                 init_elapsed_us: o.elapsed_us,
                                 state: s.clone(),
                                 memo: None,
                             });
                         }
-                        (o.elapsed_us, o.result.err(), s, None, pure)
+                        (o.elapsed_us, o.result.err(), s, None)
                     }
                 }
             }
-            Err(e) => (0, Some(e.clone()), EnvState::default(), None, false),
+            Err(e) => (0, Some(e.clone()), EnvState::default(), None),
         };
         let init_us = runtime_us + init_elapsed_us;
         let cause = if f.envs.is_empty() {
@@ -1143,7 +1137,6 @@ impl Account {
             kind: StartKind::Cold,
             init_us: Some(init_us),
             init_failure: init_error,
-            fresh_pure,
         }
     }
 
@@ -1241,7 +1234,9 @@ impl Account {
                         ));
                         env.memo =
                             (replay && o.replayable).then(|| Memo::new(req.payload.clone(), o.clone()));
-                        if start.fresh_pure
+                        // Once the version has a pure start, every cold start copies it: a cold
+                        // environment is then in its state, and its pure run holds for all of them.
+                        if start.kind == StartKind::Cold
                             && let (Some(memo), Some(ps)) = (&env.memo, &mut f.pure_start)
                         {
                             ps.memo = Some(memo.clone());
@@ -1772,9 +1767,6 @@ struct Start {
     init_us: Option<u64>,
     /// Why Init failed, if it did: the handler then never runs.
     init_failure: Option<Failure>,
-    /// A cold start whose environment is in its version's pure start's state
-    /// ([`PureStart`]): a pure handler run on it is valid for every such environment.
-    fresh_pure: bool,
 }
 
 /// What the handler phase produced and the numbers drawn for the invocation.
